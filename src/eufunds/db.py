@@ -1,0 +1,110 @@
+"""Where the archive lives and how to connect to it.
+
+Resolves the global ``--db`` value (a path or a SQLAlchemy URL, else
+``EUFUNDS_DB``, else ``archive.db`` in the current directory) and builds engines
+whose SQLite connections always enforce foreign keys, wait a bounded time for a
+busy database, and open write transactions with ``BEGIN IMMEDIATE`` so two
+writers queue up instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+DEFAULT_DATABASE = "archive.db"
+ENV_VAR = "EUFUNDS_DB"
+# How long a command waits for another writer before saying the archive is busy.
+BUSY_TIMEOUT_MS = 10_000
+
+
+class ArchiveError(Exception):
+    """A problem the user can act on; the CLI prints it without a traceback."""
+
+
+def resolve_database_url(value: str | None = None) -> str:
+    """A SQLAlchemy URL for ``--db`` (path or URL), ``$EUFUNDS_DB`` or ./archive.db."""
+    chosen = value or os.environ.get(ENV_VAR) or DEFAULT_DATABASE
+    if "://" in chosen:
+        return chosen
+    return "sqlite:///" + str(Path(chosen).expanduser().resolve())
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for memory databases and other backends."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def create_archive_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """An engine for the archive at ``url``.
+
+    ``read_only`` opens SQLite in read-only mode with ``query_only`` on; it is the
+    engine behind ``eufunds query``.
+    """
+    if is_sqlite(url):
+        return _sqlite_engine(url, read_only=read_only, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if read_only:
+        @event.listens_for(engine, "connect")
+        def _read_only_session(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            cursor.close()
+            dbapi_connection.commit()
+    return engine
+
+
+def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
+    path = sqlite_path(url)
+    if read_only:
+        if path is None or not path.exists():
+            raise ArchiveError(f"no archive at {describe_url(url)}")
+        target = f"file:{path}?mode=ro"
+
+        def connect_read_only() -> sqlite3.Connection:
+            return sqlite3.connect(target, uri=True, check_same_thread=False)
+
+        engine = create_engine("sqlite://", creator=connect_read_only, **kwargs)
+    else:
+        engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself: the sqlite3
+        # module's implicit transactions would start too late for IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def has_schema(engine: Engine) -> bool:
+    """True when the archive has been migrated (the projects table exists)."""
+    return inspect(engine).has_table("projects")

@@ -1,0 +1,71 @@
+"""Schema migrations: the only way an archive's schema is made or changed.
+
+Wraps Alembic so that an installed eufunds (no checkout, no alembic.ini) finds
+its migrations inside the package, and a checkout finds them in ``migrations/``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from .db import is_sqlite
+
+
+def migrations_directory() -> Path:
+    """The folder holding env.py and versions/, installed or in a checkout."""
+    spec = importlib.util.find_spec("eufunds.migrations")
+    if spec is not None and spec.origin:
+        installed = Path(spec.origin).parent
+        if (installed / "env.py").exists():
+            return installed
+    checkout = Path(__file__).resolve().parents[2] / "migrations"
+    if (checkout / "env.py").exists():
+        return checkout
+    raise FileNotFoundError("eufunds migrations not found; reinstall the package")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_directory()))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _run(engine: Engine, action: str, revision: str) -> None:
+    config = alembic_config()
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, action)(config, revision)
+        connection.commit()
+    if is_sqlite(str(engine.url)) and action == "upgrade":
+        # WAL lets readers work while a load writes; it is a property of the
+        # file, so setting it once here covers every later connection.
+        with engine.connect() as connection:
+            connection.connection.driver_connection.execute("PRAGMA journal_mode = WAL")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the archive up to ``revision`` (default: the newest schema)."""
+    _run(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Migrate the archive down to ``revision`` (``base`` removes every table)."""
+    _run(engine, "downgrade", revision)
