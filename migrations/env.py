@@ -24,9 +24,7 @@ UNMODELLED_TABLE_PREFIXES = ("search_",)
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES):
-        return False
-    return True
+    return not (type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES))
 
 
 def run_on(connection: Connection) -> None:

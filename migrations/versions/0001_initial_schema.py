@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -112,14 +111,13 @@ def upgrade() -> None:
             name=op.f("fk_priority_axes_programme_id_programmes"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_priority_axes")),
-        sa.UniqueConstraint(
-            "programme_id", "number", name=op.f("uq_priority_axes_programme_id_number")
-        ),
+        sa.UniqueConstraint("programme_id", "number", name=op.f("uq_priority_axes_programme_id_number")),
     )
     op.create_table(
         "specific_objectives",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("priority_axis_id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("priority_axis_id", sa.Integer(), nullable=True),
         sa.Column("code", sa.String(length=16), nullable=False),
         sa.Column("title", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -127,10 +125,13 @@ def upgrade() -> None:
             ["priority_axes.id"],
             name=op.f("fk_specific_objectives_priority_axis_id_priority_axes"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_specific_objectives")),
-        sa.UniqueConstraint(
-            "priority_axis_id", "code", name=op.f("uq_specific_objectives_priority_axis_id_code")
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_specific_objectives_programme_id_programmes"),
         ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_specific_objectives")),
+        sa.UniqueConstraint("programme_id", "code", name=op.f("uq_specific_objectives_programme_id_code")),
     )
     op.create_table(
         "projects",
@@ -169,16 +170,10 @@ def upgrade() -> None:
             "status IN ('announced', 'ongoing', 'completed')", name=op.f("ck_projects_status")
         ),
         sa.CheckConstraint("duration_months >= 0", name=op.f("ck_projects_duration_non_negative")),
-        sa.CheckConstraint(
-            "eligible_value_minor >= 0", name=op.f("ck_projects_eligible_value_non_negative")
-        ),
+        sa.CheckConstraint("eligible_value_minor >= 0", name=op.f("ck_projects_eligible_value_non_negative")),
         sa.CheckConstraint("end_date >= start_date", name=op.f("ck_projects_end_after_start")),
-        sa.CheckConstraint(
-            "target_group_size >= 0", name=op.f("ck_projects_target_group_size_non_negative")
-        ),
-        sa.CheckConstraint(
-            "total_value_minor >= 0", name=op.f("ck_projects_total_value_non_negative")
-        ),
+        sa.CheckConstraint("target_group_size >= 0", name=op.f("ck_projects_target_group_size_non_negative")),
+        sa.CheckConstraint("total_value_minor >= 0", name=op.f("ck_projects_total_value_non_negative")),
         sa.ForeignKeyConstraint(
             ["acting_through_id"],
             ["organisations.id"],
@@ -208,12 +203,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("slug", name=op.f("uq_projects_slug")),
     )
     with op.batch_alter_table("projects", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_projects_beneficiary_id"), ["beneficiary_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_projects_programme_id"), ["programme_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_projects_beneficiary_id"), ["beneficiary_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_projects_programme_id"), ["programme_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_projects_specific_objective_id"), ["specific_objective_id"], unique=False
         )
@@ -283,12 +274,8 @@ def upgrade() -> None:
             "source IN ('FSE', 'FSE+', 'FEDR', 'FC', 'FEADR', 'FEAMP', 'FEAMPA', 'FEAD', 'FTJ', 'IEJ', 'national_budget', 'local_budget', 'beneficiary', 'other')",
             name=op.f("ck_funding_sources_source"),
         ),
-        sa.CheckConstraint(
-            "amount_minor >= 0", name=op.f("ck_funding_sources_amount_non_negative")
-        ),
-        sa.CheckConstraint(
-            "share_bp BETWEEN 0 AND 10000", name=op.f("ck_funding_sources_share_0_100")
-        ),
+        sa.CheckConstraint("amount_minor >= 0", name=op.f("ck_funding_sources_amount_non_negative")),
+        sa.CheckConstraint("share_bp BETWEEN 0 AND 10000", name=op.f("ck_funding_sources_share_0_100")),
         sa.ForeignKeyConstraint(
             ["project_id"],
             ["projects.id"],
@@ -296,9 +283,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_funding_sources")),
-        sa.UniqueConstraint(
-            "project_id", "ordinal", name=op.f("uq_funding_sources_project_id_ordinal")
-        ),
+        sa.UniqueConstraint("project_id", "ordinal", name=op.f("uq_funding_sources_project_id_ordinal")),
     )
     op.create_table(
         "objectives",
@@ -341,9 +326,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("project_id", "ordinal", name=op.f("uq_partners_project_id_ordinal")),
     )
     with op.batch_alter_table("partners", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_partners_organisation_id"), ["organisation_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_partners_organisation_id"), ["organisation_id"], unique=False)
 
     op.create_table(
         "project_funds",
@@ -446,9 +429,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicators")),
     )
     with op.batch_alter_table("indicators", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_indicators_objective_id"), ["objective_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_indicators_objective_id"), ["objective_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_indicators_result_id"), ["result_id"], unique=False)
 
     op.create_table(
@@ -464,9 +445,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicator_topics")),
-        sa.UniqueConstraint(
-            "indicator_id", "ordinal", name=op.f("uq_indicator_topics_indicator_id_ordinal")
-        ),
+        sa.UniqueConstraint("indicator_id", "ordinal", name=op.f("uq_indicator_topics_indicator_id_ordinal")),
     )
 
     for statement in VIEWS.values():

@@ -36,7 +36,11 @@ def resolve_database_url(value: str | None = None) -> str:
 
 
 def describe_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
+    """How messages name the archive: a SQLite file by its path, else the URL
+    with any password hidden."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -62,12 +66,14 @@ def create_archive_engine(url: str, *, read_only: bool = False, **kwargs: Any) -
         return _sqlite_engine(url, read_only=read_only, **kwargs)
     engine = create_engine(url, **kwargs)
     if read_only:
+
         @event.listens_for(engine, "connect")
         def _read_only_session(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             cursor.close()
             dbapi_connection.commit()
+
     return engine
 
 

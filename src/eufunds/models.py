@@ -98,21 +98,23 @@ class PriorityAxis(Base):
     title: Mapped[str | None] = mapped_column(Text)
 
     programme: Mapped[Programme] = relationship(back_populates="priority_axes")
-    specific_objectives: Mapped[list[SpecificObjective]] = relationship(
-        back_populates="priority_axis"
-    )
+    specific_objectives: Mapped[list[SpecificObjective]] = relationship(back_populates="priority_axis")
 
 
 class SpecificObjective(Base):
+    """A specific objective of a programme ("2.1"), identified by programme and code;
+    its axis is recorded when a source names it."""
+
     __tablename__ = "specific_objectives"
-    __table_args__ = (UniqueConstraint("priority_axis_id", "code"),)
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    priority_axis_id: Mapped[int] = mapped_column(ForeignKey("priority_axes.id"))
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
+    priority_axis_id: Mapped[int | None] = mapped_column(ForeignKey("priority_axes.id"))
     code: Mapped[str] = mapped_column(String(16))
     title: Mapped[str | None] = mapped_column(Text)
 
-    priority_axis: Mapped[PriorityAxis] = relationship(back_populates="specific_objectives")
+    priority_axis: Mapped[PriorityAxis | None] = relationship(back_populates="specific_objectives")
 
 
 class Organisation(Base):
@@ -181,27 +183,15 @@ class Project(Base):
     programme: Mapped[Programme] = relationship()
     priority_axis: Mapped[PriorityAxis | None] = relationship()
     specific_objective: Mapped[SpecificObjective | None] = relationship()
-    funds: Mapped[list[ProjectFund]] = relationship(
-        back_populates="project", order_by="ProjectFund.ordinal"
-    )
+    funds: Mapped[list[ProjectFund]] = relationship(back_populates="project", order_by="ProjectFund.ordinal")
     funding_sources: Mapped[list[FundingSource]] = relationship(
         back_populates="project", order_by="FundingSource.ordinal"
     )
-    objectives: Mapped[list[Objective]] = relationship(
-        back_populates="project", order_by="Objective.ordinal"
-    )
-    results: Mapped[list[Result]] = relationship(
-        back_populates="project", order_by="Result.ordinal"
-    )
-    partners: Mapped[list[Partner]] = relationship(
-        back_populates="project", order_by="Partner.ordinal"
-    )
-    contacts: Mapped[list[Contact]] = relationship(
-        back_populates="project", order_by="Contact.ordinal"
-    )
-    documents: Mapped[list[Document]] = relationship(
-        back_populates="project", order_by="Document.ordinal"
-    )
+    objectives: Mapped[list[Objective]] = relationship(back_populates="project", order_by="Objective.ordinal")
+    results: Mapped[list[Result]] = relationship(back_populates="project", order_by="Result.ordinal")
+    partners: Mapped[list[Partner]] = relationship(back_populates="project", order_by="Partner.ordinal")
+    contacts: Mapped[list[Contact]] = relationship(back_populates="project", order_by="Contact.ordinal")
+    documents: Mapped[list[Document]] = relationship(back_populates="project", order_by="Document.ordinal")
     evidence: Mapped[list[Evidence]] = relationship(back_populates="project")
 
 
@@ -280,15 +270,11 @@ class Result(Base):
     code: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     # The programme-level result (of the same project) this project result serves.
-    serves_result_id: Mapped[int | None] = mapped_column(
-        ForeignKey("results.id", ondelete="SET NULL")
-    )
+    serves_result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id", ondelete="SET NULL"))
 
     project: Mapped[Project] = relationship(back_populates="results")
     serves: Mapped[Result | None] = relationship(remote_side=[id])
-    indicators: Mapped[list[Indicator]] = relationship(
-        back_populates="result", order_by="Indicator.ordinal"
-    )
+    indicators: Mapped[list[Indicator]] = relationship(back_populates="result", order_by="Indicator.ordinal")
 
 
 class Indicator(Base):
@@ -297,9 +283,7 @@ class Indicator(Base):
 
     __tablename__ = "indicators"
     __table_args__ = (
-        CheckConstraint(
-            "(objective_id IS NULL) <> (result_id IS NULL)", name="one_owner"
-        ),
+        CheckConstraint("(objective_id IS NULL) <> (result_id IS NULL)", name="one_owner"),
         CheckConstraint("value >= 0", name="value_non_negative"),
     )
 
@@ -307,9 +291,7 @@ class Indicator(Base):
     objective_id: Mapped[int | None] = mapped_column(
         ForeignKey("objectives.id", ondelete="CASCADE"), index=True
     )
-    result_id: Mapped[int | None] = mapped_column(
-        ForeignKey("results.id", ondelete="CASCADE"), index=True
-    )
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     value: Mapped[Decimal] = mapped_column(IndicatorValue())
     unit: Mapped[str] = mapped_column(Text)
@@ -373,9 +355,7 @@ class Document(Base):
     __table_args__ = (CheckConstraint(sql_in_list("kind", DOCUMENT_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("projects.id", ondelete="SET NULL"), index=True
-    )
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     file_name: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)

@@ -7,13 +7,41 @@ extractor, so a code accepted in one place is accepted everywhere.
 from __future__ import annotations
 
 PROGRAMME_CODES: tuple[str, ...] = (
-    "POCA", "POCU", "POR", "POIM", "POC", "PNDR", "POAD", "POAT", "POPAM", "PNRR",
-    "PEO", "PIDS", "PS", "PT", "POCIDIF", "PDD", "PAT", "PTJ", "PR", "PAP", "PNS",
+    "POCA",
+    "POCU",
+    "POR",
+    "POIM",
+    "POC",
+    "PNDR",
+    "POAD",
+    "POAT",
+    "POPAM",
+    "PNRR",
+    "PEO",
+    "PIDS",
+    "PS",
+    "PT",
+    "POCIDIF",
+    "PDD",
+    "PAT",
+    "PTJ",
+    "PR",
+    "PAP",
+    "PNS",
     "INTERREG",
 )
 
 EU_FUND_CODES: tuple[str, ...] = (
-    "FSE", "FSE+", "FEDR", "FC", "FEADR", "FEAMP", "FEAMPA", "FEAD", "FTJ", "IEJ",
+    "FSE",
+    "FSE+",
+    "FEDR",
+    "FC",
+    "FEADR",
+    "FEAMP",
+    "FEAMPA",
+    "FEAD",
+    "FTJ",
+    "IEJ",
 )
 
 # Non-EU sources of money, in the order a release usually lists them.

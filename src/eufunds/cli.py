@@ -1,0 +1,206 @@
+"""The ``eufunds`` command: parses options, calls the library, prints results.
+
+Every command is a thin wrapper; what it does is importable from the modules it
+calls. User mistakes become one message on stderr and exit status 1; usage
+errors exit 2; success exits 0.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from . import __version__, migrate
+from .db import ArchiveError, create_archive_engine, describe_url, resolve_database_url
+from .loader import LoadError, LoadReport, load_seeds, read_seeds
+from .seedformat import discover_seed_files
+
+
+class ArchiveContext:
+    """What the global options decide, shared with every subcommand."""
+
+    def __init__(self, db: str | None):
+        self.url = resolve_database_url(db)
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = create_archive_engine(self.url)
+        return self._engine
+
+    @property
+    def shown(self) -> str:
+        return describe_url(self.url)
+
+
+pass_archive = click.make_pass_decorator(ArchiveContext)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the library's user-facing errors into clean CLI messages."""
+    try:
+        yield
+    except LoadError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.exceptions.Exit(1) from None
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OperationalError as exc:
+        raise click.ClickException(f"database error: {exc.orig}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    envvar="EUFUNDS_DB",
+    help="Archive to use: a SQLite file path or a SQLAlchemy URL "
+    "(postgresql+psycopg://…). Default: $EUFUNDS_DB, else ./archive.db.",
+)
+@click.version_option(__version__, prog_name="eufunds")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """An archive of EU-funded public projects, built from their press releases.
+
+    \b
+    Quick start, from a checkout:
+      eufunds build                      migrate ./archive.db and load seeds/
+      sqlite3 archive.db 'select * from project_overview'
+
+    \b
+    Every command takes the global --db option before its name:
+      eufunds --db /tmp/test.db load seeds/
+    """
+    ctx.obj = ArchiveContext(db)
+
+
+# --------------------------------------------------------------------------- db
+
+
+@cli.group()
+def db() -> None:
+    """Create or change the archive's schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@pass_archive
+def db_upgrade(archive: ArchiveContext, revision: str) -> None:
+    """Migrate the archive up to REVISION (default: head, the newest schema).
+
+    Creates the archive file when it does not exist yet.
+    """
+    with user_errors():
+        migrate.upgrade(archive.engine, revision)
+        click.echo(f"{archive.shown}: schema at {migrate.current_revision(archive.engine)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@pass_archive
+def db_downgrade(archive: ArchiveContext, revision: str) -> None:
+    """Migrate the archive down to REVISION ("base" removes every table, "-1" one step)."""
+    with user_errors():
+        migrate.downgrade(archive.engine, revision)
+        current = migrate.current_revision(archive.engine)
+        click.echo(f"{archive.shown}: schema at {current or 'base (empty)'}")
+
+
+@db.command("current")
+@pass_archive
+def db_current(archive: ArchiveContext) -> None:
+    """Print the archive's schema revision ("base" when it has none)."""
+    with user_errors():
+        current = migrate.current_revision(archive.engine)
+        head = migrate.head_revision()
+        note = " (head)" if current == head else f" (head is {head}; run `eufunds db upgrade`)"
+        click.echo(f"{current or 'base'}{note}")
+
+
+# --------------------------------------------------------------------------- load
+
+
+def _load(archive: ArchiveContext, paths: list[Path], strict: bool) -> LoadReport:
+    files = sum(1 for p in paths if p.exists() for _ in discover_seed_files([p]))
+    # Two steps a seed: validating it, then writing it (or finding it unchanged).
+    show_bar = sys.stderr.isatty() and files >= 20
+    with click.progressbar(
+        length=2 * files, label="Loading seeds", file=sys.stderr if show_bar else None,
+        hidden=not show_bar,
+    ) as bar:  # fmt: skip
+        seeds, problems = read_seeds(paths, progress=bar.update)
+        if problems:
+            raise LoadError(problems)
+        report = load_seeds(archive.engine, seeds, progress=bar.update, strict=strict)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return report
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Refuse to load when a seed's figures disagree.")
+@pass_archive
+def load(archive: ArchiveContext, paths: tuple[Path, ...], strict: bool) -> None:
+    """Validate seed files and load them into the archive, all or nothing.
+
+    PATHS are seed files or folders of them (default: seeds/). Every seed is
+    checked before anything is written; one bad seed stops the whole load and
+    leaves the archive unchanged. Loading the same seeds again changes nothing.
+
+    \b
+    Examples:
+      eufunds load                       every seed under ./seeds
+      eufunds --db test.db load seeds/cj-cluj.yaml
+    """
+    with user_errors():
+        report = _load(archive, list(paths) or [Path("seeds")], strict)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder of seed files to load.",
+)
+@pass_archive
+def build(archive: ArchiveContext, seeds_dir: Path) -> None:
+    """Build the archive: migrate it to the newest schema, then load the seeds.
+
+    Uses ./archive.db unless --db or $EUFUNDS_DB says otherwise. Safe to run
+    again: an up-to-date archive stays as it is.
+    """
+    with user_errors():
+        if not seeds_dir.is_dir():
+            raise ArchiveError(f"no seeds folder at {seeds_dir}; run from the repository or pass --seeds")
+        before = migrate.current_revision(archive.engine)
+        migrate.upgrade(archive.engine)
+        after = migrate.current_revision(archive.engine)
+        if before == after:
+            click.echo(f"{archive.shown}: schema already at {after}")
+        else:
+            click.echo(f"{archive.shown}: schema migrated from {before or 'empty'} to {after}")
+        report = _load(archive, [seeds_dir], strict=False)
+    click.echo(f"{seeds_dir}: {report.summary()}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli(prog_name="eufunds")
+    except KeyboardInterrupt:
+        click.echo("interrupted; the archive is unchanged by the interrupted step", err=True)
+        sys.exit(130)

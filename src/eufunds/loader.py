@@ -1,0 +1,609 @@
+"""The loader: validated seeds in, archive rows out, all or nothing.
+
+Every seed is read and validated before the database is touched; then one
+write transaction inserts new projects, updates changed ones in place (same
+project id) and skips unchanged ones (recognised by a fingerprint of the record
+and its source texts). Any problem, in a file or against what the archive
+already holds, aborts the whole load and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from . import consistency
+from .db import ArchiveError, describe_url, has_schema
+from .models import (
+    Contact,
+    Document,
+    Evidence,
+    FundingSource,
+    Indicator,
+    IndicatorTopic,
+    Objective,
+    Organisation,
+    Partner,
+    PriorityAxis,
+    Programme,
+    Project,
+    ProjectFund,
+    Result,
+    SpecificObjective,
+)
+from .money import share_to_basis_points, to_minor_units
+from .seedformat import Seed, SeedError, SeedProblem, discover_seed_files, read_seed
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class LoadReport:
+    """What a load did, project by project."""
+
+    inserted: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.inserted) + len(self.updated) + len(self.unchanged)
+
+    def summary(self) -> str:
+        return (
+            f"{self.total} seed{'s' if self.total != 1 else ''}: {len(self.inserted)} inserted, "
+            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged"
+            + (
+                f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+                if self.warnings
+                else ""
+            )
+        )
+
+
+class LoadError(ArchiveError):
+    """The load was refused; nothing was written. ``problems`` lists every reason."""
+
+    def __init__(self, problems: Sequence[SeedProblem | str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def organisation_key(name: str) -> str:
+    """Fold what does not make two organisation names different: case, runs of
+    whitespace, and the cedilla forms ş/ţ that old keyboards typed for ș/ț."""
+    folded = name.replace("ş", "ș").replace("ţ", "ț").replace("Ş", "Ș").replace("Ţ", "Ț")
+    return " ".join(unicodedata.normalize("NFC", folded).casefold().split())
+
+
+def read_seeds(
+    paths: Sequence[Path], *, progress: Progress | None = None
+) -> tuple[list[Seed], list[SeedProblem]]:
+    """Read and validate every seed under ``paths``; collect problems rather than stop."""
+    seeds: list[Seed] = []
+    problems: list[SeedProblem] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(SeedProblem(str(path), None, None, "no such file or folder"))
+    for file, name in discover_seed_files([p for p in paths if p.exists()]):
+        try:
+            seeds.append(read_seed(file, name=name))
+        except SeedError as exc:
+            problems.extend(exc.problems)
+        if progress:
+            progress(1)
+    problems.extend(_duplicates_between(seeds))
+    return seeds, problems
+
+
+def _duplicates_between(seeds: Iterable[Seed]) -> list[SeedProblem]:
+    problems = []
+    claims: dict[tuple[str, str], tuple[Seed, str]] = {}
+    for seed in seeds:
+        record = seed.record
+        keys = [("slug", record["slug"], "slug")]
+        for code in ("sipoca", "mysmis"):
+            if record["codes"][code]:
+                keys.append((code, record["codes"][code], f"codes.{code}"))
+        for index, source in enumerate(seed.sources):
+            keys.append(("source text", source.sha256, f"sources[{index}].file"))
+        for kind, value, path in keys:
+            first = claims.setdefault((kind, value), (seed, path))
+            if first[0] is not seed:
+                other, other_path = first
+                shown = value if kind != "source text" else seed.record["sources"][int(path[8:-6])]["file"]
+                problems.append(
+                    SeedProblem(
+                        seed.label,
+                        seed.line_of(path),
+                        path,
+                        f"{kind} {shown!r} is also claimed by {other.label}:{other.line_of(other_path)}",
+                    )
+                )
+    return problems
+
+
+def load_paths(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    progress: Progress | None = None,
+    strict: bool = False,
+) -> LoadReport:
+    """Validate every seed under ``paths`` and load them in one transaction.
+
+    Raises ``LoadError`` (nothing written) when any seed is invalid or conflicts
+    with the archive.
+    """
+    seeds, problems = read_seeds(paths, progress=progress)
+    if problems:
+        raise LoadError(problems)
+    return load_seeds(engine, seeds, progress=progress, strict=strict)
+
+
+def load_seeds(
+    engine: Engine,
+    seeds: Sequence[Seed],
+    *,
+    progress: Progress | None = None,
+    strict: bool = False,
+) -> LoadReport:
+    """Write already validated seeds in one transaction (see ``load_paths``).
+
+    With ``strict``, figures that disagree (see ``consistency``) refuse the load.
+    """
+    if not has_schema(engine):
+        raise ArchiveError(
+            f"the archive at {describe_url(str(engine.url))} has no schema yet; "
+            "run `eufunds db upgrade` (or `eufunds build`) first"
+        )
+    report = LoadReport()
+    for seed in seeds:
+        report.warnings.extend(f"{seed.label}: {w}" for w in consistency.record_warnings(seed.record))
+    if strict and report.warnings:
+        raise LoadError(report.warnings)
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                _Writer(connection, report, progress).write(seeds)
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise ArchiveError(
+                "the archive is busy: another command is writing to it; try again when it finishes"
+            ) from None
+        raise
+    except IntegrityError as exc:  # pragma: no cover - validation should have caught it
+        raise LoadError([f"the archive refused a row: {exc.orig}"]) from None
+    return report
+
+
+class _Writer:
+    """One load's writes, on one connection inside one transaction."""
+
+    def __init__(self, connection: Connection, report: LoadReport, progress: Progress | None):
+        self.c = connection
+        self.report = report
+        self.progress = progress
+        self.organisations: dict[str, int] = {}
+        self.programmes: dict[str, int] = {}
+        self.axes: dict[tuple[int, str], int] = {}
+        self.objectives: dict[tuple[int, str], int] = {}
+
+    def write(self, seeds: Sequence[Seed]) -> None:
+        existing = {
+            row.slug: row
+            for row in self.c.execute(
+                select(
+                    Project.id, Project.slug, Project.record_sha256, Project.sipoca_code,
+                    Project.mysmis_code, Project.seed_file,
+                )
+            )
+        }  # fmt: skip
+        new, changed = [], []
+        for seed in seeds:
+            row = existing.get(seed.slug)
+            if row is None:
+                new.append(seed)
+            elif row.record_sha256 == seed.fingerprint():
+                self.report.unchanged.append(seed.slug)
+                self._tick()
+            else:
+                changed.append((row.id, seed))
+        if not new and not changed:
+            return
+        self._refuse_conflicts(new + [seed for _, seed in changed], existing)
+        self._load_references()
+        if changed:
+            ids = [project_id for project_id, _ in changed]
+            self._delete_children(ids)
+            # Free the codes first, so two projects may swap codes in one load.
+            self.c.execute(
+                update(Project).where(Project.id.in_(ids)).values(sipoca_code=None, mysmis_code=None)
+            )
+            self.c.execute(
+                update(Project).where(Project.id == _bind("pid")),
+                [{"pid": project_id, **self._project_row(seed)} for project_id, seed in changed],
+            )
+        project_ids = [project_id for project_id, _ in changed]
+        if new:
+            project_ids += self._insert_returning(Project, [self._project_row(seed) for seed in new])
+        self._insert_children(list(zip(project_ids, [s for _, s in changed] + new, strict=True)))
+        self.report.updated.extend(seed.slug for _, seed in changed)
+        self.report.inserted.extend(seed.slug for seed in new)
+        if changed:
+            self._delete_orphans()
+
+    def _tick(self) -> None:
+        if self.progress:
+            self.progress(1)
+
+    # ---------------------------------------------------------------- conflicts
+
+    def _refuse_conflicts(self, seeds: list[Seed], existing: dict[str, Any]) -> None:
+        loading = {seed.slug for seed in seeds}
+        owners: dict[tuple[str, str], Any] = {}
+        for row in existing.values():
+            if row.slug in loading:
+                continue
+            for kind, code in (("sipoca", row.sipoca_code), ("mysmis", row.mysmis_code)):
+                if code:
+                    owners[(kind, code)] = row
+        problems = []
+        for seed in seeds:
+            for kind in ("sipoca", "mysmis"):
+                code = seed.record["codes"][kind]
+                owner = owners.get((kind, code)) if code else None
+                if owner is not None:
+                    problems.append(
+                        SeedProblem(
+                            seed.label,
+                            seed.line_of(f"codes.{kind}"),
+                            f"codes.{kind}",
+                            f"{kind.upper()} {code} already belongs to project {owner.slug!r}"
+                            + (f" (from {owner.seed_file})" if owner.seed_file else ""),
+                        )
+                    )
+        hashes = {s.sha256: (seed, i) for seed in seeds for i, s in enumerate(seed.sources)}
+        if hashes:
+            for sha, project_slug, file_name in self.c.execute(
+                select(Document.sha256, Project.slug, Document.file_name)
+                .join(Project, Project.id == Document.project_id, isouter=True)
+                .where(Document.sha256.in_(list(hashes)))
+            ):
+                seed, index = hashes[sha]
+                if project_slug != seed.slug and project_slug not in loading:
+                    path = f"sources[{index}].file"
+                    problems.append(
+                        SeedProblem(
+                            seed.label,
+                            seed.line_of(path),
+                            path,
+                            f"this text is already archived as {file_name!r}"
+                            + (f" of project {project_slug!r}" if project_slug else ""),
+                        )
+                    )
+        if problems:
+            raise LoadError(problems)
+
+    # ---------------------------------------------------------------- reference rows
+
+    def _load_references(self) -> None:
+        self.organisations = dict(self.c.execute(select(Organisation.name_key, Organisation.id)).all())
+        self.programmes = dict(self.c.execute(select(Programme.code, Programme.id)).all())
+        for row in self.c.execute(select(PriorityAxis.id, PriorityAxis.programme_id, PriorityAxis.number)):
+            self.axes[(row.programme_id, row.number)] = row.id
+        for row in self.c.execute(
+            select(SpecificObjective.id, SpecificObjective.programme_id, SpecificObjective.code)
+        ):
+            self.objectives[(row.programme_id, row.code)] = row.id
+
+    def _organisation(self, name: str | None) -> int | None:
+        if name is None:
+            return None
+        key = organisation_key(name)
+        found = self.organisations.get(key)
+        if found is None:
+            found = self.c.execute(insert(Organisation).values(name=name, name_key=key)).inserted_primary_key[
+                0
+            ]
+            self.organisations[key] = found
+        return found
+
+    def _programme(self, code: str, name: str | None) -> int:
+        found = self.programmes.get(code)
+        if found is None:
+            found = self.c.execute(insert(Programme).values(code=code, name=name)).inserted_primary_key[0]
+            self.programmes[code] = found
+        elif name:
+            # The reference row carries the wording of the latest seed that names it;
+            # each project keeps its own wording too (projects.programme_name).
+            self.c.execute(update(Programme).where(Programme.id == found).values(name=name))
+        return found
+
+    def _axis(self, programme_id: int, axis: dict[str, Any] | None) -> int | None:
+        if axis is None:
+            return None
+        key = (programme_id, axis["number"])
+        found = self.axes.get(key)
+        if found is None:
+            found = self.c.execute(
+                insert(PriorityAxis).values(
+                    programme_id=programme_id, number=axis["number"], title=axis["title"]
+                )
+            ).inserted_primary_key[0]
+            self.axes[key] = found
+        elif axis["title"]:
+            self.c.execute(update(PriorityAxis).where(PriorityAxis.id == found).values(title=axis["title"]))
+        return found
+
+    def _specific_objective(
+        self, programme_id: int, axis_id: int | None, objective: dict[str, Any] | None
+    ) -> int | None:
+        if objective is None:
+            return None
+        key = (programme_id, objective["code"])
+        found = self.objectives.get(key)
+        if found is None:
+            found = self.c.execute(
+                insert(SpecificObjective).values(
+                    programme_id=programme_id,
+                    priority_axis_id=axis_id,
+                    code=objective["code"],
+                    title=objective["title"],
+                )
+            ).inserted_primary_key[0]
+            self.objectives[key] = found
+            return found
+        changes: dict[str, Any] = {}
+        if objective["title"]:
+            changes["title"] = objective["title"]
+        if axis_id is not None:
+            changes["priority_axis_id"] = axis_id
+        if changes:
+            self.c.execute(update(SpecificObjective).where(SpecificObjective.id == found).values(**changes))
+        return found
+
+    # ---------------------------------------------------------------- rows
+
+    def _project_row(self, seed: Seed) -> dict[str, Any]:
+        r = seed.record
+        programme_id = self._programme(r["programme"]["code"], r["programme"]["name"])
+        axis_id = self._axis(programme_id, r["priority_axis"])
+        objective_id = self._specific_objective(programme_id, axis_id, r["specific_objective"])
+        return {
+            "slug": r["slug"],
+            "title": r["title"],
+            "acronym": r["acronym"],
+            "sipoca_code": r["codes"]["sipoca"],
+            "mysmis_code": r["codes"]["mysmis"],
+            "status": r["status"],
+            "beneficiary_id": self._organisation(r["beneficiary"]["name"]),
+            "acting_through_id": self._organisation(r["beneficiary"]["acting_through"]),
+            "programme_id": programme_id,
+            "priority_axis_id": axis_id,
+            "specific_objective_id": objective_id,
+            "programme_name": r["programme"]["name"],
+            "priority_axis_title": (r["priority_axis"] or {}).get("title"),
+            "specific_objective_title": (r["specific_objective"] or {}).get("title"),
+            "currency": r["currency"],
+            "total_value_minor": _minor(r["total_value"]),
+            "eligible_value_minor": _minor(r["eligible_value"]),
+            "start_date": r["start_date"],
+            "end_date": r["end_date"],
+            "duration_months": r["duration_months"],
+            "target_group_size": r["target_group"]["size"],
+            "target_group_description": r["target_group"]["description"],
+            "location": r["location"],
+            "notes": r["notes"],
+            "seed_file": seed.name,
+            "record_sha256": seed.fingerprint(),
+        }
+
+    def _insert_returning(self, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+        if not rows:
+            return []
+        result = self.c.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows)
+        return [row[0] for row in result]
+
+    def _insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.c.execute(insert(model), rows)
+
+    def _insert_children(self, projects: list[tuple[int, Seed]]) -> None:
+        funds, funding, partners, contacts = [], [], [], []
+        objective_rows, objective_owners = [], []
+        result_rows, result_owners = [], []
+        document_rows, document_owners = [], []
+        for project_id, seed in projects:
+            r = seed.record
+            funds += [{"project_id": project_id, "ordinal": i, "fund": f} for i, f in enumerate(r["funds"])]
+            funding += [
+                {
+                    "project_id": project_id,
+                    "ordinal": i,
+                    "source": f["source"],
+                    "amount_minor": _minor(f["amount"]),
+                    "share_bp": None if f["share_pct"] is None else share_to_basis_points(f["share_pct"]),
+                    "description": f["description"],
+                    "contributor": f["contributor"],
+                }
+                for i, f in enumerate(r["funding"])
+            ]
+            partners += [
+                {
+                    "project_id": project_id,
+                    "ordinal": i,
+                    "organisation_id": self._organisation(p["name"]),
+                    "role": p["role"],
+                }
+                for i, p in enumerate(r["partners"])
+            ]
+            contacts += [
+                {
+                    "project_id": project_id,
+                    "ordinal": i,
+                    "organisation_id": self._organisation(c["organisation"]),
+                    "name": c["name"],
+                    "position": c["position"],
+                    "phone": c["phone"],
+                    "fax": c["fax"],
+                    "email": c["email"],
+                }
+                for i, c in enumerate(r["contacts"])
+            ]
+            for i, o in enumerate(r["objectives"]):
+                objective_rows.append(
+                    {
+                        "project_id": project_id, "ordinal": i, "kind": o["kind"], "code": o["code"],
+                        "text": o["text"], "achieved": o["achieved"],
+                    }
+                )  # fmt: skip
+                objective_owners.append(o)
+            for i, res in enumerate(r["results"]):
+                result_rows.append(
+                    {
+                        "project_id": project_id, "ordinal": i, "level": res["level"],
+                        "code": res["code"], "text": res["text"],
+                    }
+                )  # fmt: skip
+                result_owners.append((project_id, res))
+            for i, (source, text) in enumerate(zip(r["sources"], seed.sources, strict=True)):
+                document_rows.append(
+                    {
+                        "project_id": project_id, "ordinal": i, "file_name": source["file"],
+                        "sha256": text.sha256, "kind": source["kind"], "published": source["published"],
+                        "publisher": source["publisher"], "issuer": source["issuer"],
+                        "title": source["title"], "text": text.text,
+                    }
+                )  # fmt: skip
+                document_owners.append((project_id, seed, i))
+        self._insert(ProjectFund, funds)
+        self._insert(FundingSource, funding)
+        self._insert(Partner, partners)
+        self._insert(Contact, contacts)
+
+        indicators: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        objective_ids = self._insert_returning(Objective, objective_rows)
+        for objective_id, o in zip(objective_ids, objective_owners, strict=True):
+            indicators += [
+                ({"objective_id": objective_id, "result_id": None}, ind) for ind in o["indicators"]
+            ]
+        result_ids = self._insert_returning(Result, result_rows)
+        serves = []
+        programme_results: dict[tuple[int, str], int] = {}
+        for result_id, (project_id, res) in zip(result_ids, result_owners, strict=True):
+            if res["level"] == "programme" and res["code"] is not None:
+                programme_results.setdefault((project_id, res["code"]), result_id)
+            indicators += [({"objective_id": None, "result_id": result_id}, ind) for ind in res["indicators"]]
+        for result_id, (project_id, res) in zip(result_ids, result_owners, strict=True):
+            if res["serves"] is not None:
+                serves.append({"rid": result_id, "serves": programme_results[(project_id, res["serves"])]})
+        if serves:
+            self.c.execute(
+                update(Result).where(Result.id == _bind("rid")).values(serves_result_id=_bind("serves")),
+                serves,
+            )
+        self._insert_indicators(indicators)
+
+        document_ids = self._insert_returning(Document, document_rows)
+        evidence = []
+        by_source = {
+            (pid, i): doc_id for doc_id, (pid, _, i) in zip(document_ids, document_owners, strict=True)
+        }
+        for project_id, seed in projects:
+            for span in seed.evidence_spans:
+                evidence.append(
+                    {
+                        "project_id": project_id,
+                        "document_id": by_source[(project_id, span.source_index)],
+                        "field": span.field, "ordinal": span.ordinal, "quote": span.quote,
+                        "line": span.line, "char_start": span.char_start, "char_end": span.char_end,
+                    }
+                )  # fmt: skip
+            self._tick()
+        self._insert(Evidence, evidence)
+
+    def _insert_indicators(self, indicators: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+        rows = []
+        ordinals: dict[tuple[Any, Any], int] = {}
+        for owner, ind in indicators:
+            key = (owner["objective_id"], owner["result_id"])
+            ordinals[key] = ordinals.get(key, -1) + 1
+            rows.append(
+                {
+                    **owner,
+                    "ordinal": ordinals[key],
+                    "value": ind["value"],
+                    "unit": ind["unit"],
+                    "what": ind["what"],
+                }
+            )
+        ids = self._insert_returning(Indicator, rows)
+        topics = [
+            {"indicator_id": indicator_id, "ordinal": i, "topic": topic}
+            for indicator_id, (_, ind) in zip(ids, indicators, strict=True)
+            for i, topic in enumerate(ind["topics"])
+        ]
+        self._insert(IndicatorTopic, topics)
+
+    def _delete_children(self, project_ids: list[int]) -> None:
+        objective_ids = select(Objective.id).where(Objective.project_id.in_(project_ids))
+        result_ids = select(Result.id).where(Result.project_id.in_(project_ids))
+        indicator_ids = select(Indicator.id).where(
+            Indicator.objective_id.in_(objective_ids) | Indicator.result_id.in_(result_ids)
+        )
+        # Explicit deletes, child first, rather than trusting ON DELETE CASCADE:
+        # the same statements then work whether or not a backend enforces it.
+        self.c.execute(delete(IndicatorTopic).where(IndicatorTopic.indicator_id.in_(indicator_ids)))
+        self.c.execute(delete(Indicator).where(Indicator.id.in_(indicator_ids)))
+        self.c.execute(delete(Evidence).where(Evidence.project_id.in_(project_ids)))
+        self.c.execute(update(Result).where(Result.project_id.in_(project_ids)).values(serves_result_id=None))
+        for model in (Result, Objective, FundingSource, ProjectFund, Partner, Contact, Document):
+            self.c.execute(delete(model).where(model.project_id.in_(project_ids)))
+
+    def _delete_orphans(self) -> None:
+        used = (
+            select(Project.beneficiary_id)
+            .union(select(Project.acting_through_id).where(Project.acting_through_id.is_not(None)))
+            .union(select(Partner.organisation_id))
+            .union(select(Contact.organisation_id).where(Contact.organisation_id.is_not(None)))
+        )
+        self.c.execute(delete(Organisation).where(Organisation.id.not_in(used)))
+        self.c.execute(
+            delete(SpecificObjective).where(
+                SpecificObjective.id.not_in(
+                    select(Project.specific_objective_id).where(Project.specific_objective_id.is_not(None))
+                )
+            )
+        )
+        self.c.execute(
+            delete(PriorityAxis).where(
+                PriorityAxis.id.not_in(
+                    select(Project.priority_axis_id).where(Project.priority_axis_id.is_not(None))
+                )
+                & PriorityAxis.id.not_in(
+                    select(SpecificObjective.priority_axis_id).where(
+                        SpecificObjective.priority_axis_id.is_not(None)
+                    )
+                )
+            )
+        )
+        self.c.execute(delete(Programme).where(Programme.id.not_in(select(Project.programme_id))))
+
+
+def _bind(name: str) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(name)
+
+
+def _minor(amount: Any) -> int | None:
+    return None if amount is None else to_minor_units(amount)

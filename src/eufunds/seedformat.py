@@ -1,0 +1,823 @@
+"""The seed format: reading a seed YAML file safely and validating it into a record.
+
+A *record* is the canonical form of one seed: a plain dict with every key of the
+format present, in the documented order, money and percentages as ``Decimal``,
+dates as ``datetime.date``. Everything downstream (loader, exporters, the
+extractor's drafts) speaks records. Errors name the file, the line and the field
+path (``funding[1].amount``) of the problem; see ``docs/seed-format.md``.
+
+YAML is read event by event rather than with ``yaml.load``: no tag can build an
+object, anchors and aliases are refused before they can multiply, nesting depth
+and file size are bounded, repeated keys are errors, and every value keeps the
+line it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import Resolver
+
+from .money import MoneyError, parse_decimal
+from .reference import (
+    CURRENCY_CODES,
+    DOCUMENT_KINDS,
+    EU_FUND_CODES,
+    FUNDING_SOURCE_CODES,
+    OBJECTIVE_KINDS,
+    PROGRAMME_CODES,
+    PROJECT_STATUSES,
+    RESULT_LEVELS,
+)
+
+# libyaml's parser is several times faster; the pure one reads the same events.
+# Only events are used, so no constructor of either loader ever runs.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Limits that keep an untrusted file from costing unbounded time or memory.
+MAX_SEED_BYTES = 1_000_000
+MAX_SOURCE_BYTES = 5_000_000
+MAX_DEPTH = 32
+
+_STR = "tag:yaml.org,2002:str"
+_ALLOWED_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_ALLOWED_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+@dataclass(frozen=True)
+class SeedProblem:
+    """One problem in one seed file, at a line, in a field."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class SeedError(Exception):
+    """A seed could not be read or validated; carries every problem found."""
+
+    def __init__(self, problems: list[SeedProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Invalid(Exception):
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _Lines(dict[str, int]):
+    """Field path → 1-based line of its value (or of its key, for ``path:key``)."""
+
+    def line_of(self, path: str) -> int | None:
+        while True:
+            if path in self:
+                return self[path]
+            if not path:
+                return None
+            path = _parent_path(path)
+
+
+def _parent_path(path: str) -> str:
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""
+
+
+def _child_path(parent: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
+
+
+_resolver = Resolver()
+_constructor = SafeConstructor()
+
+
+def _scalar_value(event: yaml.ScalarEvent, path: str) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag not in _ALLOWED_SCALAR_TAGS:
+        raise _Invalid(path, f"YAML tag {tag!r} is not allowed in a seed")
+    if tag == _STR:
+        return event.value
+    if tag == "tag:yaml.org,2002:float":
+        text = event.value.replace("_", "")
+        try:
+            # Read the digits as written: a binary float would already be inexact.
+            return parse_decimal(text)
+        except MoneyError:
+            raise _Invalid(path, f"{event.value!r} is not a finite number") from None
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ConstructorError, ValueError) as exc:
+        raise _Invalid(path, f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}") from exc
+
+
+def parse_yaml(text: str) -> tuple[Any, _Lines]:
+    """Parse one YAML document into plain data and the line of every field path.
+
+    Raises ``_Invalid`` (with a path) or ``yaml.YAMLError`` (with a mark).
+    """
+    lines = _Lines()
+    # Each frame: [container, path, pending mapping key or None, key line]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Invalid("", "a seed holds one YAML document; found a second '---'")
+            continue
+        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
+            continue
+        line = event.start_mark.line + 1
+        if stack:
+            frame = stack[-1]
+            container = frame[0]
+            if isinstance(container, dict) and frame[2] is None:
+                # Expecting a key.
+                if isinstance(event, yaml.MappingEndEvent):
+                    stack.pop()
+                    continue
+                if not isinstance(event, yaml.ScalarEvent):
+                    raise _Invalid(frame[1], f"line {line}: a mapping key must be plain text")
+                key = _scalar_value(event, frame[1])
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in container:
+                    first = lines.get(_child_path(frame[1], key))
+                    raise _Invalid(
+                        _child_path(frame[1], key), f"key repeated in one mapping (first at line {first})"
+                    )
+                frame[2], frame[3] = key, line
+                continue
+            path = (
+                _child_path(frame[1], frame[2])
+                if isinstance(container, dict)
+                else _child_path(frame[1], len(container))
+            )
+        else:
+            path = ""
+        if isinstance(event, yaml.SequenceEndEvent):
+            stack.pop()
+            continue
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Invalid(path, "YAML anchors and aliases are not allowed in a seed")
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = _scalar_value(event, path)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if event.tag is not None and event.tag not in _ALLOWED_COLLECTION_TAGS and event.tag != "!":
+                raise _Invalid(path, f"YAML tag {event.tag!r} is not allowed in a seed")
+            if len(stack) >= MAX_DEPTH:
+                raise _Invalid(path, f"nested deeper than {MAX_DEPTH} levels")
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        else:  # pragma: no cover - the parser emits no other events here
+            raise _Invalid(path, f"unexpected YAML event {type(event).__name__}")
+        lines[path] = line
+        if stack:
+            frame = stack[-1]
+            if isinstance(frame[0], dict):
+                frame[0][frame[2]] = value
+                frame[2] = None
+            else:
+                frame[0].append(value)
+        else:
+            root = value
+        if isinstance(value, dict | list):
+            stack.append([value, path, None, None])
+    return root, lines
+
+
+def decode_seed_bytes(data: bytes) -> str:
+    """Seed files are UTF-8; a byte-order mark is accepted and dropped."""
+    return data.decode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------- validation
+
+Validator = Callable[[Any, str], Any]
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_DIGITS = re.compile(r"[0-9]+\Z")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\Z")
+
+
+def _text(value: Any, path: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise _Invalid(path, f"must be text, not {_describe(value)}")
+    text = str(value)
+    if not text.strip():
+        raise _Invalid(path, "must not be empty (use null when the source says nothing)")
+    return text
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, int | Decimal):
+        return "a number"
+    return type(value).__name__
+
+
+def _slug(value: Any, path: str) -> str:
+    text = _text(value, path)
+    if not _SLUG.match(text):
+        raise _Invalid(path, f"{text!r} is not a slug (lowercase letters, digits and single hyphens)")
+    return text
+
+
+def _digits(value: Any, path: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _Invalid(path, f"must be a code of digits, not {_describe(value)}")
+    text = str(value).strip()
+    if not _DIGITS.match(text):
+        raise _Invalid(path, f"{text!r} is not a code of digits")
+    return text
+
+
+def _choice(codes: tuple[str, ...]) -> Validator:
+    def check(value: Any, path: str) -> str:
+        if not isinstance(value, str) or value not in codes:
+            shown = value if isinstance(value, str) else _describe(value)
+            hint = difflib.get_close_matches(str(value), codes, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise _Invalid(path, f"unknown code {shown!r}{suggestion}; expected one of: {', '.join(codes)}")
+        return value
+
+    return check
+
+
+def _money(value: Any, path: str) -> Decimal:
+    try:
+        amount = parse_decimal(value)
+    except MoneyError as exc:
+        raise _Invalid(path, f"{exc}") from None
+    if amount < 0:
+        raise _Invalid(path, f"must not be negative ({amount})")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise _Invalid(path, f"{amount} has more than two decimals")
+    return _plain(amount)
+
+
+def _plain(number: Decimal) -> Decimal:
+    """The shortest exact form: 85.00 → 85, 12.50 → 12.5 (so records compare and hash alike)."""
+    if number == number.to_integral():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+def _percent(value: Any, path: str) -> Decimal:
+    share = _money(value, path)
+    if share > 100:
+        raise _Invalid(path, f"a share must be between 0 and 100, not {share}")
+    return share
+
+
+def _quantity(value: Any, path: str) -> Decimal:
+    try:
+        number = parse_decimal(value)
+    except MoneyError as exc:
+        raise _Invalid(path, f"{exc}") from None
+    if number < 0:
+        raise _Invalid(path, f"must not be negative ({number})")
+    if number != number.quantize(Decimal("0.0001")):
+        raise _Invalid(path, f"{number} has more than four decimals")
+    return _plain(number)
+
+
+def _count(value: Any, path: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid(path, f"must be a whole number, not {_describe(value)}")
+    if value < 0:
+        raise _Invalid(path, f"must not be negative ({value})")
+    return value
+
+
+def _date(value: Any, path: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise _Invalid(path, "must be a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _Invalid(path, f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)")
+
+
+def _email(value: Any, path: str) -> str:
+    text = _text(value, path)
+    if not _EMAIL.match(text.strip()):
+        raise _Invalid(path, f"{text!r} is not an e-mail address")
+    return text
+
+
+def _nullable(validator: Validator) -> Validator:
+    def check(value: Any, path: str) -> Any:
+        return None if value is None else validator(value, path)
+
+    return check
+
+
+def _list_of(validator: Validator) -> Validator:
+    def check(value: Any, path: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise _Invalid(path, f"must be a list, not {_describe(value)}")
+        return [validator(item, _child_path(path, i)) for i, item in enumerate(value)]
+
+    return check
+
+
+@dataclass(frozen=True)
+class _Key:
+    validator: Validator
+    required: bool = False
+    default: Any = None
+
+
+def _mapping(keys: dict[str, _Key], *, nullable: bool = False) -> Validator:
+    def check(value: Any, path: str) -> dict[str, Any] | None:
+        if value is None and nullable:
+            return None
+        if not isinstance(value, dict):
+            raise _Invalid(path, f"must be a mapping, not {_describe(value)}")
+        for key in value:
+            if key not in keys:
+                hint = difflib.get_close_matches(key, list(keys), n=1)
+                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise _Invalid(_child_path(path, key), f"unknown key{suggestion}")
+        result: dict[str, Any] = {}
+        for key, spec in keys.items():
+            child = _child_path(path, key)
+            if key not in value or (value[key] is None and (spec.required or spec.default)):
+                if spec.required:
+                    raise _Invalid(child, "is required")
+                result[key] = spec.default() if callable(spec.default) else spec.default
+                continue
+            result[key] = spec.validator(value[key], child)
+        return result
+
+    return check
+
+
+_INDICATOR = _mapping(
+    {
+        "value": _Key(_quantity, required=True),
+        "unit": _Key(_text, required=True),
+        "what": _Key(_nullable(_text)),
+        "topics": _Key(_list_of(_text), default=list),
+    }
+)
+
+_SEED = _mapping(
+    {
+        "slug": _Key(_slug, required=True),
+        "title": _Key(_text, required=True),
+        "acronym": _Key(_nullable(_text)),
+        "codes": _Key(
+            _mapping({"sipoca": _Key(_nullable(_digits)), "mysmis": _Key(_nullable(_digits))}),
+            default=lambda: {"sipoca": None, "mysmis": None},
+        ),
+        "status": _Key(_choice(PROJECT_STATUSES), required=True),
+        "beneficiary": _Key(
+            _mapping({"name": _Key(_text, required=True), "acting_through": _Key(_nullable(_text))}),
+            required=True,
+        ),
+        "partners": _Key(
+            _list_of(_mapping({"name": _Key(_text, required=True), "role": _Key(_nullable(_text))})),
+            default=list,
+        ),
+        "contacts": _Key(
+            _list_of(
+                _mapping(
+                    {
+                        "name": _Key(_text, required=True),
+                        "position": _Key(_nullable(_text)),
+                        "organisation": _Key(_nullable(_text)),
+                        "phone": _Key(_nullable(_text)),
+                        "fax": _Key(_nullable(_text)),
+                        "email": _Key(_nullable(_email)),
+                    }
+                )
+            ),
+            default=list,
+        ),
+        "programme": _Key(
+            _mapping({"code": _Key(_choice(PROGRAMME_CODES), required=True), "name": _Key(_nullable(_text))}),
+            required=True,
+        ),
+        "priority_axis": _Key(
+            _mapping({"number": _Key(_text, required=True), "title": _Key(_nullable(_text))}, nullable=True)
+        ),
+        "specific_objective": _Key(
+            _mapping({"code": _Key(_text, required=True), "title": _Key(_nullable(_text))}, nullable=True)
+        ),
+        "funds": _Key(_list_of(_choice(EU_FUND_CODES)), default=list),
+        "currency": _Key(_choice(CURRENCY_CODES), default="RON"),
+        "total_value": _Key(_nullable(_money)),
+        "eligible_value": _Key(_nullable(_money)),
+        "funding": _Key(
+            _list_of(
+                _mapping(
+                    {
+                        "source": _Key(_choice(FUNDING_SOURCE_CODES), required=True),
+                        "amount": _Key(_nullable(_money)),
+                        "share_pct": _Key(_nullable(_percent)),
+                        "description": _Key(_nullable(_text)),
+                        "contributor": _Key(_nullable(_text)),
+                    }
+                )
+            ),
+            default=list,
+        ),
+        "start_date": _Key(_nullable(_date)),
+        "end_date": _Key(_nullable(_date)),
+        "duration_months": _Key(_nullable(_count)),
+        "target_group": _Key(
+            _mapping({"size": _Key(_nullable(_count)), "description": _Key(_nullable(_text))}),
+            default=lambda: {"size": None, "description": None},
+        ),
+        "location": _Key(_nullable(_text)),
+        "objectives": _Key(
+            _list_of(
+                _mapping(
+                    {
+                        "kind": _Key(_choice(OBJECTIVE_KINDS), required=True),
+                        "code": _Key(_nullable(_text)),
+                        "text": _Key(_text, required=True),
+                        "achieved": _Key(_nullable(_text)),
+                        "indicators": _Key(_list_of(_INDICATOR), default=list),
+                    }
+                )
+            ),
+            default=list,
+        ),
+        "results": _Key(
+            _list_of(
+                _mapping(
+                    {
+                        "level": _Key(_choice(RESULT_LEVELS), required=True),
+                        "code": _Key(_nullable(_text)),
+                        "text": _Key(_text, required=True),
+                        "serves": _Key(_nullable(_text)),
+                        "indicators": _Key(_list_of(_INDICATOR), default=list),
+                    }
+                )
+            ),
+            default=list,
+        ),
+        "sources": _Key(
+            _list_of(
+                _mapping(
+                    {
+                        "file": _Key(_text, required=True),
+                        "kind": _Key(_choice(DOCUMENT_KINDS), required=True),
+                        "published": _Key(_nullable(_date)),
+                        "publisher": _Key(_nullable(_text)),
+                        "issuer": _Key(_nullable(_text)),
+                        "title": _Key(_nullable(_text)),
+                    }
+                )
+            ),
+            default=list,
+        ),
+        "evidence": _Key(lambda v, p: _evidence_shape(v, p), default=dict),
+        "notes": _Key(_nullable(_text)),
+    }
+)
+
+SEED_KEYS: tuple[str, ...] = (
+    "slug", "title", "acronym", "codes", "status", "beneficiary", "partners", "contacts",
+    "programme", "priority_axis", "specific_objective", "funds", "currency", "total_value",
+    "eligible_value", "funding", "start_date", "end_date", "duration_months", "target_group",
+    "location", "objectives", "results", "sources", "evidence", "notes",
+)  # fmt: skip
+
+
+def _evidence_shape(value: Any, path: str) -> dict[str, list[dict[str, str | None]]]:
+    """``field: quote`` | ``field: [quote, …]`` | ``field: {file, quote}`` → lists of {file, quote}."""
+    if not isinstance(value, dict):
+        raise _Invalid(path, f"must be a mapping of field → quote, not {_describe(value)}")
+    shaped: dict[str, list[dict[str, str | None]]] = {}
+    for fld, quotes in value.items():
+        child = _child_path(path, fld)
+        items = quotes if isinstance(quotes, list) else [quotes]
+        shaped[fld] = []
+        for i, item in enumerate(items):
+            item_path = _child_path(child, i) if isinstance(quotes, list) else child
+            if isinstance(item, dict):
+                checked = _mapping({"file": _Key(_text), "quote": _Key(_text, required=True)})(
+                    item, item_path
+                )
+                assert checked is not None
+                shaped[fld].append({"file": checked["file"], "quote": checked["quote"]})
+            else:
+                shaped[fld].append({"file": None, "quote": _text(item, item_path)})
+    return dict(sorted(shaped.items()))
+
+
+def validate_record(data: Any) -> dict[str, Any]:
+    """Validate parsed seed data into a canonical record (raises ``_Invalid``)."""
+    if data is None:
+        raise _Invalid("", "the seed is empty")
+    record = _SEED(data, "")
+    assert record is not None
+    _check_relations(record)
+    return record
+
+
+def _check_relations(record: dict[str, Any]) -> None:
+    start, end = record["start_date"], record["end_date"]
+    if start and end and end < start:
+        raise _Invalid("end_date", f"{end} is before start_date {start}")
+    programme_codes = {
+        r["code"] for r in record["results"] if r["level"] == "programme" and r["code"] is not None
+    }
+    for i, result in enumerate(record["results"]):
+        if result["serves"] is None:
+            continue
+        if result["level"] != "project":
+            raise _Invalid(f"results[{i}].serves", "only a project-level result serves another")
+        if result["serves"] not in programme_codes:
+            raise _Invalid(
+                f"results[{i}].serves",
+                f"no programme-level result with code {result['serves']!r} in this seed",
+            )
+    seen: dict[str, int] = {}
+    for i, fund in enumerate(record["funds"]):
+        if fund in seen:
+            raise _Invalid(f"funds[{i}]", f"{fund} is listed twice")
+        seen[fund] = i
+    files = [s["file"] for s in record["sources"]]
+    for i, name in enumerate(files):
+        if name in files[:i]:
+            raise _Invalid(f"sources[{i}].file", f"{name} is listed twice")
+    for fld in record["evidence"]:
+        if _lookup(record, fld) is _MISSING:
+            raise _Invalid(f"evidence.{fld}", "names no field of this seed")
+
+
+_MISSING = object()
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _lookup(record: dict[str, Any], path: str) -> Any:
+    node: Any = record
+    for name, index in _PATH_PART.findall(path):
+        if name:
+            if not isinstance(node, dict) or name not in node:
+                return _MISSING
+            node = node[name]
+        else:
+            i = int(index)
+            if not isinstance(node, list) or i >= len(node):
+                return _MISSING
+            node = node[i]
+    return node
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass
+class SourceText:
+    """A source release named by a seed, read and hashed."""
+
+    file: str  # as named in the seed, relative to the seed's folder
+    path: Path
+    text: str
+    sha256: str
+
+
+@dataclass
+class Seed:
+    """A validated seed file: its record, where it came from, and its source texts."""
+
+    path: Path
+    label: str  # the file as shown in messages
+    name: str  # the file's stable name, stored in the archive (projects.seed_file)
+    record: dict[str, Any]
+    lines: dict[str, int]
+    sources: list[SourceText] = field(default_factory=list)
+    evidence_spans: list[EvidenceSpan] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return str(self.record["slug"])
+
+    def line_of(self, path: str) -> int | None:
+        return _Lines(self.lines).line_of(path)
+
+    def fingerprint(self) -> str:
+        """Changes whenever the record, a source text or the seed's file name changes."""
+        digest = hashlib.sha256()
+        digest.update(canonical_json(self.record).encode())
+        digest.update(self.name.encode())
+        for source in self.sources:
+            digest.update(source.sha256.encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class EvidenceSpan:
+    field: str
+    ordinal: int
+    source_index: int
+    quote: str
+    line: int
+    char_start: int
+    char_end: int
+
+
+def canonical_json(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def decode_source_bytes(data: bytes) -> str:
+    """Source releases are kept as the text a reader sees: UTF-8 (with or without a
+    byte-order mark) or, for files saved by older Windows editors, a legacy
+    Central-European encoding."""
+    try:
+        from .releasetext import decode_release  # the extractor's encoding detection
+    except ImportError:  # pragma: no cover - only before the extractor existed
+        return data.decode("utf-8-sig")
+    return decode_release(data)
+
+
+def read_seed(path: Path, *, name: str | None = None, label: str | None = None) -> Seed:
+    """Read, validate and resolve one seed file; raises ``SeedError``."""
+    label = label or str(path)
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_SEED_BYTES:
+            raise SeedError(
+                [SeedProblem(label, None, None, f"file is {size} bytes; the limit is {MAX_SEED_BYTES}")]
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SeedError([SeedProblem(label, None, None, f"cannot read: {exc.strerror}")]) from None
+    try:
+        text = decode_seed_bytes(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SeedError([SeedProblem(label, line, None, f"not valid UTF-8 (byte {exc.start})")]) from None
+    return parse_seed_text(text, path=path, label=label, name=name)
+
+
+def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = None) -> Seed:
+    """Validate seed YAML ``text`` as if read from ``path`` (sources resolve beside it)."""
+    lines = _Lines()
+    try:
+        data, lines = parse_yaml(text)
+        record = validate_record(data)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise SeedError([SeedProblem(label, line, None, f"malformed YAML: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise SeedError([SeedProblem(label, None, None, f"malformed YAML: {exc}")]) from None
+    except RecursionError:
+        raise SeedError([SeedProblem(label, None, None, "YAML nested too deeply")]) from None
+    except _Invalid as exc:
+        line = lines.line_of(exc.path) if lines else None
+        raise SeedError([SeedProblem(label, line, exc.path or None, exc.message)]) from None
+    seed = Seed(path=path, label=label, name=name or path.name, record=record, lines=dict(lines))
+    _read_sources(seed)
+    _locate_evidence(seed)
+    return seed
+
+
+def _problem(seed: Seed, path: str, message: str) -> SeedError:
+    return SeedError([SeedProblem(seed.label, seed.line_of(path), path, message)])
+
+
+def _read_sources(seed: Seed) -> None:
+    folder = seed.path.parent.resolve()
+    for i, source in enumerate(seed.record["sources"]):
+        where = f"sources[{i}].file"
+        name = source["file"]
+        candidate = Path(name)
+        if candidate.is_absolute() or ".." in candidate.parts:
+            raise _problem(seed, where, f"{name!r} must be a path inside the seed's folder")
+        target = (folder / candidate).resolve()
+        # resolve() follows symlinks, so a link pointing out of the folder is caught here.
+        if not target.is_relative_to(folder):
+            raise _problem(seed, where, f"{name!r} leads outside the seed's folder")
+        if not target.is_file():
+            raise _problem(seed, where, f"source file {name!r} does not exist")
+        size = target.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise _problem(seed, where, f"source file is {size} bytes; the limit is {MAX_SOURCE_BYTES}")
+        data = target.read_bytes()
+        try:
+            text = decode_source_bytes(data)
+        except UnicodeDecodeError:
+            raise _problem(seed, where, f"source file {name!r} is not readable text") from None
+        seed.sources.append(
+            SourceText(file=name, path=target, text=text, sha256=hashlib.sha256(data).hexdigest())
+        )
+
+
+def quote_pattern(quote: str) -> re.Pattern[str]:
+    """Match a quote in a text whatever its whitespace (line breaks, runs of
+    spaces, non-breaking spaces)."""
+    words = quote.split()
+    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    match = quote_pattern(quote).search(text)
+    return (match.start(), match.end()) if match else None
+
+
+def _locate_evidence(seed: Seed) -> None:
+    files = [s.file for s in seed.sources]
+    for fld, quotes in seed.record["evidence"].items():
+        for ordinal, item in enumerate(quotes):
+            where = f"evidence.{fld}"
+            if not seed.sources:
+                raise _problem(seed, where, "evidence needs a source in `sources`")
+            if item["file"] is not None:
+                if item["file"] not in files:
+                    raise _problem(seed, where, f"{item['file']!r} is not one of this seed's sources")
+                candidates = [files.index(item["file"])]
+            else:
+                candidates = list(range(len(seed.sources)))
+            for index in candidates:
+                span = find_quote(seed.sources[index].text, item["quote"])
+                if span:
+                    text = seed.sources[index].text
+                    seed.evidence_spans.append(
+                        EvidenceSpan(
+                            field=fld,
+                            ordinal=ordinal,
+                            source_index=index,
+                            quote=item["quote"],
+                            line=text.count("\n", 0, span[0]) + 1,
+                            char_start=span[0],
+                            char_end=span[1],
+                        )
+                    )
+                    break
+            else:
+                raise _problem(seed, where, f"quote not found in the source: {item['quote'][:80]!r}")
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover_seed_files(paths: list[Path]) -> Iterator[tuple[Path, str]]:
+    """Seed files named on the command line, each with its stable name: files as
+    given (named by their file name), folders searched for *.yaml (named by their
+    path inside the folder, so ``seeds/`` and ``/abs/seeds`` name a seed alike)."""
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                if found.suffix in (".yaml", ".yml") and found.is_file():
+                    yield found, found.relative_to(path).as_posix()
+        else:
+            yield path, path.name
