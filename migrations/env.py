@@ -47,8 +47,6 @@ def run_on(connection: Connection) -> None:
             problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise RuntimeError(f"migration left broken foreign keys: {problems[:5]}")
-    if sqlite:
-        connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def run_migrations_online() -> None:
@@ -63,6 +61,8 @@ def run_migrations_online() -> None:
     with engine.connect() as new_connection:
         run_on(new_connection)
         new_connection.commit()
+        if new_connection.dialect.name == "sqlite":
+            new_connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
     engine.dispose()
 
 

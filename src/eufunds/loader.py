@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, union, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import consistency
@@ -570,11 +570,11 @@ class _Writer:
             self.c.execute(delete(model).where(model.project_id.in_(project_ids)))
 
     def _delete_orphans(self) -> None:
-        used = (
-            select(Project.beneficiary_id)
-            .union(select(Project.acting_through_id).where(Project.acting_through_id.is_not(None)))
-            .union(select(Partner.organisation_id))
-            .union(select(Contact.organisation_id).where(Contact.organisation_id.is_not(None)))
+        used = union(
+            select(Project.beneficiary_id),
+            select(Project.acting_through_id).where(Project.acting_through_id.is_not(None)),
+            select(Partner.organisation_id),
+            select(Contact.organisation_id).where(Contact.organisation_id.is_not(None)),
         )
         self.c.execute(delete(Organisation).where(Organisation.id.not_in(used)))
         self.c.execute(
@@ -600,8 +600,6 @@ class _Writer:
 
 
 def _bind(name: str) -> Any:
-    from sqlalchemy import bindparam
-
     return bindparam(name)
 
 

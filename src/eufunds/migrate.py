@@ -54,11 +54,15 @@ def _run(engine: Engine, action: str, revision: str) -> None:
         config.attributes["connection"] = connection
         getattr(command, action)(config, revision)
         connection.commit()
-    if is_sqlite(str(engine.url)) and action == "upgrade":
-        # WAL lets readers work while a load writes; it is a property of the
-        # file, so setting it once here covers every later connection.
-        with engine.connect() as connection:
-            connection.connection.driver_connection.execute("PRAGMA journal_mode = WAL")
+        if is_sqlite(str(engine.url)):
+            driver = connection.connection.driver_connection
+            # env.py turned foreign keys off for batch ALTERs; this connection goes
+            # back to the pool, and every pooled connection must enforce them.
+            driver.execute("PRAGMA foreign_keys = ON")
+            if action == "upgrade":
+                # WAL lets readers work while a load writes; it is a property of
+                # the file, so setting it once here covers every later connection.
+                driver.execute("PRAGMA journal_mode = WAL")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

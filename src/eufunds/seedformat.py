@@ -49,6 +49,12 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_SEED_BYTES = 1_000_000
 MAX_SOURCE_BYTES = 5_000_000
 MAX_DEPTH = 32
+# Bounds on numbers, so that a validated seed always fits the archive's columns
+# (money as 64-bit minor units, counts as 32-bit integers, indicator values as
+# NUMERIC(18, 4)) and no Decimal operation overflows its 28-digit context.
+MAX_AMOUNT = Decimal("1e15")  # exclusive: 999 999 999 999 999.99 is the largest amount
+MAX_COUNT = 2**31 - 1
+MAX_QUANTITY = Decimal("1e14")  # exclusive
 
 _STR = "tag:yaml.org,2002:str"
 _ALLOWED_SCALAR_TAGS = {
@@ -140,15 +146,17 @@ def _scalar_value(event: yaml.ScalarEvent, path: str) -> Any:
     try:
         return _constructor.construct_object(node, deep=True)
     except (ConstructorError, ValueError) as exc:
-        raise _Invalid(path, f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}") from exc
+        kind = {"timestamp": "date (YYYY-MM-DD)"}.get(tag.rsplit(":", 1)[-1], tag.rsplit(":", 1)[-1])
+        raise _Invalid(path, f"{event.value!r} is not a valid {kind}") from exc
 
 
-def parse_yaml(text: str) -> tuple[Any, _Lines]:
+def parse_yaml(text: str, lines: _Lines | None = None) -> tuple[Any, _Lines]:
     """Parse one YAML document into plain data and the line of every field path.
 
-    Raises ``_Invalid`` (with a path) or ``yaml.YAMLError`` (with a mark).
+    Raises ``_Invalid`` (with a path) or ``yaml.YAMLError`` (with a mark); ``lines``
+    (filled as parsing goes) then tells where the problem is.
     """
-    lines = _Lines()
+    lines = _Lines() if lines is None else lines
     # Each frame: [container, path, pending mapping key or None, key line]
     stack: list[list[Any]] = []
     root: Any = None
@@ -192,6 +200,7 @@ def parse_yaml(text: str) -> tuple[Any, _Lines]:
         if isinstance(event, yaml.SequenceEndEvent):
             stack.pop()
             continue
+        lines[path] = line
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Invalid(path, "YAML anchors and aliases are not allowed in a seed")
         if isinstance(event, yaml.ScalarEvent):
@@ -204,7 +213,6 @@ def parse_yaml(text: str) -> tuple[Any, _Lines]:
             value = {} if isinstance(event, yaml.MappingStartEvent) else []
         else:  # pragma: no cover - the parser emits no other events here
             raise _Invalid(path, f"unexpected YAML event {type(event).__name__}")
-        lines[path] = line
         if stack:
             frame = stack[-1]
             if isinstance(frame[0], dict):
@@ -293,6 +301,8 @@ def _money(value: Any, path: str) -> Decimal:
         raise _Invalid(path, f"{exc}") from None
     if amount < 0:
         raise _Invalid(path, f"must not be negative ({amount})")
+    if amount >= MAX_AMOUNT:
+        raise _Invalid(path, f"{amount} is too large (the limit is {MAX_AMOUNT:,.0f})")
     if amount != amount.quantize(Decimal("0.01")):
         raise _Invalid(path, f"{amount} has more than two decimals")
     return _plain(amount)
@@ -319,6 +329,8 @@ def _quantity(value: Any, path: str) -> Decimal:
         raise _Invalid(path, f"{exc}") from None
     if number < 0:
         raise _Invalid(path, f"must not be negative ({number})")
+    if number >= MAX_QUANTITY:
+        raise _Invalid(path, f"{number} is too large (the limit is {MAX_QUANTITY:,.0f})")
     if number != number.quantize(Decimal("0.0001")):
         raise _Invalid(path, f"{number} has more than four decimals")
     return _plain(number)
@@ -329,6 +341,8 @@ def _count(value: Any, path: str) -> int:
         raise _Invalid(path, f"must be a whole number, not {_describe(value)}")
     if value < 0:
         raise _Invalid(path, f"must not be negative ({value})")
+    if value > MAX_COUNT:
+        raise _Invalid(path, f"{value} is too large (the limit is {MAX_COUNT})")
     return value
 
 
@@ -711,7 +725,7 @@ def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = Non
     """Validate seed YAML ``text`` as if read from ``path`` (sources resolve beside it)."""
     lines = _Lines()
     try:
-        data, lines = parse_yaml(text)
+        data, _ = parse_yaml(text, lines)
         record = validate_record(data)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -723,7 +737,7 @@ def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = Non
     except RecursionError:
         raise SeedError([SeedProblem(label, None, None, "YAML nested too deeply")]) from None
     except _Invalid as exc:
-        line = lines.line_of(exc.path) if lines else None
+        line = lines.line_of(exc.path)
         raise SeedError([SeedProblem(label, line, exc.path or None, exc.message)]) from None
     seed = Seed(path=path, label=label, name=name or path.name, record=record, lines=dict(lines))
     _read_sources(seed)

@@ -1,0 +1,76 @@
+"""Migrations are the only way the schema is made, and they match the models."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from dumps import sqlite_dump
+from sqlalchemy import Engine, inspect, text
+
+from eufunds import migrate
+from eufunds.db import create_archive_engine, sqlite_path
+from eufunds.loader import load_paths
+from eufunds.models import Base
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _include(obj, name, type_, reflected, compare_to):  # same filter as migrations/env.py
+    return not (type_ == "table" and name and name.startswith("search_"))
+
+
+def test_migrated_schema_equals_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": _include}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_upgrade_creates_views_for_sqlite3_users(engine: Engine) -> None:
+    views = set(inspect(engine).get_view_names())
+    assert {"project_overview", "funding_overview", "project_funding_split"} <= views
+
+
+def test_foreign_keys_are_enforced_on_every_connection(engine: Engine) -> None:
+    with engine.connect() as connection:
+        assert connection.execute(text("pragma foreign_keys")).scalar() == 1
+
+
+def test_downgrade_to_base_and_upgrade_again_round_trips_a_loaded_archive(
+    engine: Engine, seeds_dir: Path
+) -> None:
+    load_paths(engine, [seeds_dir])
+    migrate.downgrade(engine, "base")
+    assert migrate.current_revision(engine) is None
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    report = load_paths(engine, [seeds_dir])
+    assert len(report.inserted) == 2
+
+
+def test_upgrade_is_idempotent(engine: Engine) -> None:
+    path = sqlite_path(str(engine.url))
+    assert path is not None
+    before = sqlite_dump(path)
+    migrate.upgrade(engine)
+    assert sqlite_dump(path) == before
+
+
+def test_alembic_command_line_upgrades_from_the_repository_root(tmp_path: Path) -> None:
+    target = tmp_path / "via-alembic.db"
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "-x", f"db={target}", "upgrade", "head"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "EUFUNDS_DB": ""},
+    )
+    engine = create_archive_engine(f"sqlite:///{target}")
+    assert migrate.current_revision(engine) == migrate.head_revision()
