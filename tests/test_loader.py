@@ -105,7 +105,7 @@ def test_strict_load_refuses_figures_that_disagree(engine: Engine, seeds_dir: Pa
     seed.write_text(
         seed.read_text(encoding="utf-8").replace("amount: 81249.41", "amount: 81249.40"), encoding="utf-8"
     )
-    with pytest.raises(LoadError, match="add up to 624995.51"):
+    with pytest.raises(LoadError, match=r"add up to 624995\.51"):
         load_paths(engine, [seeds_dir], strict=True)
 
 
