@@ -1,0 +1,107 @@
+"""The archive-core commands through the CLI: build, load, db upgrade/downgrade/current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eufunds.cli import cli
+
+pytestmark = pytest.mark.sqlite_only
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_migrates_and_loads_the_seeds_folder(
+    runner: CliRunner, seeds_dir: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "built.db")
+    code, out, _ = run(runner, "--db", db, "build", "--seeds", str(seeds_dir))
+    assert code == 0
+    assert "schema migrated from empty to 0001" in out
+    assert out.rstrip().endswith("2 seeds: 2 inserted, 0 updated, 0 unchanged")
+
+
+def test_build_twice_reports_nothing_to_do(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "built.db")
+    run(runner, "--db", db, "build", "--seeds", str(seeds_dir))
+    code, out, _ = run(runner, "--db", db, "build", "--seeds", str(seeds_dir))
+    assert code == 0
+    assert "schema already at" in out and "0 inserted, 0 updated, 2 unchanged" in out
+
+
+def test_build_defaults_to_archive_db_and_seeds_in_the_current_folder(
+    runner: CliRunner, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(seeds_dir.parent)
+    monkeypatch.delenv("EUFUNDS_DB", raising=False)
+    code, _, _ = run(runner, "build")
+    assert code == 0
+    assert (seeds_dir.parent / "archive.db").exists()
+
+
+def test_eufunds_db_environment_variable_chooses_the_archive(
+    runner: CliRunner, seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EUFUNDS_DB", str(tmp_path / "from-env.db"))
+    code, _, _ = run(runner, "build", "--seeds", str(seeds_dir))
+    assert code == 0
+    assert (tmp_path / "from-env.db").exists()
+
+
+def test_build_without_a_seeds_folder_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["--db", str(tmp_path / "x.db"), "build", "--seeds", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "no seeds folder" in result.stderr and "Traceback" not in result.output
+
+
+def test_load_of_a_bad_seed_prints_one_error_line_and_exits_1(
+    runner: CliRunner, seeds_dir: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "a.db")
+    run(runner, "--db", db, "db", "upgrade")
+    seed = seeds_dir / "cj-cluj-calitate-competenta-performanta.yaml"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("size: 40", "size: -1"), encoding="utf-8")
+    result = runner.invoke(cli, ["--db", db, "load", str(seeds_dir)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {seed}:54: target_group.size: must not be negative (-1)",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_load_before_upgrade_says_how_to_make_the_schema(
+    runner: CliRunner, seeds_dir: Path, tmp_path: Path
+) -> None:
+    result = runner.invoke(cli, ["--db", str(tmp_path / "new.db"), "load", str(seeds_dir)])
+    assert result.exit_code == 1
+    assert "eufunds db upgrade" in result.stderr
+
+
+def test_load_prints_a_one_line_summary(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    run(runner, "--db", db, "db", "upgrade")
+    code, out, _ = run(runner, "--db", db, "load", str(seeds_dir))
+    assert code == 0
+    assert out == "2 seeds: 2 inserted, 0 updated, 0 unchanged\n"
+
+
+def test_db_current_upgrade_and_downgrade(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert run(runner, "--db", db, "db", "current")[1].startswith("base")
+    assert run(runner, "--db", db, "db", "upgrade")[0] == 0
+    assert run(runner, "--db", db, "db", "current")[1].rstrip().endswith("(head)")
+    code, out, _ = run(runner, "--db", db, "db", "downgrade", "base")
+    assert code == 0 and "base (empty)" in out
+
+
+def test_help_teaches_with_examples(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["load", "--help"])
+    assert result.exit_code == 0
+    assert "Examples:" in result.output and "eufunds load" in result.output
