@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from dumps import sqlite_dump
+from dumps import archive_dump, archive_snapshot
 from sqlalchemy import Engine, text
 
 from eufunds.db import sqlite_path
@@ -34,10 +34,10 @@ def test_first_load_inserts_both_seeds(engine: Engine, seeds_dir: Path) -> None:
 
 def test_load_twice_changes_nothing(engine: Engine, seeds_dir: Path) -> None:
     load_paths(engine, [seeds_dir])
-    before = sqlite_dump(archive_file(engine))
+    before = archive_dump(engine)
     report = load_paths(engine, [seeds_dir])
     assert len(report.unchanged) == 2 and not report.inserted and not report.updated
-    assert sqlite_dump(archive_file(engine)) == before
+    assert archive_dump(engine) == before
 
 
 def test_seed_names_do_not_depend_on_how_the_folder_is_spelled(engine: Engine, seeds_dir: Path) -> None:
@@ -239,16 +239,14 @@ def test_bad_seed_is_refused_naming_file_line_and_field_and_archive_is_unchanged
     engine: Engine, seeds_dir: Path, case: str
 ) -> None:
     load_paths(engine, [seeds_dir / CALAFAT_SEED])
-    engine.dispose()  # checkpoint the WAL, so the file alone holds the archive
-    before = archive_file(engine).read_bytes()
+    before = archive_snapshot(engine)  # the file's bytes on SQLite, every row on PostgreSQL
     (seeds_dir.parent / "outside.txt").write_text("text", encoding="utf-8")
     name, old, new, expected = BAD_EDITS[case]
     _edit(seeds_dir, name, old, new)
     with pytest.raises(LoadError, match=expected) as error:
         load_paths(engine, [seeds_dir])
     assert name in str(error.value)
-    engine.dispose()
-    assert archive_file(engine).read_bytes() == before
+    assert archive_snapshot(engine) == before
 
 
 def test_symlink_out_of_the_seeds_folder_is_refused(engine: Engine, seeds_dir: Path, tmp_path: Path) -> None:
