@@ -732,8 +732,16 @@ def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = Non
         line = mark.line + 1 if mark else None
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise SeedError([SeedProblem(label, line, None, f"malformed YAML: {message}")]) from None
+    except yaml.reader.ReaderError as exc:
+        # Raised before any mark exists (a control character, say); its position
+        # is an index into the text, so the line can still be named.
+        line = text.count("\n", 0, exc.position) + 1
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        problem = SeedProblem(label, line, None, f"character {shown} is not allowed in YAML")
+        raise SeedError([problem]) from None
     except yaml.YAMLError as exc:
-        raise SeedError([SeedProblem(label, None, None, f"malformed YAML: {exc}")]) from None
+        message = " ".join(str(exc).split())  # one line per problem
+        raise SeedError([SeedProblem(label, None, None, f"malformed YAML: {message}")]) from None
     except RecursionError:
         raise SeedError([SeedProblem(label, None, None, "YAML nested too deeply")]) from None
     except _Invalid as exc:
