@@ -19,6 +19,7 @@ import difflib
 import hashlib
 import json
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -185,6 +186,7 @@ def parse_yaml(text: str, lines: _Lines | None = None) -> tuple[Any, _Lines]:
                     key = str(key)
                 if key in container:
                     first = lines.get(_child_path(frame[1], key))
+                    lines[_child_path(frame[1], key)] = line  # the error points at the repeat
                     raise _Invalid(
                         _child_path(frame[1], key), f"key repeated in one mapping (first at line {first})"
                     )
@@ -705,12 +707,20 @@ def read_seed(path: Path, *, name: str | None = None, label: str | None = None) 
     label = label or str(path)
     name = name or path.name
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        # A FIFO or device would block or never end: only regular files are read.
+        if not stat.S_ISREG(status.st_mode):
+            raise SeedError([SeedProblem(label, None, None, "not a regular file")])
+        size = status.st_size
         if size > MAX_SEED_BYTES:
             raise SeedError(
                 [SeedProblem(label, None, None, f"file is {size} bytes; the limit is {MAX_SEED_BYTES}")]
             )
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SEED_BYTES + 1)  # bounded even if the file grows meanwhile
+        if len(raw) > MAX_SEED_BYTES:
+            grown = f"file grew past the limit of {MAX_SEED_BYTES} bytes while being read"
+            raise SeedError([SeedProblem(label, None, None, grown)])
     except OSError as exc:
         raise SeedError([SeedProblem(label, None, None, f"cannot read: {exc.strerror}")]) from None
     try:
@@ -733,9 +743,11 @@ def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = Non
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise SeedError([SeedProblem(label, line, None, f"malformed YAML: {message}")]) from None
     except yaml.reader.ReaderError as exc:
-        # Raised before any mark exists (a control character, say); its position
-        # is an index into the text, so the line can still be named.
-        line = text.count("\n", 0, exc.position) + 1
+        # Raised before any mark exists (a control character, say). libyaml's
+        # position counts UTF-8 bytes, not characters; the first such character
+        # in the text is the one it stopped at, so find that to name the line.
+        index = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text.count("\n", 0, index) + 1 if index >= 0 else None
         shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         problem = SeedProblem(label, line, None, f"character {shown} is not allowed in YAML")
         raise SeedError([problem]) from None
