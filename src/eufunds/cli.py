@@ -197,6 +197,127 @@ def build(archive: ArchiveContext, seeds_dir: Path) -> None:
     click.echo(f"{seeds_dir}: {report.summary()}")
 
 
+# --------------------------------------------------------------------------- query
+
+
+@cli.command()
+@click.argument("sql")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default=None,
+    help="Output format. Default: table on a terminal, else csv.",
+)
+@click.option(
+    "--max-width",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    help="Cut longer table cells (0: never). CSV and JSON are never cut.",
+)
+@pass_archive
+def query(archive: ArchiveContext, sql: str, fmt: str | None, max_width: int) -> None:
+    """Run one SQL statement on the archive, read-only, and print the rows.
+
+    Writes (INSERT, UPDATE, DELETE, DROP, ATTACH, pragmas that set something,
+    load_extension) are refused and change nothing.
+
+    \b
+    Examples:
+      eufunds query "select slug, total_value from project_overview"
+      eufunds query --format json "select * from funding_overview" > funding.json
+    """
+    from .query import open_query, write_result
+
+    out = sys.stdout
+    with user_errors(), open_query(archive.url, sql) as result:
+        write_result(result, out, fmt or ("table" if out.isatty() else "csv"), max_width=max_width)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@cli.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits to show.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)  # fmt: skip
+@pass_archive
+def search(archive: ArchiveContext, words: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Find projects by the words of their sources, titles, objectives and results.
+
+    Case and diacritics do not matter (calitatii finds calității, ş finds ș).
+    Every word must match; "quoted words" must match as a phrase; a word ending
+    in * matches any word it begins. Best matches first.
+
+    \b
+    Examples:
+      eufunds search control managerial intern
+      eufunds search '"auditor calitate"' --format json
+    """
+    import json
+
+    from .search import search as search_archive
+
+    bold = fmt == "text" and sys.stdout.isatty()
+    mark = (click.style("", bold=True, reset=False), "\x1b[0m") if bold else ("[", "]")
+    with user_errors():
+        engine = create_archive_engine(archive.url, read_only=True)
+        hits = search_archive(engine, " ".join(words), limit=limit, mark=mark)
+        engine.dispose()
+    if fmt == "json":
+        click.echo(json.dumps([hit.as_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    for number, hit in enumerate(hits, 1):
+        where = hit.kind + (f" {hit.label}" if hit.label else "")
+        click.echo(f"{number:>2}. {hit.slug or '(no project)'} · {where}")
+        click.echo(f"    {hit.snippet}")
+    if not hits:
+        click.echo("no matches", err=True)
+
+
+# --------------------------------------------------------------------------- check
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)  # fmt: skip
+@pass_archive
+def check(archive: ArchiveContext, fmt: str) -> None:
+    """Report where the archive's figures do not hold together; exit 1 on any error.
+
+    Checks funding against the eligible value, shares against 100 % and against
+    amount ÷ eligible value, durations against the dates, dates against the
+    programme's eligibility period, duplicate projects (same code, or same title
+    once case and diacritics are folded), documents without a project and
+    projects without a source. Notices (plausible, worth a look) do not fail.
+
+    \b
+    Examples:
+      eufunds check
+      eufunds check --format json | jq '.findings[] | select(.severity == "error")'
+    """
+    import json
+
+    from .check import check_archive
+
+    with user_errors():
+        engine = create_archive_engine(archive.url, read_only=True)
+        report = check_archive(engine)
+        engine.dispose()
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            click.echo(f"{finding.severity}: {finding.project or '(no project)'}: {finding.message}")
+        click.echo(report.summary())
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

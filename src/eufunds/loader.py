@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, union, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from . import consistency
+from . import consistency, search
 from .db import ArchiveError, describe_url, has_schema
 from .models import (
     Contact,
@@ -236,6 +236,8 @@ class _Writer:
         if new:
             project_ids += self._insert_returning(Project, [self._project_row(seed) for seed in new])
         self._insert_children(list(zip(project_ids, [s for _, s in changed] + new, strict=True)))
+        # Same transaction: the search index never disagrees with the rows it covers.
+        search.reindex_projects(self.c, project_ids)
         self.report.updated.extend(seed.slug for _, seed in changed)
         self.report.inserted.extend(seed.slug for seed in new)
         if changed:

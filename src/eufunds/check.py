@@ -1,0 +1,333 @@
+"""The consistency report over a whole archive (``eufunds check``).
+
+The archive keeps each release as written, contradictions included; this module
+says where its figures do not hold together, project by project: funding that
+does not add up, shares that do not match their amounts, durations that do not
+match the dates, dates outside the programme's eligibility period, duplicate
+projects, documents without a project and projects without a source. Funding
+and duration follow the same rules and tolerances as the loader's warnings
+(``consistency``). Each finding names the project and carries its figures.
+
+Severity ``error`` means the archive contradicts itself or the rules of the
+programme; ``notice`` marks something plausible that a curator may want to look
+at. Only errors make the check fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+
+from .consistency import SHARE_TOLERANCE, months_between
+from .models import Document, FundingSource, Programme, Project
+from .reference import eligibility_period
+
+ERROR, NOTICE = "error", "notice"
+
+# Every check, in report order, with what it looks for.
+CHECKS: dict[str, str] = {
+    "shares_total": "funding shares that do not add up to 100 %",
+    "amounts_total": "funding amounts that do not add up to the eligible value",
+    "share_vs_amount": "a share that does not match amount ÷ eligible value",
+    "eligible_above_total": "an eligible value larger than the total value",
+    "duration": "a stated duration that does not match the dates",
+    "outside_eligibility": "dates outside the programme's eligibility period",
+    "duplicate_code": "two projects with the same SIPOCA or MySMIS code",
+    "duplicate_title": "two projects with the same title once case and diacritics are folded",
+    "document_without_project": "a source document that belongs to no project",
+    "project_without_source": "a project with no source document",
+    "end_release_before_end_date": "an end-of-project release published before the end date (notice)",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # a key of CHECKS
+    severity: str  # ERROR or NOTICE
+    project: str | None  # slug; None for a document without a project
+    message: str
+    figures: dict[str, Any] = field(default_factory=dict)  # JSON-ready: decimals and dates as strings
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CheckReport:
+    projects: int = 0
+    documents: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def notices(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == NOTICE]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
+        return (
+            f"{n(self.projects, 'project')} and {n(self.documents, 'document')} checked: "
+            f"{n(len(self.errors), 'error')}, {n(len(self.notices), 'notice')}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "projects": self.projects,
+            "documents": self.documents,
+            "errors": len(self.errors),
+            "notices": len(self.notices),
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def check_archive(engine: Engine) -> CheckReport:
+    """Run every check over the archive behind ``engine``."""
+    report = CheckReport()
+    with engine.connect() as connection:
+        report.projects = connection.execute(select(func.count()).select_from(Project)).scalar_one()
+        report.documents = connection.execute(select(func.count()).select_from(Document)).scalar_one()
+        report.findings.extend(_project_figures(connection))
+        report.findings.extend(_duplicates(connection))
+        report.findings.extend(_sources(connection))
+    order = {name: i for i, name in enumerate(CHECKS)}
+    report.findings.sort(key=lambda f: (order[f.check], f.project or ""))
+    return report
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _money(minor: int | None) -> Decimal | None:
+    return None if minor is None else Decimal(minor).scaleb(-2)
+
+
+def _share(basis_points: int | None) -> Decimal | None:
+    return None if basis_points is None else Decimal(basis_points).scaleb(-2).normalize()
+
+
+def _plain(number: Decimal) -> str:
+    # normalize() would write 100 as 1E+2.
+    return format(number, "f")
+
+
+def _project_figures(connection: Connection) -> Iterator[Finding]:
+    funding: dict[int, list[Any]] = defaultdict(list)
+    f = FundingSource
+    columns = (f.project_id, f.source, f.amount_minor, f.share_bp)
+    for row in connection.execute(select(*columns).order_by(FundingSource.project_id, FundingSource.ordinal)):
+        funding[row.project_id].append(row)
+    projects = connection.execute(
+        select(
+            Project.id, Project.slug, Project.currency, Project.total_value_minor,
+            Project.eligible_value_minor, Project.start_date, Project.end_date,
+            Project.duration_months, Project.programme_name, Programme.code.label("programme"),
+        )
+        .join(Programme, Programme.id == Project.programme_id)
+        .order_by(Project.id)
+    )  # fmt: skip
+    for project in projects:
+        yield from _funding_findings(project, funding.get(project.id, []))
+        yield from _date_findings(project)
+
+
+def _funding_findings(project: Any, rows: list[Any]) -> Iterator[Finding]:
+    slug, currency = project.slug, project.currency
+    eligible = _money(project.eligible_value_minor)
+    total = _money(project.total_value_minor)
+    shares = [_share(r.share_bp) for r in rows]
+    amounts = [_money(r.amount_minor) for r in rows]
+    if rows and all(s is not None for s in shares):
+        total_share = sum(shares, Decimal(0))  # type: ignore[arg-type]
+        if total_share != 100:
+            yield Finding(
+                "shares_total", ERROR, slug,
+                f"funding shares add up to {_plain(total_share)} %, not 100 %",
+                {"shares_pct": [_plain(s) for s in shares], "sum_pct": _plain(total_share)},  # type: ignore[arg-type]
+            )  # fmt: skip
+    if eligible is not None and rows and all(a is not None for a in amounts):
+        total_amount = sum(amounts, Decimal(0))  # type: ignore[arg-type]
+        if total_amount != eligible:
+            yield Finding(
+                "amounts_total", ERROR, slug,
+                f"funding amounts add up to {total_amount} {currency}, "
+                f"not the eligible value {eligible} {currency}",
+                {
+                    "amounts": [str(a) for a in amounts], "sum": str(total_amount),
+                    "eligible_value": str(eligible), "difference": str(total_amount - eligible),
+                    "currency": currency,
+                },
+            )  # fmt: skip
+    if eligible:
+        for i, (row, amount, share) in enumerate(zip(rows, amounts, shares, strict=True)):
+            if amount is None or share is None:
+                continue
+            actual = amount * 100 / eligible
+            if abs(actual - share) > SHARE_TOLERANCE:
+                yield Finding(
+                    "share_vs_amount", ERROR, slug,
+                    f"funding[{i}] ({row.source}): {_plain(share)} % stated, but {amount} {currency} "
+                    f"is {actual:.2f} % of the eligible value {eligible} {currency}",
+                    {
+                        "funding": i, "source": row.source, "share_pct": _plain(share),
+                        "amount": str(amount), "eligible_value": str(eligible),
+                        "actual_pct": f"{actual:.2f}", "currency": currency,
+                    },
+                )  # fmt: skip
+    if total is not None and eligible is not None and eligible > total:
+        yield Finding(
+            "eligible_above_total", ERROR, slug,
+            f"eligible value {eligible} {currency} is larger than the total value {total} {currency}",
+            {"eligible_value": str(eligible), "total_value": str(total), "currency": currency},
+        )  # fmt: skip
+
+
+def _date_findings(project: Any) -> Iterator[Finding]:
+    slug = project.slug
+    start, end, duration = project.start_date, project.end_date, project.duration_months
+    if start and end and duration is not None:
+        low, high = months_between(start, end)
+        if not low <= duration <= high:
+            span = str(low) if low == high else f"{low}–{high}"
+            yield Finding(
+                "duration", ERROR, slug,
+                f"duration {duration} months stated, but {start} to {end} is {span} months",
+                {
+                    "duration_months": duration, "start_date": start.isoformat(),
+                    "end_date": end.isoformat(), "months_between": [low, high],
+                },
+            )  # fmt: skip
+    period = eligibility_period(project.programme, project.programme_name)
+    if period is None:
+        return
+    for name, day in (("start_date", start), ("end_date", end)):
+        if day is None or period.first_day <= day <= period.last_day:
+            continue
+        side = "before" if day < period.first_day else "after"
+        limit = period.first_day if side == "before" else period.last_day
+        yield Finding(
+            "outside_eligibility", ERROR, slug,
+            f"{name} {day} is {side} the {project.programme} eligibility period "
+            f"{period.first_day} – {period.last_day} ({period.source})",
+            {
+                "field": name, "date": day.isoformat(), "programme": project.programme,
+                "period_first_day": period.first_day.isoformat(),
+                "period_last_day": period.last_day.isoformat(), "limit": limit.isoformat(),
+                "source": period.source,
+            },
+        )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def title_key(title: str) -> str:
+    """A title with case, diacritics (ş and ș alike), punctuation and spacing folded
+    away: "Calitate, Competenţă" and "CALITATE COMPETENTA" have the same key."""
+    # NFKD splits ş into s + cedilla and ș into s + comma below; both marks go.
+    decomposed = unicodedata.normalize("NFKD", title)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
+
+
+def code_key(code: str) -> str:
+    # The unique constraints already refuse an identical code; "0474" and "474"
+    # are the same SIPOCA code written two ways, which they let through.
+    return code.lstrip("0") or "0"
+
+
+def _duplicates(connection: Connection) -> Iterator[Finding]:
+    codes: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    titles: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in connection.execute(
+        select(Project.slug, Project.title, Project.sipoca_code, Project.mysmis_code).order_by(Project.slug)
+    ):
+        for kind, code in (("SIPOCA", row.sipoca_code), ("MySMIS", row.mysmis_code)):
+            if code:
+                codes[(kind, code_key(code))].append((row.slug, code))
+        titles[title_key(row.title)].append((row.slug, row.title))
+    for (kind, _), owners in codes.items():
+        if len(owners) < 2:
+            continue
+        for slug, code in owners:
+            others = [(s, c) for s, c in owners if s != slug]
+            yield Finding(
+                "duplicate_code", ERROR, slug,
+                f"{kind} code {code} is also the code of "
+                + ", ".join(f"{s} ({c})" for s, c in others),
+                {"kind": kind, "code": code, "other_projects": [s for s, _ in others]},
+            )  # fmt: skip
+    for key, owners in titles.items():
+        if len(owners) < 2:
+            continue
+        for slug, title in owners:
+            others = [s for s, _ in owners if s != slug]
+            yield Finding(
+                "duplicate_title", ERROR, slug,
+                f"title {title!r} is, once case and diacritics are folded, also the title of "
+                + ", ".join(others),
+                {"title": title, "folded": key, "other_projects": others},
+            )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _sources(connection: Connection) -> Iterator[Finding]:
+    for row in connection.execute(
+        select(Document.id, Document.file_name, Document.sha256, Document.kind)
+        .where(Document.project_id.is_(None))
+        .order_by(Document.id)
+    ):
+        yield Finding(
+            "document_without_project", ERROR, None,
+            f"document {row.file_name} (sha256 {row.sha256[:12]}…) belongs to no project",
+            {"document_id": row.id, "file_name": row.file_name, "sha256": row.sha256},
+        )  # fmt: skip
+    for row in connection.execute(
+        select(Project.slug, Project.seed_file)
+        .where(~select(Document.id).where(Document.project_id == Project.id).exists())
+        .order_by(Project.slug)
+    ):
+        yield Finding(
+            "project_without_source", ERROR, row.slug,
+            "no source document: nothing in the archive backs this project's facts",
+            {"seed_file": row.seed_file},
+        )  # fmt: skip
+    for row in connection.execute(
+        select(Project.slug, Project.end_date, Document.file_name, Document.published)
+        .join(Document, Document.project_id == Project.id)
+        .where(Document.kind == "end", Document.published < Project.end_date)
+        .order_by(Project.slug, Document.ordinal)
+    ):
+        days = (row.end_date - row.published).days
+        yield Finding(
+            "end_release_before_end_date", NOTICE, row.slug,
+            f"the end-of-project release {row.file_name} is dated {row.published}, "
+            f"{days} day{'s' if days != 1 else ''} before the stated end date {row.end_date}",
+            {
+                "file_name": row.file_name, "published": _iso(row.published),
+                "end_date": _iso(row.end_date), "days_before": days,
+            },
+        )  # fmt: skip
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
