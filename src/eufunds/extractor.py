@@ -18,10 +18,11 @@ than the layout of any one release.
 from __future__ import annotations
 
 import bisect
-import itertools
 import calendar
 import datetime as dt
+import itertools
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,7 +41,15 @@ class Span:
     start: int
     end: int
     quote: str
-    context: str
+    # Bounds of the surrounding sentence; its text is cut only when asked for.
+    context_start: int = field(repr=False)
+    context_end: int = field(repr=False)
+    text: str = field(repr=False, compare=False)
+
+    @property
+    def context(self) -> str:
+        """The sentence around the value (within reach of it), whitespace collapsed."""
+        return _WS.sub(" ", self.text[self.context_start : self.context_end]).strip()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,14 +99,19 @@ class _Doc:
         """Record the provenance of ``path`` (the first span wins: it is the clearest)."""
         if path in self.provenance or start >= end:
             return
-        line_start, line_end = self.line_bounds(start)
-        context = _WS.sub(" ", self.text[line_start : max(line_end, min(end, line_start + 400))])
+        # The sentence around the value, within reach of it: what a curator reads.
+        line_start, _ = self.line_bounds(start)
+        _, line_end = self.line_bounds(max(start, end - 1))
+        context_start = max(_sentence_start(self.folded, start), line_start, start - 120)
+        context_end = min(_sentence_end(self.text, end, line_end) + 1, line_end, end + 120)
         self.provenance[path] = Span(
             line=self.line_of(start),
             start=start,
             end=end,
             quote=self.text[start:end],
-            context=context.strip()[:300],
+            context_start=context_start,
+            context_end=max(context_end, end),
+            text=self.text,
         )
 
 
@@ -139,8 +153,14 @@ class _DateHit:
 
 
 def _date_hits(folded: str, start: int = 0, end: int | None = None) -> list[_DateHit]:
+    hits = _per_text(folded, "dates", lambda: _find_dates(folded))
+    stop = len(folded) if end is None else end
+    return [hit for hit in hits if hit.start >= start and hit.end <= stop]
+
+
+def _find_dates(folded: str) -> list[_DateHit]:
     hits = []
-    for m in _DATE.finditer(folded, start, len(folded) if end is None else end):
+    for m in _DATE.finditer(folded):
         try:
             if m.group("d"):
                 year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
@@ -316,11 +336,25 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n|\n[ \t]*$")
 
 def _sentence_start(folded: str, pos: int) -> int:
     """Start of the sentence containing ``pos`` (after a line break or a full stop)."""
-    floor = max(0, pos - 600)
-    best = floor
-    for m in _SENTENCE_BREAK.finditer(folded, floor, pos):
-        best = m.end()
-    return best
+    breaks = _per_text(folded, "breaks", lambda: [m.end() for m in _SENTENCE_BREAK.finditer(folded)])
+    index = bisect.bisect_right(breaks, pos) - 1
+    return max(breaks[index] if index >= 0 else 0, pos - 600, 0)
+
+
+# Rules ask the same questions of one text many times (where do sentences break,
+# where are the dates); the answers are computed once per text and kept until
+# the next text comes.
+# (Per thread, so that concurrent extractions never see each other's answers.)
+_THREAD_CACHE = threading.local()
+
+
+def _per_text(folded: str, key: str, compute: Any) -> Any:
+    cache = getattr(_THREAD_CACHE, "cache", None)
+    if cache is None or cache.get("text") is not folded:
+        cache = _THREAD_CACHE.cache = {"text": folded}
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 _SENTENCE_BREAK = re.compile(r"\n|\.\s+(?=[A-Za-z\"])|;\s+")
@@ -404,6 +438,25 @@ _FUNDS: tuple[tuple[str, str], ...] = (
         r"\s+in\s+randul\s+tinerilor|(?<![a-z])iej(?![a-z])"),
 )  # fmt: skip
 _FUND = re.compile("|".join(f"(?P<{code.replace('+', 'P')}>{pattern})" for code, pattern in _FUNDS))
+
+
+# Every fund name or acronym starts with one of these; trying the full pattern only
+# there is ten times faster than letting twenty alternatives try every position.
+_FUND_HINT = re.compile(r"fond|fse|fedr|fc|fea|ftj|iej|initiativ")
+
+
+def _iter_funds(folded: str) -> Iterator[re.Match[str]]:
+    pos = 0
+    while True:
+        hint = _FUND_HINT.search(folded, pos)
+        if hint is None:
+            return
+        m = _FUND.match(folded, hint.start())
+        if m:
+            yield m
+            pos = m.end()
+        else:
+            pos = hint.start() + 1
 
 
 def _fund_code(group: str) -> str:
@@ -497,13 +550,13 @@ _SUBJECT_VERB = re.compile(
     r"|a\s+derulat|a\s+semnat|a\s+incheiat|va\s+organiza|are\s+placerea|in\s+calitate\s+de\s+beneficiar"
     r"|beneficiaza)(?![a-z])"
 )
+# Anchors only: the subject before them is found by walking back to the sentence
+# start, which is linear (a leading lazy group would rescan the text from every
+# position and cost most of the extraction time).
 _PRIN_BENEFICIARY = re.compile(
-    r"(?P<who>[^\n.;:]{2,160}?),?\s+prin\s+(?P<via>[^\n,;]{2,120}?),?\s+(?:in\s+calitate\s+de|ca)\s+"
-    r"(?:beneficiar|lider)"
+    r",?\s+prin\s+(?P<via>[^\n,;]{2,120}?),?\s+(?:in\s+calitate\s+de|ca)\s+(?:beneficiar|lider)"
 )
-_AS_BENEFICIARY = re.compile(
-    r"(?P<who>[^\n.;:]{2,160}?),?\s+(?:in\s+calitate\s+de|ca)\s+(?:beneficiar|lider|solicitant)"
-)
+_AS_BENEFICIARY = re.compile(r",?\s+(?:in\s+calitate\s+de|ca)\s+(?:beneficiar|lider|solicitant)")
 _BENEFICIARY_LABEL = re.compile(
     r"^[ \t•*-]*(?:beneficiar(?:ul)?|solicitant(?:ul)?|lider(?:ul)?\s+de\s+proiect)"
     r"(?:\s+(?:proiectului|finantarii))?\s*[:-]\s*(?P<who>[^\n]+)",
@@ -711,7 +764,7 @@ class _Rules:
             return result
         m = _PRIN_BENEFICIARY.search(f)
         if m:
-            subject = self._subject_before(m.end("who"))
+            subject = self._subject_before(m.start())
             if subject:
                 result["name"] = doc.clean(*subject)
                 doc.note("beneficiary.name", *subject)
@@ -721,8 +774,7 @@ class _Rules:
                 return result
         for pattern in (_AS_BENEFICIARY, _SUBJECT_VERB):
             for m in pattern.finditer(f):
-                end = m.end("who") if pattern is _AS_BENEFICIARY else m.start()
-                subject = self._subject_before(end)
+                subject = self._subject_before(m.start())
                 if (subject and _ORG_START.match(f, subject[0])) or (subject and pattern is _AS_BENEFICIARY):
                     s, e = self._split_prin(*subject, result)
                     result["name"] = doc.clean(s, e)
@@ -1042,7 +1094,7 @@ class _Rules:
 
     def funds(self) -> list[str]:
         funds: list[str] = []
-        for m in _FUND.finditer(self.f):
+        for m in _iter_funds(self.f):
             code = _fund_code(m.lastgroup or "")
             if code not in funds:
                 self.doc.note(f"funds[{len(funds)}]", m.start(), m.end())

@@ -1,0 +1,120 @@
+"""Scoring drafts against hand-made records."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from eufunds.evaluation import compare_records, evaluate_directory, values_equal
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "extract"
+
+EXPECTED = {
+    "slug": "x",
+    "title": "Calitate, Competenţă, Performanță",
+    "codes": {"sipoca": "474", "mysmis": None},
+    "total_value": Decimal("624995.52"),
+    "funding": [
+        {"source": "FSE", "amount": Decimal("531246.19"), "share_pct": 85},
+        {"source": "national_budget", "amount": Decimal("81249.41"), "share_pct": 13},
+    ],
+    "evidence": {"title": "ignored"},
+    "notes": "ignored",
+}
+
+
+def _got() -> dict:
+    return copy.deepcopy({k: v for k, v in EXPECTED.items() if k not in ("evidence", "notes")})
+
+
+def test_identical_record_scores_every_field() -> None:
+    score = compare_records(EXPECTED, _got())
+    assert score.mismatches == [] and score.correct == score.total
+
+
+def test_slug_evidence_and_notes_are_not_compared() -> None:
+    got = _got()
+    got["slug"] = "something-else"
+    paths = {m.path for m in compare_records(EXPECTED, got).mismatches}
+    assert paths == set()
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "calitate, competenţă, performanță",
+        "Calitate, Competență, Performanţă",
+        "Calitate,  Competenta,\nPerformanta",
+    ],
+    ids=["case", "cedilla-vs-comma", "diacritics-and-whitespace"],
+)
+def test_texts_match_after_folding(written: str) -> None:
+    assert values_equal(EXPECTED["title"], written)
+
+
+def test_texts_differing_in_words_do_not_match() -> None:
+    assert not values_equal("Calitate", "Calitatea")
+
+
+@pytest.mark.parametrize(
+    ("expected", "got", "equal"),
+    [
+        (Decimal("624995.52"), Decimal("624995.520"), True),
+        (Decimal("624995.52"), Decimal("624995.53"), False),
+        (85, Decimal("85"), True),
+        ("474", 474, True),
+        ("474", "475", False),
+        (None, None, True),
+        (None, "x", False),
+    ],
+)
+def test_numbers_and_codes_are_exact(expected: object, got: object, equal: bool) -> None:
+    assert values_equal(expected, got) is equal
+
+
+def test_a_missing_list_item_counts_each_of_its_leaves_wrong() -> None:
+    got = _got()
+    del got["funding"][1]
+    wrong = [m.path for m in compare_records(EXPECTED, got).mismatches]
+    assert sorted(wrong) == [
+        "funding[1].amount", "funding[1].contributor", "funding[1].description",
+        "funding[1].share_pct", "funding[1].source",
+    ]  # fmt: skip
+
+
+def test_a_surplus_list_item_counts_as_one_wrong_field() -> None:
+    got = _got()
+    got["funding"].append({"source": "beneficiary", "amount": Decimal(1), "share_pct": None})
+    score = compare_records(EXPECTED, got)
+    assert [m.path for m in score.mismatches] == ["funding[2]"]
+
+
+def test_report_prints_an_aligned_table_and_json(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Valoarea totală a proiectului este de 1.000 lei.\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("slug: a\ntotal_value: 1000\ncurrency: RON\n", encoding="utf-8")
+    report = evaluate_directory(tmp_path, tmp_path)
+    table = report.to_table()
+    assert "total_value" in table and "overall" in table
+    widths = {len(line) for line in table.splitlines() if line and not line.startswith("-")}
+    assert len(widths) == 1
+    data = json.loads(report.to_json())
+    assert data["fields"]["total_value"] == {"correct": 1, "total": 1, "accuracy": 1.0}
+    assert data["overall"]["total"] == report.total
+
+
+def test_pairs_by_source_file_when_names_differ() -> None:
+    report = evaluate_directory(ROOT / "seeds", ROOT / "seeds")
+    assert len(report.files) == 2
+    assert report.accuracy == 1.0
+
+
+@pytest.mark.skipif(len(list(CORPUS.glob("*.yaml"))) < 25, reason="corpus not written yet")
+def test_corpus_scores_at_least_95_percent() -> None:
+    report = evaluate_directory(CORPUS, CORPUS)
+    assert len(report.files) >= 25
+    assert report.accuracy >= 0.95, report.to_table()

@@ -1,0 +1,330 @@
+"""The extractor: Romanian forms, both seeds exactly, provenance, and robustness."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eufunds.evaluation import compare_records, load_expected
+from eufunds.extractor import extract_release, parse_amount, parse_date, slugify
+from eufunds.releasetext import decode_release
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_PAIRS = [
+    ("001_f36f72105a710f57.txt", "cj-cluj-calitate-competenta-performanta.yaml"),
+    ("000_409006d159ec7036.txt", "primaria-calafat-management-calitate.yaml"),
+]
+HARD_FIELDS = [
+    "codes", "status", "currency", "total_value", "eligible_value", "start_date", "end_date",
+    "duration_months", "funds",
+]  # fmt: skip
+
+# An invented start-of-project release, used in every form test below.
+RELEASE = """COMUNICAT DE PRESĂ
+
+Data: 12.03.2018
+
+LANSAREA PROIECTULUI „MODERNIZAREA SERVICIILOR PUBLICE ÎN COMUNA ŞIPOTE”
+
+Comuna Şipote, în calitate de beneficiar, anunţă lansarea proiectului „Modernizarea serviciilor publice în Comuna Şipote” (MSPS), cod SIPOCA 902, cod MySMIS 130455, cofinanţat din Fondul Social European prin Programul Operaţional Capacitate Administrativă 2014-2020, Axa prioritară 2: Administraţie publică şi sistem judiciar accesibile şi transparente, Obiectivul specific 2.2: Introducerea de sisteme şi standarde comune în administraţia publică locală.
+
+Valoarea totală a proiectului este de 624.995,52 lei, din care:
+• 531.246,19 lei finanţare nerambursabilă din Fondul Social European (85%);
+• 81.249,41 lei finanţare nerambursabilă din bugetul naţional (13%);
+• 12.499,92 lei cofinanţare eligibilă de la Comuna Şipote (2%).
+
+Proiectul se desfăşoară pe o perioadă de 16 luni, începând cu data de 12.03.2018, până în data de 11.07.2019.
+
+Grupul ţintă al proiectului este format din 40 de persoane, funcţionari publici din aparatul de specialitate al primarului.
+"""
+
+
+def extract(text: str):
+    return extract_release(text, file_name="release.txt")
+
+
+# --- the seeds ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("txt", "expected"), SEED_PAIRS)
+def test_seed_hard_fields_are_exact(txt: str, expected: str) -> None:
+    record = extract(decode_release((SEEDS / txt).read_bytes())).record
+    want = load_expected(SEEDS / expected)
+    for key in HARD_FIELDS:
+        assert record[key] == want[key], key
+    assert record["programme"]["code"] == want["programme"]["code"]
+    assert str(record["priority_axis"]["number"]) == str(want["priority_axis"]["number"])
+    assert record["specific_objective"]["code"] == want["specific_objective"]["code"]
+    assert record["target_group"]["size"] == want["target_group"]["size"]
+    got_rows = [(r["source"], r["amount"], r["share_pct"]) for r in record["funding"]]
+    want_rows = [(r["source"], r["amount"], r["share_pct"]) for r in want["funding"]]
+    assert got_rows == want_rows
+
+
+@pytest.mark.parametrize(("txt", "expected"), SEED_PAIRS)
+def test_seed_drafts_match_the_hand_made_records(txt: str, expected: str) -> None:
+    record = extract_release(decode_release((SEEDS / txt).read_bytes()), file_name=txt).record
+    score = compare_records(load_expected(SEEDS / expected), record, file=txt)
+    assert score.mismatches == []
+
+
+@pytest.mark.parametrize(("txt", "_expected"), SEED_PAIRS)
+def test_provenance_quotes_the_source_at_its_offsets(txt: str, _expected: str) -> None:
+    text = decode_release((SEEDS / txt).read_bytes())
+    extraction = extract(text)
+    assert extraction.provenance
+    for path, span in extraction.provenance.items():
+        assert text[span.start : span.end] == span.quote, path
+        assert text.count("\n", 0, span.start) + 1 == span.line, path
+
+
+def test_provenance_of_total_value_points_at_the_amount() -> None:
+    extraction = extract(RELEASE)
+    span = extraction.provenance["total_value"]
+    assert span.quote == "624.995,52 lei"
+    assert RELEASE.splitlines()[span.line - 1].startswith("Valoarea totală a proiectului")
+
+
+# --- number, date and duration forms ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "amount", "currency"),
+    [
+        ("624.995,52 lei", Decimal("624995.52"), "RON"),
+        ("1.234.567 lei", Decimal("1234567"), "RON"),
+        ("1 234 567,89 lei", Decimal("1234567.89"), "RON"),
+        ("1\u00a0234\u00a0567,89 lei", Decimal("1234567.89"), "RON"),
+        ("60,5 milioane de lei", Decimal("60500000"), "RON"),
+        ("2,3 mil. lei", Decimal("2300000"), "RON"),
+        ("1,2 milioane euro", Decimal("1200000"), "EUR"),
+        ("450.000 EUR", Decimal("450000"), "EUR"),
+        ("12.500 de lei", Decimal("12500"), "RON"),
+        ("3 mii lei", Decimal("3000"), "RON"),
+        ("624995.52 RON", Decimal("624995.52"), "RON"),
+    ],
+)
+def test_amount_forms(written: str, amount: Decimal, currency: str) -> None:
+    assert parse_amount(written) == (amount, currency)
+
+
+@pytest.mark.parametrize(("written", "currency"), [("2,3 mil. lei", "RON"), ("1,2 milioane euro", "EUR")])
+def test_total_value_keeps_the_currency_of_the_release(written: str, currency: str) -> None:
+    record = extract(f"Valoarea totală a proiectului este de {written}.\n").record
+    assert record["currency"] == currency
+    assert isinstance(record["total_value"], Decimal)
+
+
+@pytest.mark.parametrize(
+    ("written", "date"),
+    [
+        ("12.03.2018", dt.date(2018, 3, 12)),
+        ("12/03/2018", dt.date(2018, 3, 12)),
+        ("12-03-2018", dt.date(2018, 3, 12)),
+        ("12 martie 2018", dt.date(2018, 3, 12)),
+        ("12 MARTIE 2018", dt.date(2018, 3, 12)),
+        ("1 septembrie 2020", dt.date(2020, 9, 1)),
+        ("martie 2018", dt.date(2018, 3, 1)),
+    ],
+)
+def test_date_forms(written: str, date: dt.date) -> None:
+    assert parse_date(written) == date
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Proiectul se derulează în perioada 12.03.2018 – 11.07.2019.",
+        "Perioada de implementare: 12/03/2018 - 11/07/2019.",
+        "Proiectul a început la 12 martie 2018 și se încheie la 11 iulie 2019.",
+        "Data de începere: 12.03.2018. Data de finalizare: 11.07.2019.",
+    ],
+)
+def test_start_and_end_dates(sentence: str) -> None:
+    record = extract(sentence + "\n").record
+    assert (record["start_date"], record["end_date"]) == (dt.date(2018, 3, 12), dt.date(2019, 7, 11))
+
+
+def test_month_without_day_is_not_a_start_date() -> None:
+    record = extract("Perioada de implementare: martie 2018 – iulie 2019.\n").record
+    assert record["start_date"] is None and record["end_date"] is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "months"),
+    [
+        ("Durata proiectului este de 16 luni.", 16),
+        ("Proiectul se va derula pe o perioadă de 24 de luni.", 24),
+        ("Perioada de implementare: 36 de luni.", 36),
+        ("Proiectul se implementează pe o durată de douăzeci și patru de luni.", 24),
+    ],
+)
+def test_duration_forms(sentence: str, months: int) -> None:
+    assert extract(sentence + "\n").record["duration_months"] == months
+
+
+# --- programme names -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Programul Operațional Capacitate Administrativă 2014-2020", "POCA"),
+        ("Programului Operaţional Capital Uman 2014-2020", "POCU"),
+        ("Programul Operațional Regional 2014-2020", "POR"),
+        ("Programul Operațional Infrastructură Mare", "POIM"),
+        ("Programul Operațional Competitivitate", "POC"),
+        ("Programul Național de Dezvoltare Rurală", "PNDR"),
+        ("Planul Național de Redresare și Reziliență", "PNRR"),
+        ("Programul Educație și Ocupare 2021-2027", "PEO"),
+        ("Programul Incluziune și Demnitate Socială", "PIDS"),
+        ("Programul Regional Nord-Est 2021-2027", "PR"),
+        ("Programul Creștere Inteligentă, Digitalizare și Instrumente Financiare", "POCIDIF"),
+        ("Programul Tranziție Justă 2021-2027", "PTJ"),
+        ("Programul Operațional Ajutorarea Persoanelor Defavorizate", "POAD"),
+        ("prin POCU", "POCU"),
+        ("prin PNDR 2014-2020", "PNDR"),
+    ],
+)
+def test_programme_code_from_name_or_acronym(written: str, code: str) -> None:
+    record = extract(f"Proiectul este finanțat prin {written}.\n").record
+    assert record["programme"]["code"] == code
+
+
+def test_programme_name_is_given_in_the_nominative() -> None:
+    record = extract("în cadrul Programului Operațional Capital Uman 2014-2020, Axa 4\n").record
+    assert record["programme"]["name"] == "Programul Operațional Capital Uman 2014-2020"
+
+
+# --- one release, many ways of writing it -------------------------------------------
+
+
+def _hard(record: dict) -> tuple:
+    return (
+        record["codes"]["sipoca"], record["codes"]["mysmis"], record["status"],
+        record["programme"]["code"], record["priority_axis"]["number"],
+        record["specific_objective"]["code"], record["total_value"], record["currency"],
+        [(r["source"], r["amount"], r["share_pct"]) for r in record["funding"]],
+        record["start_date"], record["end_date"], record["duration_months"],
+        record["target_group"]["size"], record["acronym"],
+    )  # fmt: skip
+
+
+EXPECTED_HARD = (
+    "902", "130455", "ongoing", "POCA", "2", "2.2", Decimal("624995.52"), "RON",
+    [
+        ("FSE", Decimal("531246.19"), Decimal(85)),
+        ("national_budget", Decimal("81249.41"), Decimal(13)),
+        ("beneficiary", Decimal("12499.92"), Decimal(2)),
+    ],
+    dt.date(2018, 3, 12), dt.date(2019, 7, 11), 16, 40, "MSPS",
+)  # fmt: skip
+
+_NO_DIACRITICS = str.maketrans("ăâîşţșțĂÂÎŞŢȘȚ", "aaistst" + "AAISTST")
+VARIANTS = {
+    "as-written": lambda t: t,
+    "comma-below": lambda t: t.replace("ş", "ș").replace("ţ", "ț").replace("Ş", "Ș"),
+    "no-diacritics": lambda t: t.translate(_NO_DIACRITICS),
+    "crlf": lambda t: t.replace("\n", "\r\n"),
+    "nbsp": lambda t: t.replace("624.995,52 lei", "624.995,52\u00a0lei").replace(" de ", "\u00a0de "),
+    "closing-quote-as-opener": lambda t: t.replace("„", "”"),
+    "uppercase-headings": lambda t: t.replace("Valoarea totală", "VALOAREA TOTALĂ"),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_hard_fields_survive_the_ways_a_release_is_written(variant: str) -> None:
+    text = VARIANTS[variant](RELEASE)
+    if variant == "crlf":
+        text = decode_release(text.encode("utf-8"))
+    assert _hard(extract(text).record) == EXPECTED_HARD
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1250", "iso-8859-2", "iso-8859-16"])
+def test_hard_fields_survive_every_encoding(encoding: str) -> None:
+    text = RELEASE
+    if encoding == "iso-8859-2":
+        text = text.replace("„", '"').replace("”", '"').replace("•", "-")
+    elif encoding in ("cp1250",):
+        text = text.replace("•", "-")
+    elif encoding == "iso-8859-16":
+        text = VARIANTS["comma-below"](text).replace("•", "-").replace("ţ", "ț")
+    data = text.replace("\n", "\r\n").encode(encoding)
+    assert _hard(extract(decode_release(data)).record) == EXPECTED_HARD
+
+
+def test_texts_keep_the_diacritics_as_written() -> None:
+    record = extract(RELEASE).record
+    assert record["title"] == "Modernizarea serviciilor publice în Comuna Şipote"
+    assert record["beneficiary"]["name"] == "Comuna Şipote"
+    assert record["funding"][2]["contributor"] == "Comuna Şipote"
+
+
+def test_end_release_is_completed_and_start_release_ongoing() -> None:
+    ended = RELEASE.replace("LANSAREA", "FINALIZAREA").replace("anunţă lansarea", "anunţă finalizarea")
+    assert extract(ended).record["status"] == "completed"
+    assert extract(ended).record["sources"][0]["kind"] == "end"
+    assert extract(RELEASE).record["sources"][0]["kind"] == "start"
+
+
+def test_publication_date_from_the_dateline() -> None:
+    record = extract("COMUNICAT DE PRESĂ\n\nCluj-Napoca, 5 mai 2021\n\nText.\n").record
+    assert record["sources"][0]["published"] == dt.date(2021, 5, 5)
+
+
+def test_nothing_stated_means_null() -> None:
+    record = extract("Un text fără nicio informație despre vreun proiect.\n").record
+    assert record["total_value"] is None
+    assert record["funding"] == []
+    assert record["programme"]["code"] is None
+    assert record["start_date"] is None
+
+
+def test_record_keys_follow_the_seed_format_order() -> None:
+    keys = list(extract(RELEASE).record)
+    assert keys[:4] == ["slug", "title", "acronym", "codes"]
+    assert keys[-3:] == ["objectives", "results", "sources"]
+
+
+def test_slug_is_lowercase_ascii_hyphenated() -> None:
+    assert slugify("Calitate, Competenţă, Performanță în Consiliul Județean Cluj") == (
+        "calitate-competenta-performanta-consiliul-judetean-cluj"
+    )
+
+
+def test_record_is_yaml_serialisable_with_exact_money() -> None:
+    record = extract(RELEASE).record
+    assert all(isinstance(r["amount"], Decimal) for r in record["funding"])
+    yaml.safe_dump({"x": str(record["total_value"])})
+
+
+# --- robustness ------------------------------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    [*"abcdeșțşţăâî ,.;:-–”„\"()%\n\t0123456789•",
+       "lei", "Programul", "Axa prioritară ", "Obiectivul specific ", "milioane", " luni",
+       "Valoarea totală", "Grupul țintă", "Date de contact:", "Tel./fax: ", "Rezultate:\n- ",
+       "12.03.2018", "martie 2018", "proiectului „", "SMIS ", "\u00a0", "Primul obiectiv specific (OS1)"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=120).map("".join))
+def test_any_text_yields_a_record(text: str) -> None:
+    extraction = extract(text)
+    assert set(extraction.record) >= {"slug", "title", "funding", "sources"}
+    for span in extraction.provenance.values():
+        assert text[span.start : span.end] == span.quote
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_unicode_yields_a_record(text: str) -> None:
+    extract(text)
