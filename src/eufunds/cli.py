@@ -126,6 +126,27 @@ def db_current(archive: ArchiveContext) -> None:
         click.echo(f"{current or 'base'}{note}")
 
 
+@db.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace DESTINATION if it exists.")
+@pass_archive
+def db_backup(archive: ArchiveContext, destination: Path, force: bool) -> None:
+    """Copy the SQLite archive to DESTINATION, consistently, even while a load runs.
+
+    Uses SQLite's backup API: the copy is the archive as of one moment, checked
+    and written under a temporary name before it takes DESTINATION's name.
+
+    \b
+    Example:
+      eufunds db backup archive-2024-05-01.db
+    """
+    from .backup import backup_archive
+
+    with user_errors():
+        report = backup_archive(archive.url, destination, overwrite=force)
+    click.echo(report.summary())
+
+
 # --------------------------------------------------------------------------- load
 
 

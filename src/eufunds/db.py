@@ -19,8 +19,10 @@ from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE = "archive.db"
 ENV_VAR = "EUFUNDS_DB"
-# How long a command waits for another writer before saying the archive is busy.
+# How long a command waits for another writer before saying the archive is busy;
+# $EUFUNDS_BUSY_TIMEOUT (seconds, e.g. 0.5) overrides it, for scripts and tests.
 BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_VAR = "EUFUNDS_BUSY_TIMEOUT"
 
 
 class ArchiveError(Exception):
@@ -33,6 +35,21 @@ def resolve_database_url(value: str | None = None) -> str:
     if "://" in chosen:
         return chosen
     return "sqlite:///" + str(Path(chosen).expanduser().resolve())
+
+
+def busy_timeout_ms() -> int:
+    """Milliseconds a SQLite connection waits on another writer: $EUFUNDS_BUSY_TIMEOUT
+    (in seconds) when set, else ``BUSY_TIMEOUT_MS``."""
+    value = os.environ.get(BUSY_TIMEOUT_VAR, "").strip()
+    if not value:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise ArchiveError(f"{BUSY_TIMEOUT_VAR}={value!r} is not a number of seconds from 0 to 86400")
+    return round(seconds * 1000)
 
 
 def describe_url(url: str) -> str:
@@ -79,6 +96,7 @@ def create_archive_engine(url: str, *, read_only: bool = False, **kwargs: Any) -
 
 def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
     path = sqlite_path(url)
+    busy_ms = busy_timeout_ms()
     if read_only:
         if path is None or not path.exists():
             raise ArchiveError(f"no archive at {describe_url(url)}")
@@ -98,7 +116,7 @@ def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
         if read_only:
             cursor.execute("PRAGMA query_only = ON")
         cursor.close()
