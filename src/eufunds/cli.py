@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import Engine
@@ -337,6 +338,245 @@ def check(archive: ArchiveContext, fmt: str) -> None:
         click.echo(report.summary())
     if not report.ok:
         raise click.exceptions.Exit(1)
+
+
+# --------------------------------------------------------------------------- export, show, list, stats
+
+
+@contextmanager
+def _reading(archive: ArchiveContext) -> Iterator[Any]:
+    """A read-only connection to the archive: these commands never write, and a
+    missing archive is reported rather than created empty."""
+    from .db import has_schema
+
+    engine = create_archive_engine(archive.url, read_only=True)
+    try:
+        if not has_schema(engine):
+            raise ArchiveError(f"the archive at {archive.shown} has no schema yet; run `eufunds build` first")
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _pipe_closed_quietly() -> Iterator[None]:
+    """`eufunds export | head` stops when head has read enough, without a traceback."""
+    try:
+        yield
+    except BrokenPipeError:
+        import os
+
+        # Python would complain again when flushing stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(1) from None
+
+
+def _project_filter_options(command: Any) -> Any:
+    """--project, --programme, --status and --since, shared by export, list and stats."""
+    from .reference import PROGRAMME_CODES, PROJECT_STATUSES
+
+    options = [
+        click.option(
+            "--project", metavar="SLUG|CODE", help="Only this project (slug, SIPOCA or MySMIS code)."
+        ),
+        click.option(
+            "--programme",
+            type=click.Choice(PROGRAMME_CODES, case_sensitive=False),
+            help="Only projects of this operational programme.",
+        ),
+        click.option("--status", type=click.Choice(PROJECT_STATUSES), help="Only projects with this status."),
+        click.option(
+            "--since",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            metavar="YYYY-MM-DD",
+            help="Only projects started, or with a source published, on or after this date.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _project_filters(
+    connection: Any, project: str | None, programme: str | None, status: str | None, since: Any
+) -> Any:
+    from .records import ProjectFilters, find_project
+
+    return ProjectFilters(
+        project=find_project(connection, project) if project else None,
+        programme=programme,
+        status=status,
+        since=since.date() if since else None,
+    )
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "jsonl", "yaml", "xlsx", "datapackage"]),
+    default="json",
+    show_default=True,
+    help="csv: tables; json/jsonl: nested projects; yaml: seed files; xlsx: a workbook; "
+    "datapackage: CSVs + datapackage.json.",
+)
+@click.option(
+    "--table", metavar="NAME", help="With csv: the one table or view to write (to stdout by default)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="File, or folder for csv (all tables), yaml and datapackage. Default: stdout.",
+)
+@_project_filter_options
+@pass_archive
+def export_command(
+    archive: ArchiveContext,
+    fmt: str,
+    table: str | None,
+    output: Path | None,
+    project: str | None,
+    programme: str | None,
+    status: str | None,
+    since: Any,
+) -> None:
+    """Export projects or tables, streamed, to stdout or --output.
+
+    \b
+    Examples:
+      eufunds export --format json > projects.json
+      eufunds export --format jsonl --programme POCA | jq .slug
+      eufunds export --format csv --table project_overview > overview.csv
+      eufunds export --format csv --output tables/
+      eufunds export --format yaml --output seeds-copy/   (eufunds load seeds-copy/ rebuilds it)
+      eufunds export --format xlsx --output archive.xlsx
+      eufunds export --format datapackage --output package/
+    """
+    from .exporters import export
+
+    stdout = sys.stdout.buffer
+    if output is None and fmt == "xlsx" and stdout.isatty():
+        raise click.UsageError("xlsx is a binary file: give --output FILE.xlsx or redirect stdout")
+    with user_errors(), _pipe_closed_quietly(), _reading(archive) as connection:
+        filters = _project_filters(connection, project, programme, status, since)
+        report = export(
+            connection, fmt, output=output, stdout=None if output else stdout, table=table, filters=filters
+        )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if output is not None:
+        click.echo(report.summary())
+
+
+@cli.command()
+@click.argument("project", metavar="SLUG|CODE")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "yaml"]), default="text", show_default=True
+)  # fmt: skip
+@pass_archive
+def show(archive: ArchiveContext, project: str, fmt: str) -> None:
+    """Show one project's fiche: codes, beneficiary, programme, values, funding
+    split, dates, target group, objectives, results and sources.
+
+    \b
+    Examples:
+      eufunds show cj-cluj-calitate-competenta-performanta
+      eufunds show 474 --format json
+    """
+    from .exporters import record_to_json, record_to_yaml
+    from .fiche import render_fiche
+    from .records import ProjectFilters, find_project, iter_records
+
+    with user_errors(), _reading(archive) as connection:
+        slug = find_project(connection, project)
+        record = next(iter_records(connection, ProjectFilters(project=slug)))
+    if fmt == "json":
+        click.echo(record_to_json(record, indent=2))
+    elif fmt == "yaml":
+        click.echo(record_to_yaml(record), nl=False)
+    else:
+        click.echo(render_fiche(record))
+
+
+@cli.command("list")
+@_project_filter_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)  # fmt: skip
+@pass_archive
+def list_command(
+    archive: ArchiveContext,
+    project: str | None,
+    programme: str | None,
+    status: str | None,
+    since: Any,
+    fmt: str,
+) -> None:
+    """List projects, one line each: slug, status, programme, total value, title.
+
+    \b
+    Examples:
+      eufunds list --programme POCA --status completed
+      eufunds list --since 2020-01-01 --format json
+    """
+    from .exporters import record_to_json
+    from .fiche import render_project_line
+    from .records import iter_project_lines, longest_slug
+
+    count = 0
+    with user_errors(), _pipe_closed_quietly(), _reading(archive) as connection:
+        filters = _project_filters(connection, project, programme, status, since)
+        width = longest_slug(connection, filters)
+        if fmt == "json":
+            click.echo("[", nl=False)
+        for line in iter_project_lines(connection, filters):
+            if fmt == "json":
+                click.echo(("\n" if count == 0 else ",\n") + record_to_json(line), nl=False)
+            else:
+                click.echo(render_project_line(line, width))
+            count += 1
+        if fmt == "json":
+            click.echo("\n]" if count else "]")
+    if count == 0 and fmt == "text":
+        click.echo("no projects", err=True)
+
+
+@cli.command()
+@_project_filter_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)  # fmt: skip
+@pass_archive
+def stats(
+    archive: ArchiveContext,
+    project: str | None,
+    programme: str | None,
+    status: str | None,
+    since: Any,
+    fmt: str,
+) -> None:
+    """Count projects and sum their money per programme, EU fund and funding source.
+
+    Sums are per currency and say how many rows state an amount.
+
+    \b
+    Examples:
+      eufunds stats
+      eufunds stats --programme POCA --format json
+    """
+    from .exporters import record_to_json
+    from .fiche import render_stats
+    from .stats import archive_stats
+
+    with user_errors(), _reading(archive) as connection:
+        filters = _project_filters(connection, project, programme, status, since)
+        result = archive_stats(connection, filters)
+    if fmt == "json":
+        click.echo(record_to_json(result.as_dict(), indent=2))
+    else:
+        click.echo(render_stats(result))
 
 
 def main() -> None:
