@@ -328,3 +328,72 @@ def test_any_text_yields_a_record(text: str) -> None:
 @given(st.text(max_size=400))
 def test_any_unicode_yields_a_record(text: str) -> None:
     extract(text)
+
+
+# --- the command line ----------------------------------------------------------------
+
+
+def _run(args: list[str], tmp_path: Path):
+    from click.testing import CliRunner
+
+    from eufunds.cli import cli
+
+    return CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), *args], catch_exceptions=False)
+
+
+def test_extract_prints_each_value_with_its_source_line(tmp_path: Path) -> None:
+    result = _run(["extract", str(SEEDS / "001_f36f72105a710f57.txt")], tmp_path)
+    assert result.exit_code == 0
+    assert 'total_value: 624995.52  # line 18: "Valoarea totală a proiectului a fost de 624.995,52 lei."' in (
+        result.output
+    )
+
+
+def test_extract_json_has_a_provenance_map(tmp_path: Path) -> None:
+    import json
+
+    result = _run(["extract", "--format", "json", str(SEEDS / "001_f36f72105a710f57.txt")], tmp_path)
+    draft = json.loads(result.output)[0]
+    assert draft["record"]["total_value"] == "624995.52"
+    assert draft["provenance"]["total_value"]["line"] == 18
+
+
+def test_extract_evaluate_prints_the_overall_accuracy(tmp_path: Path) -> None:
+    result = _run(["extract", "--evaluate", str(SEEDS), str(SEEDS)], tmp_path)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1].split()[-1] == "100.0%"
+
+
+def test_ingest_writes_a_seed_beside_its_source_and_loads_it(tmp_path: Path) -> None:
+    release = tmp_path / "release.txt"
+    release.write_text(RELEASE, encoding="utf-8")
+    seeds = tmp_path / "seeds"
+    assert _run(["db", "upgrade"], tmp_path).exit_code == 0
+    result = _run(["ingest", "--seeds-dir", str(seeds), str(release)], tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "1 inserted" in result.output
+    assert (seeds / "release.txt").read_text(encoding="utf-8") == RELEASE
+    assert len(list(seeds.glob("*.yaml"))) == 1
+
+
+def test_ingest_refuses_to_overwrite_a_seed_without_force(tmp_path: Path) -> None:
+    release = tmp_path / "release.txt"
+    release.write_text(RELEASE, encoding="utf-8")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    slug = extract(RELEASE).record["slug"]
+    (seeds / f"{slug}.yaml").write_text("curated: true\n", encoding="utf-8")
+    result = _run(["ingest", "--seeds-dir", str(seeds), str(release)], tmp_path)
+    assert result.exit_code == 1
+    assert "--force" in result.output
+    assert (seeds / f"{slug}.yaml").read_text(encoding="utf-8") == "curated: true\n"
+
+
+def test_ingest_dry_run_writes_nothing(tmp_path: Path) -> None:
+    release = tmp_path / "release.txt"
+    release.write_text(RELEASE, encoding="utf-8")
+    seeds = tmp_path / "seeds"
+    result = _run(["ingest", "--dry-run", "--seeds-dir", str(seeds), str(release)], tmp_path)
+    assert result.exit_code == 0
+    assert "would write" in result.output
+    assert not seeds.exists()

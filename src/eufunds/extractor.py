@@ -41,15 +41,18 @@ class Span:
     start: int
     end: int
     quote: str
-    # Bounds of the surrounding sentence; its text is cut only when asked for.
-    context_start: int = field(repr=False)
-    context_end: int = field(repr=False)
-    text: str = field(repr=False, compare=False)
+    # The document, so the surrounding sentence is found only when someone reads it.
+    doc: _Doc = field(repr=False, compare=False)
 
     @property
     def context(self) -> str:
         """The sentence around the value (within reach of it), whitespace collapsed."""
-        return _WS.sub(" ", self.text[self.context_start : self.context_end]).strip()
+        doc, start, end = self.doc, self.start, self.end
+        line_start, _ = doc.line_bounds(start)
+        _, line_end = doc.line_bounds(max(start, end - 1))
+        context_start = max(_sentence_start(doc.folded, start), line_start, start - 120)
+        context_end = min(_sentence_end(doc.text, end, line_end) + 1, line_end, end + 120)
+        return _WS.sub(" ", doc.text[context_start : max(context_end, end)]).strip()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -99,19 +102,8 @@ class _Doc:
         """Record the provenance of ``path`` (the first span wins: it is the clearest)."""
         if path in self.provenance or start >= end:
             return
-        # The sentence around the value, within reach of it: what a curator reads.
-        line_start, _ = self.line_bounds(start)
-        _, line_end = self.line_bounds(max(start, end - 1))
-        context_start = max(_sentence_start(self.folded, start), line_start, start - 120)
-        context_end = min(_sentence_end(self.text, end, line_end) + 1, line_end, end + 120)
         self.provenance[path] = Span(
-            line=self.line_of(start),
-            start=start,
-            end=end,
-            quote=self.text[start:end],
-            context_start=context_start,
-            context_end=max(context_end, end),
-            text=self.text,
+            line=self.line_of(start), start=start, end=end, quote=self.text[start:end], doc=self
         )
 
 
