@@ -579,6 +579,90 @@ def stats(
         click.echo(render_stats(result))
 
 
+# --------------------------------------------------------------------------- extract, ingest
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="yaml: a seed draft, each value commented with its source line; json: drafts with a provenance map.",
+)
+@click.option(
+    "--evaluate",
+    nargs=2,
+    metavar="TXT_DIR EXPECTED_DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Score extraction of each NAME.txt against NAME.yaml and print per-field accuracy.",
+)
+def extract(files: tuple[Path, ...], fmt: str, evaluate: tuple[Path, Path] | None) -> None:
+    """Draft seed records from press releases (plain text, any usual encoding).
+
+    \b
+    Example:
+      eufunds extract seeds/001_f36f72105a710f57.txt
+      eufunds extract --evaluate tests/corpus/extract tests/corpus/extract
+    """
+    from .evaluation import evaluate_directory
+    from .ingest import extract_file, render_json, render_yaml
+
+    if evaluate:
+        report = evaluate_directory(*evaluate)
+        click.echo(report.to_json() if fmt == "json" else report.to_table())
+    if not files:
+        if not evaluate:
+            raise click.UsageError("give release FILEs to extract, or --evaluate TXT_DIR EXPECTED_DIR")
+        return
+    drafts = [extract_file(path) for path in files]
+    if fmt == "json":
+        click.echo(render_json(drafts))
+    else:
+        click.echo("---\n".join(render_yaml(draft) for draft in drafts), nl=False)
+
+
+@cli.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--seeds-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder the seeds and their sources are written to.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing seed of the same slug.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write and load nothing.")
+@pass_archive
+def ingest(
+    archive: ArchiveContext, files: tuple[Path, ...], seeds_dir: Path, force: bool, dry_run: bool
+) -> None:
+    """Extract releases, write each as SEEDS_DIR/<slug>.yaml beside a copy of it, and load them.
+
+    Refuses to overwrite a seed (a curator's work) unless --force; nothing is
+    written when any release cannot become a valid seed.
+
+    \b
+    Example:
+      eufunds ingest --dry-run release.txt
+    """
+    from .ingest import ingest_files
+
+    with user_errors():
+        result = ingest_files(
+            None if dry_run else archive.engine, list(files), seeds_dir=seeds_dir, force=force,
+            dry_run=dry_run,
+        )  # fmt: skip
+    if result.report is not None:
+        for warning in result.report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    click.echo(result.summary())
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
