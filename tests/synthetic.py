@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def seed_text(number: int, version: int = 1, *, prefix: str = "synthetic") -> st
     return f"""slug: {slug}
 title: Proiect sintetic {number} versiunea {version}
 acronym: PS{number}
-codes: {{sipoca: "{900000 + number}", mysmis: null}}
+codes: {{sipoca: "{zlib.crc32(prefix.encode()) % 9000 + 1000}{number:05d}", mysmis: null}}
 status: {"ongoing" if version == 1 else "completed"}
 beneficiary: {{name: Beneficiar {number % 97}, acting_through: null}}
 partners:
