@@ -1,0 +1,54 @@
+"""Property-based fuzzing of the extractor: any release text, real ones damaged
+or random, gives a draft (never an exception) within a bounded time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eufunds.extractor import extract_release
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+RELEASES = tuple(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+FUZZ = settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def damaged_release(draw: st.DrawFn) -> str:
+    lines = draw(st.sampled_from(RELEASES)).split("\n")
+    for _ in range(draw(st.integers(1, 6))):
+        index = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["delete", "repeat", "insert", "truncate"]))
+        if action == "delete" and len(lines) > 1:
+            del lines[index]
+        elif action == "repeat":
+            lines.insert(index, lines[index])
+        elif action == "insert":
+            lines.insert(index, draw(st.text(max_size=80)))
+        else:
+            lines[index] = lines[index][: draw(st.integers(0, len(lines[index])))]
+    return "\n".join(lines)
+
+
+@FUZZ
+@given(text=damaged_release())
+def test_damaged_release_gives_a_draft(text: str) -> None:
+    assert extract_release(text, file_name="fuzzed.txt") is not None
+
+
+@FUZZ
+@given(text=st.text(max_size=2000))
+def test_random_text_gives_a_draft(text: str) -> None:
+    assert extract_release(text) is not None
+
+
+@FUZZ
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("0123456789.,% leiRONEURFSE-/:;()\n\u00a0ăîșțâ")), max_size=3000
+    )
+)
+def test_number_and_date_soup_gives_a_draft(text: str) -> None:
+    assert extract_release(text) is not None
