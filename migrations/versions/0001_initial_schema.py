@@ -27,22 +27,23 @@ EU_FUNDS = "('FSE', 'FSE+', 'FEDR', 'FC', 'FEADR', 'FEAMP', 'FEAMPA', 'FEAD', 'F
 
 def _split(source_condition: str, name: str) -> str:
     return (
-        f"SUM(CASE WHEN f.{source_condition} THEN f.amount_minor END) / 100.0 AS {name}_amount,\n"
-        f"       SUM(CASE WHEN f.{source_condition} THEN f.share_bp END) / 100.0 AS {name}_share_pct"
+        f"ROUND(SUM(CASE WHEN f.{source_condition} THEN f.amount_minor END) / 100.0, 2) AS {name}_amount,\n"
+        f"       ROUND(SUM(CASE WHEN f.{source_condition} THEN f.share_bp END) / 100.0, 2) AS {name}_share_pct"
     )
 
 
 # Views for people using the sqlite3 shell: amounts in lei (or the project's
 # currency) as decimals, computed from the exact integer columns. The same SQL
-# runs on PostgreSQL, where the division yields an exact numeric.
+# runs on PostgreSQL, where the division yields an exact numeric; ROUND(…, 2)
+# keeps it at two decimals there (624995.52, not 624995.520000000000).
 VIEWS = {
     "project_overview": """
 CREATE VIEW project_overview AS
 SELECT p.id AS project_id, p.slug, p.title, p.acronym, p.sipoca_code, p.mysmis_code,
        p.status, b.name AS beneficiary, pr.code AS programme, pa.number AS priority_axis,
        so.code AS specific_objective, p.currency,
-       p.total_value_minor / 100.0 AS total_value,
-       p.eligible_value_minor / 100.0 AS eligible_value,
+       ROUND(p.total_value_minor / 100.0, 2) AS total_value,
+       ROUND(p.eligible_value_minor / 100.0, 2) AS eligible_value,
        p.start_date, p.end_date, p.duration_months,
        p.target_group_size, p.target_group_description, p.location
 FROM projects p
@@ -55,7 +56,7 @@ LEFT JOIN specific_objectives so ON so.id = p.specific_objective_id
 CREATE VIEW funding_overview AS
 SELECT p.slug, f.ordinal, f.source,
        CASE WHEN f.source IN {EU_FUNDS} THEN 1 ELSE 0 END AS is_eu_fund,
-       p.currency, f.amount_minor / 100.0 AS amount, f.share_bp / 100.0 AS share_pct,
+       p.currency, ROUND(f.amount_minor / 100.0, 2) AS amount, ROUND(f.share_bp / 100.0, 2) AS share_pct,
        f.description, f.contributor
 FROM funding_sources f
 JOIN projects p ON p.id = f.project_id
@@ -63,8 +64,8 @@ JOIN projects p ON p.id = f.project_id
     "project_funding_split": f"""
 CREATE VIEW project_funding_split AS
 SELECT p.slug, p.title, pr.code AS programme, p.currency,
-       p.total_value_minor / 100.0 AS total_value,
-       p.eligible_value_minor / 100.0 AS eligible_value,
+       ROUND(p.total_value_minor / 100.0, 2) AS total_value,
+       ROUND(p.eligible_value_minor / 100.0, 2) AS eligible_value,
        {_split(f"source IN {EU_FUNDS}", "eu")},
        {_split("source = 'national_budget'", "national_budget")},
        {_split("source = 'local_budget'", "local_budget")},
