@@ -289,6 +289,9 @@ def _trim(
     while start < end and (text[start] in " \n\t•-*" or text[start] in quotes):
         start += 1
     while end > start and (text[end - 1] in trail or text[end - 1] in quotes):
+        if text[end - 1] in quotes and text.count(text[end - 1], start, end - 1) % 2 == 1:
+            # It closes a quotation inside the value (Fundaţia „Orizont Social”): keep it.
+            break
         end -= 1
     # An opening parenthesis left unclosed at the end belongs to what follows.
     while end > start and text[end - 1] in " (":
@@ -476,7 +479,14 @@ def _source_of(folded_words: str) -> str | None:
         return "local_budget"
     if _OWN.search(folded_words):
         return "beneficiary"
+    if _OTHER_SOURCE.search(folded_words):
+        return "other"
     return None
+
+
+# Money that is neither an EU fund of the code list nor a Romanian budget: the
+# Recovery and Resilience Facility (PNRR), mixed EU–national "public support".
+_OTHER_SOURCE = re.compile(r"mecanism\w*\s+de\s+redresare|sprijin\w*\s+public|nextgeneration")
 
 
 # --- the rules -----------------------------------------------------------------
@@ -540,7 +550,8 @@ _SUBJECT_VERB = re.compile(
     r",?\s+(?:a\s+organizat|organizeaza|anunta|a\s+anuntat|implementeaza|deruleaza|a\s+demarat"
     r"|demareaza|a\s+finalizat|finalizeaza|a\s+lansat|lanseaza|informeaza|a\s+inceput|a\s+implementat"
     r"|a\s+derulat|a\s+semnat|a\s+incheiat|va\s+organiza|are\s+placerea|in\s+calitate\s+de\s+beneficiar"
-    r"|beneficiaza)(?![a-z])"
+    r"|beneficiaza|a\s+receptionat|receptioneaza|invita|a\s+primit|a\s+inaugurat|inaugureaza"
+    r"|a\s+dat\s+in\s+folosinta|a\s+obtinut|a\s+incheiat|desfasoara|a\s+desfasurat)(?![a-z])"
 )
 # Anchors only: the subject before them is found by walking back to the sentence
 # start, which is linear (a leading lazy group would rescan the text from every
@@ -697,14 +708,19 @@ class _Rules:
             if hits:
                 self.doc.note("sources[0].published", hits[0].start, hits[0].end)
                 return hits[0].value
-        head_end = self.doc.line_starts[min(15, len(self.doc.line_starts) - 1)]
-        for hit in _date_hits(f, 0, head_end):
-            line_start, line_end = self.doc.line_bounds(hit.start)
-            rest = (f[line_start : hit.start] + f[hit.end : line_end]).strip(" ,.-:")
-            # A date alone on its line, or after a place name ("Cluj-Napoca, 12.03.2018").
-            if not rest or (len(rest) < 40 and not re.search(r"\d|proiect|perioad", rest)):
-                self.doc.note("sources[0].published", hit.start, hit.end)
-                return hit.value
+        # A date alone on a line of the head or at the very end, maybe after a place
+        # name or a registration number ("Cluj-Napoca, 12.03.2018", "Nr. 2418 / 22.07.2024").
+        starts = self.doc.line_starts
+        lines = list(starts[:15]) + [x for x in starts[-4:] if x not in starts[:15]]
+        for line_start in lines:
+            line_end = _line_end(f, line_start)
+            if line_end - line_start > 80 or not _is_dateline(self.doc, line_start, line_end):
+                continue
+            hit = _date_hits(f, line_start, line_end)[0]
+            if hit.month_only:
+                continue
+            self.doc.note("sources[0].published", hit.start, hit.end)
+            return hit.value
         m = _TODAY.search(f)
         if m:
             hits = _date_hits(f, m.end(), m.end() + 30)
@@ -767,7 +783,16 @@ class _Rules:
         for pattern in (_AS_BENEFICIARY, _SUBJECT_VERB):
             for m in pattern.finditer(f):
                 subject = self._subject_before(m.start())
-                if (subject and _ORG_START.match(f, subject[0])) or (subject and pattern is _AS_BENEFICIARY):
+                if subject and _is_headline_line(doc, subject[0]):
+                    continue
+                if subject:
+                    subject = _cut_qualifiers(doc, *subject)
+                if subject and (
+                    pattern is _AS_BENEFICIARY
+                    or _ORG_START.match(f, subject[0])
+                    or _COMPANY.search(f, subject[0], subject[1])
+                    or doc.text[subject[0] : subject[1]].isupper()
+                ):
                     s, e = self._split_prin(*subject, result)
                     result["name"] = doc.clean(s, e)
                     doc.note("beneficiary.name", s, e)
@@ -853,17 +878,33 @@ class _Rules:
                 contacts.append(contact)
         else:
             block = self._signature_block()
-            if block is not None:
-                first = _trim(doc, block, _line_end(f, block))
-                if _ORG_START.match(f, first[0]) and not _PHONE_LABEL.match(f, first[0]):
-                    issuer = first
-                    contact = self._contact_block(first[1], None)
+            cursor = block
+            while cursor is not None and cursor < len(f):
+                line = _trim(doc, cursor, _line_end(f, cursor))
+                if line[1] <= line[0] or _PHONE_LABEL.match(f, line[0]):
+                    break
+                if _is_letterhead(doc, *line):
+                    issuer = line
+                    contact = self._contact_block(line[1], None)
                     if contact:
-                        contact["organisation"] = doc.clean(*first)
-                        doc.note("contacts[0].organisation", *first)
+                        contact["organisation"] = doc.clean(*line)
+                        doc.note("contacts[0].organisation", *line)
                         contacts.append(contact)
+                    break
+                cursor = _line_end(f, cursor) + 1
+        if issuer is None:
+            issuer = self._letterhead()
         if issuer is None:
             issuer = self._signature()
+        signed = self._signed_by()
+        if signed is not None:
+            name, position = signed
+            if contacts and contacts[0]["name"] is None:
+                contacts[0]["name"] = doc.clean(*name)
+                contacts[0]["position"] = doc.clean(*position)
+            if issuer is None:
+                issuer = name
+        contacts = [c for c in contacts if c["name"] is not None]
         if issuer is None:
             return None, contacts
         doc.note("sources[0].issuer", *issuer)
@@ -892,6 +933,34 @@ class _Rules:
                         break
                     issuer = (s2, e2)
                 return issuer
+        return None
+
+    def _letterhead(self) -> tuple[int, int] | None:
+        """An institution named alone on the first lines, above "Comunicat de presă"."""
+        doc, f = self.doc, self.f
+        for start in doc.line_starts[:4]:
+            s, e = _trim(doc, start, _line_end(f, start))
+            if e <= s:
+                continue
+            if _is_letterhead(doc, s, e):
+                return s, e
+            if _HEADLINE_SKIP.match(f[s:e]) or _BARE_RELEASE.fullmatch(f[s:e]):
+                continue
+            return None
+        return None
+
+    def _signed_by(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """A sign-off near the end: "Primar," on one line, the person's name on the next."""
+        doc, f = self.doc, self.f
+        starts = doc.line_starts
+        for index in range(max(0, len(starts) - 15), len(starts) - 1):
+            s, e = _trim(doc, starts[index], _line_end(f, starts[index]))
+            raw_end = _line_end(f, starts[index])
+            if not (0 < e - s <= 40 and f[s:raw_end].rstrip().endswith(",")):
+                continue
+            n_s, n_e = _trim(doc, starts[index + 1], _line_end(f, starts[index + 1]))
+            if _is_person(doc.text[n_s:n_e]):
+                return (n_s, n_e), (s, e)
         return None
 
     def _signature_block(self) -> int | None:
@@ -1005,7 +1074,7 @@ class _Rules:
                     put("organisation", s, e)
             elif contact["name"] is not None and contact["position"] is None:
                 put("position", s, e)
-        if contact["name"] is None:
+        if contact["name"] is None and contact["phone"] is None and contact["email"] is None:
             return None
         if contact["organisation"] is None and issuer is not None:
             put("organisation", *issuer)
@@ -1153,15 +1222,18 @@ class _Rules:
             r"^\s*\)?\s*[,:-]?\s*(?:reprezentand|reprezinta|adica|respectiv|constituie|ca)?\s*", "", after
         )
         desc_start = m.end() + (len(after) - len(after_clean))
-        source = _source_of(after_clean[:160])
+        share_m = _SHARE_IN.search(after_clean)
+        desc_end = m.end() + len(after)
+        if share_m:
+            desc_end = min(desc_end, desc_start + share_m.start())
+        stop = _ROW_STOP.search(f, desc_start, desc_end)
+        if stop:
+            desc_end = stop.start()
+        # "FSE - 1.857.590 lei, buget naţional - 284.102 lei": words running up to
+        # the next amount and ending in a dash or colon label that amount, not this one.
+        labels_next = stop is None and re.search(r"[-:]\s*$", after) is not None
+        source = None if labels_next else _source_of(f[desc_start:desc_end][:160])
         if source:
-            share_m = _SHARE_IN.search(after_clean)
-            desc_end = m.end() + len(after)
-            if share_m:
-                desc_end = min(desc_end, desc_start + share_m.start())
-            stop = _ROW_STOP.search(f, desc_start, desc_end)
-            if stop:
-                desc_end = stop.start()
             ds, de = _trim(doc, desc_start, desc_end)
             tail = _CONJUNCTION_TAIL.search(f, ds, de)
             if tail:
@@ -1492,37 +1564,12 @@ class _Rules:
                 continue
             raw = m.group("n")
             unit_start = m.end()
-            words = list(_WORD.finditer(f, unit_start, end))
-            unit_end = None
-            what_start = None
-            consumed = 0
-            for w in words:
-                if consumed and f[unit_end : w.start()].strip() not in ("",):
-                    break
-                word = w.group(0)
-                if word == "si" and not _NEXT_IS_NUMBER.match(f, w.end()):
-                    following = _WORD.match(f, w.end() + 1)
-                    if (
-                        following
-                        and following.group(0) not in _UNIT_STOP
-                        and not _PARTICIPLE.match(following.group(0))
-                    ):
-                        continue
-                if word in _UNIT_STOP or (word == "si" and _NEXT_IS_NUMBER.match(f, w.end())):
-                    what_start = w.start() if word != "si" else None
-                    break
-                if consumed and _PARTICIPLE.match(word):
-                    what_start = w.start()
-                    break
-                if consumed == 0 and word in _NOT_UNITS:
-                    break
-                unit_end = w.end()
-                consumed += 1
-                if consumed >= 6:
-                    break
+            unit_end, what_start, consumed = self._unit(unit_start, end)
             if not consumed or unit_end is None:
                 continue
-            value = int(raw.replace(".", "")) if "," not in raw else _percent(raw)
+            value: int | Decimal = (
+                int(raw.replace(".", "")) if "," not in raw else _percent(raw.replace(".", ""))
+            )
             if isinstance(value, int) and 1900 <= value <= 2100 and consumed < 2:
                 continue
             unit = doc.clean(unit_start, unit_end)
@@ -1535,16 +1582,59 @@ class _Rules:
                 stop = _WHAT_STOP.search(f, what_start, end)
                 if stop:
                     what_end = stop.start()
-                topics_m = _TOPICS_INTRO.search(f, what_start, end)
+                topics_m = _TOPICS_INTRO.search(f, what_start, what_end)
+                listed = _TOPICS_IN_PARENS.search(f, what_start, what_end)
                 if topics_m:
-                    what_end = min(what_end, topics_m.start())
                     indicator["topics"] = self._topics(topics_m.end(), end, f"{path}.indicators[{i}]")
+                    what_end = topics_m.start()
+                elif listed:
+                    # "3 laboratoare amenajate (STEM, robotică, realitate virtuală)".
+                    topics_path = f"{path}.indicators[{i}]"
+                    indicator["topics"] = self._topics(listed.start(1), listed.end(1), topics_path)
+                    what_end = listed.start()
                 ws, we = _trim(doc, what_start, what_end)
                 if we > ws:
                     indicator["what"] = doc.clean(ws, we)
                     doc.note(f"{path}.indicators[{i}].what", ws, we)
             found.append(indicator)
         return found
+
+    def _unit(self, start: int, end: int) -> tuple[int | None, int | None, int]:
+        """The counted noun phrase after a number: (its end, where `what` starts, words)."""
+        f = self.f
+        unit_end: int | None = None
+        last_end = start
+        consumed = 0
+        for w in _WORD.finditer(f, start, end):
+            if f[last_end : w.start()].strip():
+                # Punctuation between words ends the noun phrase (and the indicator).
+                return unit_end, None, consumed
+            word = w.group(0)
+            if consumed == 0:
+                if word in _NOT_UNITS:
+                    return None, None, 0
+                if word in _MEASURES or w.group(0) in _MEASURES:
+                    # "142 km de reţele": the measure is the unit, the rest says of what.
+                    nxt = _WORD.search(f, w.end(), end)
+                    return w.end(), (nxt.start() if nxt else None), 1
+            elif word == "si":
+                if _NEXT_IS_NUMBER.match(f, w.end()):
+                    return unit_end, None, consumed
+                following = _WORD.match(f, w.end() + 1)
+                if following and following.group(0) in _NEW_NOUN_PHRASE:
+                    # "şi a unei linii": a second thing counted without a number.
+                    return unit_end, None, consumed
+                if following and not _ends_unit(following.group(0)):
+                    last_end = w.end()
+                    continue
+                return unit_end, w.start(), consumed
+            elif _ends_unit(word):
+                return unit_end, w.start(), consumed
+            unit_end = last_end = w.end()
+            consumed += 1
+            if consumed >= 10:
+                break
+        return unit_end, None, consumed
 
     def _topics(self, start: int, end: int, path: str) -> list[str]:
         topics = []
@@ -1577,6 +1667,27 @@ def _is_person(text: str) -> bool:
     if _ORG_START.match(fold(rest)):
         return False
     return all(word[0].isupper() and word.replace(".", "").isalpha() for word in words)
+
+
+def _is_headline_line(doc: _Doc, pos: int) -> bool:
+    """Whether ``pos`` is on a short line not closed by a full stop (a headline)."""
+    start, end = doc.line_bounds(pos)
+    line = doc.text[start:end].rstrip()
+    return len(line) < 200 and not line.endswith((".", ",", ";", ":"))
+
+
+_QUALIFIERS = re.compile(
+    r"\s*\((?-i:[A-Z][A-Z0-9-]{1,15})\)|,\s*(?:cu\s+sediul|judet\w*|jud\.|cui|cod\s+fiscal|in\s+parteneriat|"
+    r"in\s+calitate|impreuna\s+cu|cu\s+adresa)|\s+in\s+parteneriat\s+cu|\s+impreuna\s+cu"
+)
+
+
+def _cut_qualifiers(doc: _Doc, start: int, end: int) -> tuple[int, int]:
+    """ "SC X SRL, cu sediul în …", "Comuna X, judeţul Y", "Institutul … (INCD-MAT)" → the name."""
+    m = _QUALIFIERS.search(doc.folded, start, end)
+    if m and m.start() > start:
+        return _trim(doc, start, m.start())
+    return start, end
 
 
 def _nominative(m: re.Match[str]) -> str:
@@ -1711,8 +1822,9 @@ _SHARE_BEFORE = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*(?:din\s+valoa
 _CONJUNCTION_TAIL = re.compile(r"[\s,]+(?:si|iar|respectiv|plus|precum\s+si)\s*$")
 _SHARE_ROW = re.compile(r"(?<![\d.,])(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _SHARE_ROW_STOP = re.compile(r"[,;]|\s+(?:si|iar)\s|\.(?:\s|$)|\(")
-_ROW_STOP = re.compile(r"\s*[,;]\s+(?:si|iar)\s|\s+si\s+\d|\s*;|\(|\.\s")
-_ROW_LEAD = re.compile(r"^.*(?:din\s+care|dintre\s+care|astfel|respectiv|:)\s*", re.S)
+# A parenthesis stops a row at a share "(85%)", not at an acronym "(FEADR)".
+_ROW_STOP = re.compile(r"\s*[,;]\s+(?:si|iar)\s|\s+si\s+\d|\s*;|\((?=\s*\d)|\.\s")
+_ROW_LEAD = re.compile(r"^.*(?:din\s+care|dintre\s+care|astfel|respectiv|:|\)\s*[,;]|[,;]\s)\s*", re.S)
 _ROW_TAIL = re.compile(
     r"\s*(?:\d{1,3}(?:[.,]\d{1,2})?\s*%\s*)?(?:in\s+valoare\s+de"
     r"|in\s+suma\s+de|de|este\s+de|a\s+fost\s+de|:|-|\()+\s*$"
@@ -1816,16 +1928,46 @@ _RESULT_HEADING = re.compile(
 )
 _BULLET = re.compile(r"[ \t]*(?:[•*o>-]|\d{1,2}[.)]|[a-z][.)])\s+")
 _INDICATOR_NUMBER = re.compile(
-    r"(?<![\w.,/:%-])(?P<n>\d{1,3}(?:\.\d{3})+|\d+)(?![\w.,/:%-]|\s*%|\s*-\s*\d)\s+(?:de\s+)?"
+    r"(?<![\w.,/:%-])(?P<n>\d{1,3}(?:\.\d{3})+|\d+(?:,\d{1,3})?)(?![\w.,/:%-]|\s*%|\s*-\s*\d)"
+    r"\s+(?:de\s+)?"
 )
 _INDICATOR_BAD_LEAD = re.compile(
     r"(?:iso|nr\.?|anul|axa|os|cod\w*|rezultat\w*(?:\s+\w+)?|standard\w*|art\.?|legea|hg|oug)\s*$"
 )
 _WORD = re.compile(r"[a-z][a-z0-9-]*")
+# Words that end the counted noun: prepositions, verbs, conjunctions. Genitive
+# articles (a, al, ai, ale) do not: "staţie de producere a oxigenului" is one noun.
 _UNIT_STOP = _wordset(
-    "in pentru din la cu privind pe prin care ce ai ale al a catre dintre asupra "
-    "conform intre sau ori si cate fiecare "
+    "in pentru din la cu privind pe prin care ce catre dintre asupra conform intre sau ori "
+    "cate fiecare au vor va sunt este fost s-au isi si-au iar respectiv "
+    "destinat destinate destinati nou noua noi noile anual lunar zilnic functional functionala "
+    "functionale operational operationala operationale suplimentar suplimentare"
 )
+_MEASURES = _wordset("km m mp m2 mc m3 ml ha kw mw kwh mwh gw gwh t tone kg l litri gb tb kv kva hl")
+# Nouns that look like participles (-at, -ate, -it, -ut …) and are not.
+_PARTICIPLE_LIKE_NOUNS = re.compile(
+    r"(?:tat[eiaă]?|tatea|tatii|rezultat\w*|certificat\w*|mandat\w*|aparat\w*|stat|state|senat"
+    r"|tratat\w*|deputat\w*|candidat\w*|avocat\w*|doctorat\w*|masterat\w*|sindicat\w*|minut\w*"
+    r"|institut\w*|circuit\w*|credit\w*|deficit\w*|profit\w*|debit\w*|specializat\w*|format"
+    r"|formate|agregat\w*|palat\w*|magistrat\w*|licentiat\w*|voluntariat\w*|secretariat\w*"
+    r"|atelier\w*|substrat\w*|termostat\w*|concentrat\w*|automat\w*)$"
+)
+_PARTICIPLE_ENDING = re.compile(
+    r"\w{3,}(?:at|ata|ate|ati|it|ita|ite|iti|ut|uta|ute|uti|use|usi|isa|ise|isi)$"
+)
+
+
+_NEW_NOUN_PHRASE = _wordset("a al ai ale un o unei unui unor")
+_GERUND_OR_AGENT = re.compile(r"\w{4,}(?:ind|and)$|participant\w*")
+
+
+def _ends_unit(word: str) -> bool:
+    """Whether ``word`` ends the counted noun: a stop word or a participle ("depuse")."""
+    if word in _UNIT_STOP or _PARTICIPLE.match(word) or _GERUND_OR_AGENT.match(word):
+        return True
+    return bool(_PARTICIPLE_ENDING.match(word)) and not _PARTICIPLE_LIKE_NOUNS.search(word)
+
+
 # Participles and verbal adjectives qualify the counted noun ("12 proceduri
 # simplificate", "45 de funcţionari formaţi", "destinate cetăţenilor"): they start the
 # `what` part. Adjectives proper ("cursuri specializate") stay in the unit, so the
@@ -1844,6 +1986,7 @@ _NOT_UNITS = frozenset(
 ) | frozenset(_MONTHS)
 _NEXT_IS_NUMBER = re.compile(r"\s+(?:a\s+|de\s+)?\d")
 _WHAT_STOP = re.compile(r"\s+si\s+(?:a\s+|de\s+)?\d|;|\.(?:\s|$)")
+_TOPICS_IN_PARENS = re.compile(r"\s*\(([^()\n]*,[^()\n]*)\)")
 _TOPICS_INTRO = re.compile(
     r",?\s*(?:(?:in|pe|privind|din|la|cu)\s+)?(?:urmatoarele|urmatorii|urmatoarea)?\s*(?:\w+\s+)?"
     r"(?:domenii|teme|tematici|module|subiecte|discipline|arii)?\s*:\s*"
@@ -1932,28 +2075,85 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
     return Extraction(record=record, provenance=dict(sorted(doc.provenance.items())), file_name=file_name)
 
 
-_HEADLINE_PREFIX = re.compile(r"comunicat(?:\s+de\s+presa)?\s*[-:|]\s*")
 _HEADLINE_SKIP = re.compile(
+    r"(?:data\b|publicat|www\.|[a-z0-9-]+\.(?:ro|com|eu|net|org)\b|menu|meniu|acasa|cauta|\d"
+    r"|cod\s+(?:smis|mysmis|sipoca)|str\.|strada|bd\.|b-dul|bulevardul|calea|sos\.|tel(?:efon)?\b|fax\b|e-?mail\b"
+    r"|nr\.|biroul|compartimentul|departamentul|serviciul\s+(?:de\s+)?(?:presa|comunicare)"
+    r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie)|[^|\n]*\|[^|\n]*\||[^/\n]{1,30}/[^/\n]{1,30}$|[^>›»\n]*[>›»])"
+)
+_HEADLINE_PREFIX = re.compile(r"comunicat(?:\s+de\s+presa)?\s*[-:|]\s*")
+_HEADLINE_SKIP_UNUSED = re.compile(
     r"^(?:comunicat(?:\s+de\s+presa)?\s*$|data\b|\d|www\.|[a-z0-9-]+\.ro\b|menu|[^|\n]*\|[^|\n]*\|)"
 )
 
 
 def _headline(doc: _Doc) -> str | None:
-    """The release's headline: the first substantive line of its head that names the event."""
+    """The release's headline: the first line of its head that reads like one.
+
+    Skipped: site names and menus, dates and datelines, labels, a letterhead and
+    the bare words "Comunicat de presă" (kept as the headline only when nothing
+    else heads the release). A line ending in a full stop is body text, and the
+    head ends where the body starts.
+    """
     f = doc.folded
-    limit = doc.line_starts[min(_KIND_HEAD_LINES, len(doc.line_starts) - 1)] or len(f)
-    for index, start in enumerate(doc.line_starts):
-        if start >= limit and index:
-            break
+    fallback: tuple[int, int] | None = None
+    for start in doc.line_starts[:_KIND_HEAD_LINES]:
         end = _line_end(f, start)
         s, e = _trim(doc, start, end, keep_quotes=True)
+        while e > s and f[e - 1] in " \t":
+            e -= 1
+        line = f[s:e]
+        if e - s < 3:
+            continue
+        if _BARE_RELEASE.fullmatch(line):
+            fallback = fallback or (s, e)
+            continue
+        if (doc.text[e - 1 : e] == "." and e - s > 60) or e - s > 300:
+            break
+        if _HEADLINE_SKIP.match(line) or _is_dateline(doc, s, e) or _is_letterhead(doc, s, e):
+            continue
+        if len(line.split()) < 3:
+            continue
         prefix = _HEADLINE_PREFIX.match(f, s, e)
         if prefix and prefix.end() < e:
-            s = prefix.end()
-        line = f[s:e]
-        if e - s < 6 or _HEADLINE_SKIP.match(line) or _SUBJECT_VERB.search(line):
-            continue
-        if _START_CUES.search(line) or _END_CUES.search(line) or "proiect" in line or doc.text[s:e].isupper():
-            doc.note("sources[0].title", s, e)
-            return doc.clean(s, e)
+            # A site's page title "Comunicat de presă - X" repeats a headline X
+            # printed again below; the curator takes X.
+            rest = _WS.sub(" ", f[prefix.end() : e]).strip()
+            if _WS.sub(" ", f[e:]).find(rest) >= 0:
+                s = prefix.end()
+        doc.note("sources[0].title", s, e)
+        return doc.clean(s, e)
+    if fallback:
+        doc.note("sources[0].title", *fallback)
+        return doc.clean(*fallback)
     return None
+
+
+_BARE_RELEASE = re.compile(r"(?:comunicat(?:e)?\s+de\s+presa|comunicat|anunt|informare)\s*:?")
+
+
+def _is_dateline(doc: _Doc, start: int, end: int) -> bool:
+    """A line that is a date, maybe after a place name ("Vaslui, 22 iunie 2021")."""
+    for hit in _date_hits(doc.folded, start, end):
+        rest = (doc.folded[start : hit.start] + doc.folded[hit.end : end]).strip(" ,.-:|")
+        if len(rest) < 40 and not re.search(r"proiect|perioad", rest):
+            return True
+    return False
+
+
+_COMPANY = re.compile(r"(?:\bs\.?r\.?l\.?|\bs\.?a\.?|\bsrl|\bsa)\s*$")
+
+
+def _is_letterhead(doc: _Doc, start: int, end: int) -> bool:
+    """An institution's name alone on a line at the top (or bottom) of a release."""
+    line = doc.folded[start:end]
+    if end - start > 90 or line.endswith((".", ":", "!")) or _START_CUES.search(line):
+        return False
+    if _SUBJECT_VERB.search(line) or re.search(r"(?<![a-z])(?:a|au|s-a|va|vor)\s+[a-z]{3,}", line):
+        return False
+    if _END_CUES.search(line) or "proiect" in line or '"' in line:
+        return False
+    original = doc.text[start:end]
+    return bool(_ORG_START.match(line) and _starts_capital(doc, start)) or (
+        original.isupper() and bool(_COMPANY.search(line))
+    )
