@@ -3,9 +3,10 @@
 Run: python bench/bench_extract.py [--seconds 2]
 
 Rates are per CPU second of this single-threaded process. Texts are decoded
-once up front (decoding is the reader's cost, not the extractor's); the loop then extracts them round after round for about the given
-time. Decoding plus extraction is printed too, as the figure `eufunds extract`
-sees. The target is at least 200 releases per second.
+once up front (decoding is the reader's cost, not the extractor's); the loop
+then extracts them round after round for about the given time. Decoding plus
+extraction is printed too, as the figure `eufunds extract` sees. The target is at
+least 200 releases per second.
 """
 
 from __future__ import annotations
