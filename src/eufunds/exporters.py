@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -233,13 +234,14 @@ def _json_join(open_: str, close: str, parts: list[str], indent: int | None, lev
     return open_ + inner + ("," + inner).join(parts) + "\n" + " " * (indent * level) + close
 
 
-class _SeedDumper(yaml.SafeDumper):
+# libyaml's emitter is several times faster than the pure-Python one; the
+# representers below run in Python either way.
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _SeedDumper(_BaseDumper):  # type: ignore[misc]
     """Writes records as seeds: exact decimals as plain numbers, multi-line text as
     literal blocks, keys in record order."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        # Indent list items under their key, as the hand-written seeds do.
-        return super().increase_indent(flow, False)
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
@@ -337,8 +339,10 @@ def _free_source_name(root: Path, slug: str, name: str, index: int) -> str:
     if relative.suffix.lower() in (".yaml", ".yml"):
         # The loader takes every *.yaml in the folder for a seed.
         relative = relative.with_name(relative.name + ".txt")
-    candidates = [relative, PurePosixPath(slug) / relative.name]
-    candidates += [PurePosixPath(slug) / f"{relative.stem}-{n}{relative.suffix}" for n in range(2, 1000)]
+    candidates = itertools.chain(
+        [relative, PurePosixPath(slug) / relative.name],
+        (PurePosixPath(slug) / f"{relative.stem}-{n}{relative.suffix}" for n in range(2, 1000)),
+    )
     for candidate in candidates:
         # Existing files are this export's own: the folder started empty.
         if not _inside(root, candidate).exists():
