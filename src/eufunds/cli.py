@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from . import __version__, migrate
 from .db import ArchiveError, create_archive_engine, describe_url, resolve_database_url
-from .loader import LoadError, LoadReport, load_seeds, read_seeds
+from .loader import LoadError, LoadReport, load_paths
 from .seedformat import discover_seed_files
 
 
@@ -159,10 +159,8 @@ def _load(archive: ArchiveContext, paths: list[Path], strict: bool) -> LoadRepor
         length=2 * files, label="Loading seeds", file=sys.stderr if show_bar else None,
         hidden=not show_bar,
     ) as bar:  # fmt: skip
-        seeds, problems = read_seeds(paths, progress=bar.update)
-        if problems:
-            raise LoadError(problems)
-        report = load_seeds(archive.engine, seeds, progress=bar.update, strict=strict)
+        # Streams seeds through a spool, so memory stays flat however many there are.
+        report = load_paths(archive.engine, paths, progress=bar.update, strict=strict)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     return report

@@ -9,13 +9,18 @@ already holds, aborts the whole load and leaves the database as it was.
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
+import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, union, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, union, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import consistency, search
@@ -42,6 +47,11 @@ from .seedformat import Seed, SeedProblem, discover_seed_files
 from .seedpool import read_seed_files
 
 Progress = Callable[[int], None]
+
+# Seeds written per batch by a streamed load (see ``load_paths``): enough that
+# each statement is a long executemany, few enough that a batch's seeds and rows
+# stay a few megabytes.
+WRITE_BATCH = 500
 
 
 @dataclass
@@ -143,11 +153,179 @@ def load_paths(
 
     Raises ``LoadError`` (nothing written) when any seed is invalid or conflicts
     with the archive.
+
+    Memory stays flat however many seeds there are: validated seeds wait in a
+    temporary spool file, and what the checks across seeds need (slugs, codes,
+    source hashes, where each is written) in a scratch SQLite database
+    (``_LoadIndex``), until every check has passed; then the spool is written in
+    batches inside the one transaction.
     """
-    seeds, problems = read_seeds(paths, progress=progress)
-    if problems:
-        raise LoadError(problems)
-    return load_seeds(engine, seeds, progress=progress, strict=strict)
+    if not has_schema(engine):
+        raise _no_schema(engine)
+    problems: list[SeedProblem | str] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(SeedProblem(str(path), None, None, "no such file or folder"))
+    files = list(discover_seed_files([p for p in paths if p.exists()]))
+    report = LoadReport()
+    with _LoadIndex() as index, _SeedSpool() as spool:
+        for outcome in read_seed_files(files):  # in parallel for large loads, in file order
+            if isinstance(outcome, Seed):
+                index.add(outcome)
+                spool.add(outcome)
+                report.warnings.extend(
+                    f"{outcome.label}: {w}" for w in consistency.record_warnings(outcome.record)
+                )
+            else:
+                problems.extend(outcome)
+            if progress:
+                progress(1)
+        problems.extend(index.duplicates())
+        if problems:
+            raise LoadError(problems)
+        if strict and report.warnings:
+            raise LoadError(report.warnings)
+        with _write_transaction(engine) as connection:
+            _Writer(connection, report, progress).write_spooled(index, spool)
+    return report
+
+
+def _no_schema(engine: Engine) -> ArchiveError:
+    return ArchiveError(
+        f"the archive at {describe_url(str(engine.url))} has no schema yet; "
+        "run `eufunds db upgrade` (or `eufunds build`) first"
+    )
+
+
+@contextmanager
+def _write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction; a busy SQLite archive becomes a clear message."""
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                yield connection
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise ArchiveError(
+                "the archive is busy: another command is writing to it; try again when it finishes"
+            ) from None
+        raise
+    except IntegrityError as exc:  # pragma: no cover - validation should have caught it
+        raise LoadError([f"the archive refused a row: {exc.orig}"]) from None
+
+
+class _SeedSpool:
+    """Validated seeds in load order, pickled to an anonymous temporary file."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
+        self.count = 0
+
+    def __enter__(self) -> _SeedSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def add(self, seed: Seed) -> None:
+        data = pickle.dumps(seed, protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.write(len(data).to_bytes(8, "little"))
+        self.file.write(data)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[Seed]:
+        self.file.seek(0)
+        for _ in range(self.count):
+            size = int.from_bytes(self.file.read(8), "little")
+            yield pickle.loads(self.file.read(size))
+
+
+# What a seed claims that no other seed (or other archived project) may hold.
+_CLAIMS_SQL = """
+CREATE TABLE seed (seq INTEGER PRIMARY KEY, slug TEXT NOT NULL, fingerprint TEXT NOT NULL,
+                   label TEXT NOT NULL, project_id INTEGER, unchanged INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX seed_slug ON seed (slug);
+CREATE TABLE claim (seq INTEGER NOT NULL, ordinal INTEGER NOT NULL, kind TEXT NOT NULL,
+                    value TEXT NOT NULL, path TEXT NOT NULL, line INTEGER, shown TEXT NOT NULL);
+CREATE INDEX claim_value ON claim (kind, value, seq);
+"""
+
+
+class _LoadIndex:
+    """Every seed's slug, fingerprint, codes and source hashes, with the file and
+    line each comes from, in a private scratch SQLite database on disk (a
+    bounded page cache, so memory does not grow with the load) — the facts the
+    checks across seeds and against the archive need."""
+
+    def __init__(self) -> None:
+        # "" opens a private temporary database that spills to disk when large.
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.executescript(_CLAIMS_SQL)
+        self.db.execute("BEGIN")
+        self.next_seq = 0
+
+    def __enter__(self) -> _LoadIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+    def add(self, seed: Seed) -> None:
+        seq = self.next_seq
+        self.next_seq += 1
+        record = seed.record
+        self.db.execute(
+            "INSERT INTO seed (seq, slug, fingerprint, label) VALUES (?, ?, ?, ?)",
+            (seq, seed.slug, seed.fingerprint(), seed.label),
+        )
+        claims = [("slug", record["slug"], "slug", record["slug"])]
+        for code in ("sipoca", "mysmis"):
+            if record["codes"][code]:
+                claims.append((code, record["codes"][code], f"codes.{code}", record["codes"][code]))
+        for i, source in enumerate(seed.sources):
+            claims.append(("source text", source.sha256, f"sources[{i}].file", record["sources"][i]["file"]))
+        self.db.executemany(
+            "INSERT INTO claim (seq, ordinal, kind, value, path, line, shown) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (seq, ordinal, kind, value, path, seed.line_of(path), shown)
+                for ordinal, (kind, value, path, shown) in enumerate(claims)
+            ],
+        )
+
+    def duplicates(self) -> list[SeedProblem]:
+        """A claim also made by an earlier seed, named on the later one (as
+        ``_duplicates_between`` does for seeds in memory)."""
+        rows = self.db.execute(
+            """
+            SELECT s.label, c.line, c.path, c.kind, c.shown, fs.label, f.line
+            FROM claim c
+            JOIN seed s ON s.seq = c.seq
+            JOIN claim f ON f.kind = c.kind AND f.value = c.value
+                AND f.seq = (SELECT min(seq) FROM claim WHERE kind = c.kind AND value = c.value)
+                AND f.ordinal = (SELECT min(ordinal) FROM claim
+                                 WHERE kind = c.kind AND value = c.value AND seq = f.seq)
+            JOIN seed fs ON fs.seq = f.seq
+            WHERE c.seq > f.seq
+            ORDER BY c.seq, c.ordinal
+            """
+        )
+        return [
+            SeedProblem(label, line, path, f"{kind} {shown!r} is also claimed by {first_label}:{first_line}")
+            for label, line, path, kind, shown, first_label, first_line in rows
+        ]
+
+    def chunks(self, sql: str, size: int = 500) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of ``sql`` (whose two ``?`` bound ``seq``) for successive
+        ranges of seeds: a finished query per chunk, so the caller may update
+        the index between chunks."""
+        for start in range(0, self.next_seq, size):
+            rows = self.db.execute(sql, (start, start + size)).fetchall()
+            if rows:
+                yield rows
+
+    def has_slug(self, slug: str) -> bool:
+        return self.db.execute("SELECT 1 FROM seed WHERE slug = ?", (slug,)).fetchone() is not None
 
 
 def load_seeds(
@@ -162,28 +340,14 @@ def load_seeds(
     With ``strict``, figures that disagree (see ``consistency``) refuse the load.
     """
     if not has_schema(engine):
-        raise ArchiveError(
-            f"the archive at {describe_url(str(engine.url))} has no schema yet; "
-            "run `eufunds db upgrade` (or `eufunds build`) first"
-        )
+        raise _no_schema(engine)
     report = LoadReport()
     for seed in seeds:
         report.warnings.extend(f"{seed.label}: {w}" for w in consistency.record_warnings(seed.record))
     if strict and report.warnings:
         raise LoadError(report.warnings)
-    try:
-        with engine.connect() as connection:
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-            with connection.begin():
-                _Writer(connection, report, progress).write(seeds)
-    except OperationalError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise ArchiveError(
-                "the archive is busy: another command is writing to it; try again when it finishes"
-            ) from None
-        raise
-    except IntegrityError as exc:  # pragma: no cover - validation should have caught it
-        raise LoadError([f"the archive refused a row: {exc.orig}"]) from None
+    with _write_transaction(engine) as connection:
+        _Writer(connection, report, progress).write(seeds)
     return report
 
 
@@ -198,6 +362,8 @@ class _Writer:
         self.programmes: dict[str, int] = {}
         self.axes: dict[tuple[int, str], int] = {}
         self.objectives: dict[tuple[int, str], int] = {}
+        self.pending_organisations: list[dict[str, Any]] = []
+        self.next_ids: dict[Any, int] = {}
         # Column values of the reference rows above as the archive now holds them.
         self.reference_values: dict[tuple[Any, int], dict[str, Any]] = {}
 
@@ -225,27 +391,78 @@ class _Writer:
             return
         self._refuse_conflicts(new + [seed for _, seed in changed], existing)
         self._load_references()
+        self._free_codes([project_id for project_id, _ in changed])
+        self._write_batch(changed, new)
         if changed:
-            ids = [project_id for project_id, _ in changed]
-            self._delete_children(ids)
-            # Free the codes first, so two projects may swap codes in one load.
-            self.c.execute(
-                update(Project).where(Project.id.in_(ids)).values(sipoca_code=None, mysmis_code=None)
+            self._delete_orphans()
+
+    def write_spooled(self, index: _LoadIndex, spool: _SeedSpool) -> None:
+        """``write`` for a load too large to hold in memory: the same checks, on
+        the index; then the seeds, read back from the spool, in batches."""
+        for rows in index.chunks("SELECT seq, slug, fingerprint FROM seed WHERE seq >= ? AND seq < ?"):
+            by_slug = {slug: (seq, fingerprint) for seq, slug, fingerprint in rows}
+            found = self.c.execute(
+                select(Project.id, Project.slug, Project.record_sha256).where(Project.slug.in_(list(by_slug)))
             )
-            self.c.execute(
-                update(Project).where(Project.id == _bind("pid")),
-                [{"pid": project_id, **self._project_row(seed)} for project_id, seed in changed],
+            index.db.executemany(
+                "UPDATE seed SET project_id = ?, unchanged = ? WHERE seq = ?",
+                [(pid, int(sha == by_slug[slug][1]), by_slug[slug][0]) for pid, slug, sha in found],
             )
+        self._refuse_indexed_conflicts(index)
+        to_write = index.db.execute("SELECT count(*) FROM seed WHERE unchanged = 0").fetchone()[0]
+        if to_write:
+            self._load_references()
+            changed_ids = (
+                "SELECT project_id FROM seed "
+                "WHERE seq >= ? AND seq < ? AND project_id IS NOT NULL AND unchanged = 0"
+            )
+            for rows in index.chunks(changed_ids):
+                self._free_codes([pid for (pid,) in rows])
+        changed: list[tuple[int, Seed]] = []
+        new: list[Seed] = []
+        any_changed = False
+        statuses = index.db.execute("SELECT project_id, unchanged FROM seed ORDER BY seq")
+        for seed, (project_id, unchanged) in zip(spool, statuses, strict=True):
+            if unchanged:
+                self.report.unchanged.append(seed.slug)
+                self._tick()
+            elif project_id is None:
+                new.append(seed)
+            else:
+                changed.append((project_id, seed))
+                any_changed = True
+            if len(new) + len(changed) >= WRITE_BATCH:
+                self._write_batch(changed, new)
+                changed, new = [], []
+        if changed or new:
+            self._write_batch(changed, new)
+        if any_changed:
+            self._delete_orphans()
+
+    def _free_codes(self, project_ids: list[int]) -> None:
+        # Free the codes of every project about to be rewritten before writing
+        # any, so two projects may swap codes in one load.
+        if project_ids:
+            self.c.execute(
+                update(Project).where(Project.id.in_(project_ids)).values(sipoca_code=None, mysmis_code=None)
+            )
+
+    def _write_batch(self, changed: list[tuple[int, Seed]], new: list[Seed]) -> None:
+        if changed:
+            self._delete_children([project_id for project_id, _ in changed])
+            changed_rows = [{"pid": project_id, **self._project_row(seed)} for project_id, seed in changed]
+            self._flush_organisations()  # a changed seed may name a new beneficiary
+            self.c.execute(update(Project).where(Project.id == _bind("pid")), changed_rows)
         project_ids = [project_id for project_id, _ in changed]
         if new:
-            project_ids += self._insert_returning(Project, [self._project_row(seed) for seed in new])
+            new_rows = [self._project_row(seed) for seed in new]
+            self._flush_organisations()
+            project_ids += self._insert_returning(Project, new_rows)
         self._insert_children(list(zip(project_ids, [s for _, s in changed] + new, strict=True)))
         # Same transaction: the search index never disagrees with the rows it covers.
         search.reindex_projects(self.c, project_ids)
         self.report.updated.extend(seed.slug for _, seed in changed)
         self.report.inserted.extend(seed.slug for seed in new)
-        if changed:
-            self._delete_orphans()
 
     def _tick(self) -> None:
         if self.progress:
@@ -299,6 +516,54 @@ class _Writer:
         if problems:
             raise LoadError(problems)
 
+    def _refuse_indexed_conflicts(self, index: _LoadIndex) -> None:
+        """``_refuse_conflicts`` for the seeds of an index: codes and source
+        texts that projects outside this load already hold."""
+        problems: list[tuple[int, int, SeedProblem]] = []
+        claims = (
+            "SELECT c.seq, c.ordinal, c.kind, c.value, c.line, c.path, c.shown, s.label, s.slug "
+            "FROM claim c JOIN seed s ON s.seq = c.seq "
+            "WHERE c.seq >= ? AND c.seq < ? AND s.unchanged = 0 AND c.kind IN ({}) ORDER BY c.seq, c.ordinal"
+        )
+        for rows in index.chunks(claims.format("'sipoca', 'mysmis'")):
+            for kind, column in (("sipoca", Project.sipoca_code), ("mysmis", Project.mysmis_code)):
+                codes = [row[3] for row in rows if row[2] == kind]
+                if not codes:
+                    continue
+                owners = {
+                    code: (slug, seed_file)
+                    for code, slug, seed_file in self.c.execute(
+                        select(column, Project.slug, Project.seed_file).where(column.in_(codes))
+                    )
+                }
+                for seq, ordinal, k, code, line, path, _, label, seed_slug in rows:
+                    owner = owners.get(code) if k == kind else None
+                    if owner is None or owner[0] == seed_slug or index.has_slug(owner[0]):
+                        continue
+                    message = f"{kind.upper()} {code} already belongs to project {owner[0]!r}" + (
+                        f" (from {owner[1]})" if owner[1] else ""
+                    )
+                    problems.append((seq, ordinal, SeedProblem(label, line, path, message)))
+        for rows in index.chunks(claims.format("'source text'")):
+            archived = self.c.execute(
+                select(Document.sha256, Project.slug, Document.file_name)
+                .join(Project, Project.id == Document.project_id, isouter=True)
+                .where(Document.sha256.in_([row[3] for row in rows]))
+            ).all()
+            holders = {sha: (slug, file_name) for sha, slug, file_name in archived}
+            for seq, ordinal, _, sha, line, path, _, label, seed_slug in rows:
+                if sha not in holders:
+                    continue
+                project_slug, file_name = holders[sha]
+                if project_slug == seed_slug or (project_slug is not None and index.has_slug(project_slug)):
+                    continue
+                message = f"this text is already archived as {file_name!r}" + (
+                    f" of project {project_slug!r}" if project_slug else ""
+                )
+                problems.append((seq, ordinal, SeedProblem(label, line, path, message)))
+        if problems:
+            raise LoadError([problem for *_, problem in sorted(problems, key=lambda p: p[:2])])
+
     # ---------------------------------------------------------------- reference rows
 
     def _load_references(self) -> None:
@@ -337,12 +602,21 @@ class _Writer:
             return None
         key = organisation_key(name)
         found = self.organisations.get(key)
-        if found is None:
-            found = self.c.execute(insert(Organisation).values(name=name, name_key=key)).inserted_primary_key[
-                0
-            ]
+        if found is None and self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
+            statement = insert(Organisation).values(name=name, name_key=key)
+            found = self.c.execute(statement).inserted_primary_key[0]
+            self.organisations[key] = found
+        elif found is None:
+            # Written in one batch before the first row that refers to it
+            # (``_flush_organisations``), not one statement per new name.
+            found = self._reserve_ids(Organisation, 1)[0]
+            self.pending_organisations.append({"id": found, "name": name, "name_key": key})
             self.organisations[key] = found
         return found
+
+    def _flush_organisations(self) -> None:
+        rows, self.pending_organisations = self.pending_organisations, []
+        self._insert(Organisation, rows)
 
     def _programme(self, code: str, name: str | None) -> int:
         found = self.programmes.get(code)
@@ -439,9 +713,42 @@ class _Writer:
             "record_sha256": seed.fingerprint(),
         }
 
+    def _reserve_ids(self, model: Any, count: int) -> list[int]:
+        """``count`` new primary keys for ``model``'s table, in ascending order.
+
+        Inserting with ids chosen here lets every batch be one executemany:
+        SQLite cannot return generated ids of a multi-row insert in parameter
+        order, so SQLAlchemy fell back to one statement per row. On SQLite the
+        load's write transaction is the only writer (BEGIN IMMEDIATE), so the
+        next ids are max(id) + 1… (what SQLite itself would pick for a rowid
+        table); on PostgreSQL they come from the table's own sequence, safe
+        against concurrent writers. Other backends use RETURNING.
+        """
+        if count == 0:
+            return []
+        dialect = self.c.dialect.name
+        if dialect == "sqlite":
+            if model not in self.next_ids:
+                self.next_ids[model] = (self.c.execute(select(func.max(model.id))).scalar() or 0) + 1
+            first = self.next_ids[model]
+            self.next_ids[model] = first + count
+            return list(range(first, first + count))
+        if dialect == "postgresql":
+            table = model.__table__.name
+            found = self.c.execute(
+                sql_text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                {"table": table, "n": count},
+            ).scalars()
+            return sorted(found)
+        raise NotImplementedError  # pragma: no cover - see _insert_returning
+
     def _insert_returning(self, model: Any, rows: list[dict[str, Any]]) -> list[int]:
         if not rows:
             return []
+        if self.c.dialect.name in ("sqlite", "postgresql"):
+            ids = self._reserve_ids(model, len(rows))
+            self._insert(model, [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)])
+            return ids
         result = self.c.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows)
         return [row[0] for row in result]
 
@@ -517,6 +824,7 @@ class _Writer:
                     }
                 )  # fmt: skip
                 document_owners.append((project_id, seed, i))
+        self._flush_organisations()
         self._insert(ProjectFund, funds)
         self._insert(FundingSource, funding)
         self._insert(Partner, partners)
