@@ -67,10 +67,22 @@ def measure(database: Path, fmt: str, output: Path) -> dict[str, float]:
     engine.dispose()
     return {
         "peak_mib": peak / 2**20,
-        # ru_maxrss is in KiB on Linux.
-        "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "maxrss_mib": peak_resident_mib(),
         "seconds": seconds,
     }
+
+
+def peak_resident_mib() -> float:
+    """This process's peak resident size. /proc's VmHWM starts afresh at exec,
+    whereas ru_maxrss can carry over the (large) parent that forked us."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    # ru_maxrss is in KiB on Linux, bytes on macOS.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 1024)
 
 
 def run_measure(database: Path, fmt: str, output: Path) -> dict[str, float]:
