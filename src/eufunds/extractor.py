@@ -1218,11 +1218,17 @@ class _Rules:
     ) -> dict[str, Any] | None:
         doc, f = self.doc, self.f
         spans: dict[str, tuple[int, int]] = {}
+        # "7.150.498,14 lei (85%) din FSE": a share in parentheses right after the
+        # amount belongs to it; the words for the money follow it.
         after_clean = re.sub(
-            r"^\s*\)?\s*[,:-]?\s*(?:reprezentand|reprezinta|adica|respectiv|constituie|ca)?\s*", "", after
+            r"^\s*(?:\(\s*\d{1,3}(?:[.,]\d{1,2})?\s*%\s*\))?\s*\)?\s*[,:-]?\s*"
+            r"(?:reprezentand|reprezinta|adica|respectiv|constituie|ca|provin\w*)?\s*",
+            "",
+            after,
         )
         desc_start = m.end() + (len(after) - len(after_clean))
         share_m = _SHARE_IN.search(after_clean)
+        lead_share = _SHARE_IN.search(after[: len(after) - len(after_clean)])
         desc_end = m.end() + len(after)
         if share_m:
             desc_end = min(desc_end, desc_start + share_m.start())
@@ -1232,6 +1238,9 @@ class _Rules:
         # "FSE - 1.857.590 lei, buget naţional - 284.102 lei": words running up to
         # the next amount and ending in a dash or colon label that amount, not this one.
         labels_next = stop is None and re.search(r"[-:]\s*$", after) is not None
+        # "… 175.000 euro (50 %) şi contribuţie proprie 175.000 euro": words after a
+        # conjunction name the next amount.
+        labels_next = labels_next or re.match(r"(?:si|iar)\s", after_clean) is not None
         source = None if labels_next else _source_of(f[desc_start:desc_end][:160])
         if source:
             ds, de = _trim(doc, desc_start, desc_end)
@@ -1242,12 +1251,17 @@ class _Rules:
             source = _source_of(before[-160:])
             if not source:
                 return None
-            lead = _ROW_LEAD.search(before)
+            # A label ending in ":" or a dash names this amount ("bugetul de stat: 1.809.653,95 lei").
+            label_end = len(before.rstrip(" \t:-("))
+            lead = _ROW_LEAD.search(before, 0, label_end)
             ds = seg_start + (lead.end() if lead else 0)
             ds, de = _trim(doc, ds, m.start())
             de = _trim_tail_words(f, ds, de)
             share_m = _SHARE_IN.search(after)
         share = None
+        if source and lead_share and not (share_m and share_m.start() < de - desc_start):
+            share_m = lead_share
+            after_clean = after
         if share_m:
             share = _percent(share_m.group("p"))
             offset = m.end() + (after.find(share_m.group(0)))
@@ -1290,9 +1304,13 @@ class _Rules:
             stop = _SHARE_ROW_STOP.search(f, m.end(), line_end)
             end = stop.start() if stop else line_end
             after = f[m.end() : end]
-            source = _source_of(after) if after.lstrip().startswith(("din", "de la", "prin")) else None
+            # "2% din FSE", "iar 2% reprezintă contribuţia proprie", "2% contribuţie proprie".
+            verb = _SHARE_VERB.match(after)
+            body = after[verb.end() :]
+            named = body.startswith(("din", "de la", "prin")) or _SOURCE_WORD.match(body)
+            source = _source_of(body) if named else None
             if source:
-                ds, de = _trim(doc, m.end(), end)
+                ds, de = _trim(doc, m.end() + verb.end(), end)
             else:
                 start = max(_sentence_start(f, m.start()), f.rfind(",", 0, m.start() - 1) + 1, 0)
                 lead = f[start : m.start()]
@@ -1341,18 +1359,24 @@ class _Rules:
         rows: list[dict[str, Any]] = []
         for m in _FINANCED_BY.finditer(f):
             fund = _FUND.match(f, m.start("fund"))
-            if not fund:
+            whole = m.group("p") or m.group("integral")
+            if fund:
+                code, end = _fund_code(fund.lastgroup or ""), fund.end()
+            elif whole and _OTHER_SOURCE.match(f, m.start("fund")):
+                # "finanţată integral prin Mecanismul de Redresare şi Rezilienţă".
+                stop = _NAME_STOP.search(f, m.start("fund"), _line_end(f, m.start("fund")))
+                code, end = "other", stop.start() if stop else _line_end(f, m.start("fund"))
+            else:
                 continue
-            code = _fund_code(fund.lastgroup or "")
             if any(row["source"] == code for row in rows):
                 continue
-            s, e = _trim(doc, m.start(), fund.end())
+            s, e = _trim(doc, m.start(), end)
             index = len(rows)
             rows.append(
                 {
                     "source": code,
                     "amount": None,
-                    "share_pct": None,
+                    "share_pct": Decimal(100) if whole else None,
                     "description": doc.clean(s, e),
                     "contributor": None,
                 }
@@ -1428,9 +1452,22 @@ class _Rules:
 
     def location(self) -> str | None:
         doc, f = self.doc, self.f
-        for pattern in (_LOCATION_LABEL, _LOCATION_LEVEL, _LOCATION_IN):
+        for pattern in (_LOCATION_LABEL, _LOCATION_PLACED, _LOCATION_LEVEL, _LOCATION_IN):
             m = pattern.search(f)
             if not m:
+                continue
+            if pattern is _LOCATION_PLACED:
+                # "se implementează în …", "este amplasată în …": the rest of the
+                # sentence is the place, as written.
+                end = min(
+                    _sentence_end(doc.text, m.start("where"), _line_end(f, m.start("where"))),
+                    _line_end(f, m.start("where")),
+                )
+                stop = _LOCATION_PLACED_STOP.search(f, m.start("where"), end)
+                s, e = _trim(doc, m.start("where"), stop.start() if stop else end)
+                if e - s >= 3:
+                    doc.note("location", s, e)
+                    return doc.clean(s, e)
                 continue
             # A labelled location is the whole line ("Municipiul X, județul Y").
             stop_re = _LOCATION_LABEL_STOP if pattern is _LOCATION_LABEL else _LOCATION_STOP
@@ -1447,7 +1484,7 @@ class _Rules:
     def objectives(self) -> list[dict[str, Any]]:
         doc, f = self.doc, self.f
         found: list[tuple[int, dict[str, Any], dict[str, tuple[int, int]]]] = []
-        m = _GENERAL_LABEL.search(f)
+        m = _GENERAL_LABEL.search(f) or _PROJECT_OBJECTIVE.search(f)
         if m:
             # "Obiectivul general: <passage>" introduces a passage copied whole, final
             # full stop included; "Obiectivul general este <clause>." is one sentence
@@ -1459,9 +1496,23 @@ class _Rules:
                 nxt = re.compile(r"\S").search(f, end)
                 if nxt:
                     start, end = nxt.start(), _paragraph_end(f, nxt.start())
-            s, e = _trim(doc, start, end, keep_period=labelled)
+            # A passage (a list after a colon, several clauses) keeps its full stop;
+            # a single clause drops it, like a list item.
+            passage = labelled and re.search(r"[:;]|\.\s", f[start:end].strip()) is not None
+            s, e = _trim(doc, start, end, keep_period=passage)
             if e - s >= 5:
-                found.append((s, _objective("general", None, doc.clean(s, e)), {"text": (s, e)}))
+                obj = _objective("general", None, doc.clean(s, e))
+                spans = {"text": (s, e)}
+                # "Obiectivul a fost atins integral: …" in the next sentence says how.
+                attained = _ATTAINED_NEXT.match(f, e)
+                if attained:
+                    a_end = _sentence_end(doc.text, attained.end())
+                    a_start = attained.start("how") if attained.group("how") else attained.start("all")
+                    a_s, a_e = _trim(doc, a_start, a_end)
+                    if a_e > a_s:
+                        obj["achieved"] = doc.clean(a_s, a_e)
+                        spans["achieved"] = (a_s, a_e)
+                found.append((s, obj, spans))
         else:
             m = _ATTAINED_GENERAL.search(f)
             if m:
@@ -1481,7 +1532,8 @@ class _Rules:
             if any(a <= m.start() < b for a, b in taken):
                 continue
             end = _line_end(f, m.end())
-            code = re.sub(r"[\s.]", "", m.group("code")).upper()
+            # "OS 1", "O.S.1" and "Obiectivul specific 1" are the same label: OS1.
+            code = re.sub(r"[\s.]", "", m.group("code") or f"os{m.group('n')}").upper()
             found.append(self._specific(m.start(), code, m.end(), end))
             taken.append((m.start(), end))
         if not any(obj["kind"] == "specific" for _, obj, _ in found):
@@ -1558,9 +1610,16 @@ class _Rules:
     def indicators(self, start: int, end: int, path: str) -> list[dict[str, Any]]:
         doc, f = self.doc, self.f
         found: list[dict[str, Any]] = []
+        after_unit: int | None = None
         for m in _INDICATOR_NUMBER.finditer(f, start, end):
+            if after_unit is not None and not _COORDINATED.fullmatch(f, after_unit, m.start()):
+                break
             lead = f[max(start, m.start() - 25) : m.start()]
             if _INDICATOR_BAD_LEAD.search(lead):
+                continue
+            name = _NAME_BEFORE.search(doc.text, max(start, m.start() - 40), m.start())
+            if name and name.start() > start and f[start : name.start()].strip():
+                # "situl Natura 2000 …": a number inside a proper name counts nothing.
                 continue
             raw = m.group("n")
             unit_start = m.end()
@@ -1597,6 +1656,12 @@ class _Rules:
                     indicator["what"] = doc.clean(ws, we)
                     doc.note(f"{path}.indicators[{i}].what", ws, we)
             found.append(indicator)
+            # One indicator per item: further numbers qualify the first quantity
+            # ("1 tractor de 240 CP", "8 cercetători, dintre care 3 tineri") — unless
+            # they are coordinated with it ("2 workshopuri şi 2 schimburi de experienţă").
+            if what_start is not None:
+                break
+            after_unit = unit_end
         return found
 
     def _unit(self, start: int, end: int) -> tuple[int | None, int | None, int]:
@@ -1605,6 +1670,7 @@ class _Rules:
         unit_end: int | None = None
         last_end = start
         consumed = 0
+        previous = ""
         for w in _WORD.finditer(f, start, end):
             if f[last_end : w.start()].strip():
                 # Punctuation between words ends the noun phrase (and the indicator).
@@ -1628,9 +1694,14 @@ class _Rules:
                     last_end = w.end()
                     continue
                 return unit_end, w.start(), consumed
-            elif _ends_unit(word):
+            elif word == "de" and _NEXT_IS_DIGIT.match(f, w.end()):
+                # "1 sistem fotovoltaic de 30 kW": a measured complement qualifies the noun.
+                return unit_end, w.start(), consumed
+            elif _ends_unit(word) and (previous != "de" or word in _UNIT_STOP):
+                # After "de" a participle-looking word is a noun ("de grădiniţă", "de iluminat").
                 return unit_end, w.start(), consumed
             unit_end = last_end = w.end()
+            previous = word
             consumed += 1
             if consumed >= 10:
                 break
@@ -1821,10 +1892,17 @@ _SHARE_IN = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _SHARE_BEFORE = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*(?:din\s+valoare\w*[^(]*)?\(?\s*$")
 _CONJUNCTION_TAIL = re.compile(r"[\s,]+(?:si|iar|respectiv|plus|precum\s+si)\s*$")
 _SHARE_ROW = re.compile(r"(?<![\d.,])(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
-_SHARE_ROW_STOP = re.compile(r"[,;]|\s+(?:si|iar)\s|\.(?:\s|$)|\(")
+_NAME_STOP = re.compile(r"[,;(]|\.(?:\s|$)")
+_SHARE_VERB = re.compile(r"\s*(?:(?:reprezinta|reprezentand|provin\w*|este|sunt)\s+)?")
+_SOURCE_WORD = re.compile(
+    r"(?:contributi|cofinantar|co-finantar|buget|fond|surse\s|fse|fedr|fc\b|feadr|fead|ftj|feampa|iej)"
+)
+_SHARE_ROW_STOP = re.compile(r"[,;]|\s+(?:si|iar)\s|\.(?:\s|$)|\((?=\s*\d)")
 # A parenthesis stops a row at a share "(85%)", not at an acronym "(FEADR)".
 _ROW_STOP = re.compile(r"\s*[,;]\s+(?:si|iar)\s|\s+si\s+\d|\s*;|\((?=\s*\d)|\.\s")
-_ROW_LEAD = re.compile(r"^.*(?:din\s+care|dintre\s+care|astfel|respectiv|:|\)\s*[,;]|[,;]\s)\s*", re.S)
+_ROW_LEAD = re.compile(
+    r"^.*(?:din\s+care|dintre\s+care|astfel|respectiv|:|\)\s*[,;]|\)\s*(?:si|iar)\s|[,;]\s)\s*", re.S
+)
 _ROW_TAIL = re.compile(
     r"\s*(?:\d{1,3}(?:[.,]\d{1,2})?\s*%\s*)?(?:in\s+valoare\s+de"
     r"|in\s+suma\s+de|de|este\s+de|a\s+fost\s+de|:|-|\()+\s*$"
@@ -1833,8 +1911,9 @@ _CONTRIBUTOR = re.compile(
     r"(?:de\s+la|din\s+partea|asigurat\w*\s+de(?:\s+catre)?|suportat\w*\s+de(?:\s+catre)?)\s+(?P<who>\S)"
 )
 _FINANCED_BY = re.compile(
-    r"(?:co-?)?finantat\w*\s+(?:din|de|prin|de\s+catre"
-    r"|cu\s+sprijinul)\s+(?:uniunea\s+europeana\s+(?:prin|din)\s+)?(?P<fund>fond\w*)"
+    r"(?<![a-z])(?:(?:co-?)?finantat\w*|finantare)\s+(?:(?P<p>100)\s*%\s*|(?P<integral>integral)\s+)?"
+    r"(?:nerambursabil\w*\s+)?(?:din|de|prin|de\s+catre|cu\s+sprijinul)\s+"
+    r"(?:uniunea\s+europeana\s+(?:prin|din)\s+)?(?P<fund>[a-z])"
 )
 _RANGE_JOIN = re.compile(r"\s*(?:-|pana\s+(?:la|in)(?:\s+data\s+de)?|si|la)\s*")
 _PERIOD_CUE = re.compile(
@@ -1867,8 +1946,27 @@ _TARGET_SIZE_ANYWHERE = re.compile(
     r"\(?\s*(?P<n>\d{1,3}(?:\.\d{3})*|\d+)\s+(?:de\s+)?(?:persoane|persoana|participanti)"
 )
 _LOCATION_LABEL = re.compile(
-    r"(?:loc(?:ul|atia)?\s+(?:de\s+)?(?:implementare|desfasurare)|locati\w*\s+proiectului|"
+    r"(?:loc(?:ul|atia)?\s+(?:de\s+)?(?:implementar\w*|desfasurar\w*)|locati\w*\s+proiectului|"
     r"localizare\w*|amplasament\w*)\w*(?:\s+(?:a\s+|al\s+)?proiectului)?\s*:\s*(?P<where>[^\n]+)"
+)
+_PLACE_NOUN = (
+    r"(?:municipi|oras|comun|judet|localitat|sat|sectorul|regiun|zon|cartier|str\.|strada|bd\.|bulevard"
+    r"|calea|sos\.|soseaua|aleea)"
+)
+# A verb placing the project, then "în" and a place — not a time, a frame or a manner
+# ("în perioada", "în cadrul", "în parteneriat cu").
+_LOCATION_PLACED = re.compile(
+    r"(?<![a-z])(?:(?:se\s+)?implementeaza|(?:a\s+fost|va\s+fi|este|au\s+fost|vor\s+fi)\s+implementat\w*"
+    r"|amplasat\w*|situat\w*|localizat\w*|va\s+functiona|vor\s+functiona|functioneaza"
+    r"|(?:aflat\w*\s+in\s+(?:constructie|executie|curs\s+de\s+\w+))(?=\s+pe\s+" + _PLACE_NOUN + r"))"
+    r"\s+(?:in|pe\s+raza|pe\s+teritoriul|pe(?=\s+" + _PLACE_NOUN + r")"
+    r"|pe\s+(?:un\s+)?teren\w*[^.\n]{0,60}?\s(?:din|in)(?=\s+" + _PLACE_NOUN + r"))\s+"
+    r"(?!perioad|interval|data\b|cadrul|parteneriat|calitate|curs\b|termen|luna|anul|\d|prezent"
+    r"|conformitate|baza|vederea|scopul|timp|special|urma|momentul|mod\w*\b|regim|colaborare|beneficiul"
+    r"|folosul|proportie|etape|primul|primele|cel\s|ultim|acest|aceast)(?P<where>\S)"
+)
+_LOCATION_PLACED_STOP = re.compile(
+    r",\s*(?:in\s+cadrul|prin|unde|iar|in\s+perioada|pe\s+o\s+perioada|incepand)\b|\s+\((?!\s*[a-z])"
 )
 _LOCATION_LEVEL = re.compile(
     r"la\s+nivelul\s+(?P<where>(?:unitatii\s+administrativ[- ]teritoriale"
@@ -1888,6 +1986,17 @@ _GENERAL_LABEL = re.compile(
     r"|l-a\s+reprezentat|va\s+fi|se\s+refera\s+la|presupune)\s*)?"
     r"(?::|-|\s)\s*"
 )
+# "Obiectivul proiectului îl constituie …": no "general", so a verb must follow.
+_PROJECT_OBJECTIVE = re.compile(
+    r"obiectiv(?:ul)?\s+(?:principal\s+)?(?:al\s+)?proiectului\s*(?P<verb>(?:il\s+constituie|il\s+reprezinta"
+    r"|este|consta\s+in|a\s+constat\s+in|vizeaza|a\s+vizat|a\s+fost|urmareste|a\s+urmarit"
+    r"|l-a\s+constituit|l-a\s+reprezentat|va\s+fi)\s*)(?::|-|\s)\s*"
+)
+_ATTAINED_NEXT = re.compile(
+    r"[.;]?\s+(?P<all>obiectiv(?:ul)?(?:\s+general)?(?:\s+al\s+proiectului)?\s+(?:a\s+fost|este)\s+"
+    r"(?:atins|indeplinit|realizat)\w*(?:\s+(?:integral|in\s+totalitate|pe\s+deplin))?\s*"
+    r"(?P<how>prin\b)?)"
+)
 _ATTAINED_GENERAL = re.compile(
     r"(?:si-a|s-a|si)\s*-?\s*a?\s*(?:atins|indeplinit|realizat)\s+obiectiv\w*[^:\n.]{0,60}(?P<colon>:)\s*"
 )
@@ -1900,7 +2009,7 @@ _ORDINAL_SPECIFIC = re.compile(
 )
 _CODED_SPECIFIC = re.compile(
     r"(?:^|\n)[ \t•*-]*(?:\(?(?P<code>o\.?\s?s\.?\s?\d+)\)?"
-    r"|obiectiv\w*\s+specific\w*\s+(?:nr\.?\s*)?(?P<n>\d+))\s*[:.)-]\s*",
+    r"|obiectiv\w*\s+specific\w*\s+(?:nr\.?\s*)?(?P<n>\d+)(?![.,]?\d))\s*[:.)-]\s*",
 )
 _SPECIFIC_HEADING = re.compile(
     r"obiectiv\w*\s+specific\w*(?:\s+(?:ale|al)\s+proiectului)?(?:\s+(?:sunt"
@@ -1939,15 +2048,16 @@ _WORD = re.compile(r"[a-z][a-z0-9-]*")
 # articles (a, al, ai, ale) do not: "staţie de producere a oxigenului" is one noun.
 _UNIT_STOP = _wordset(
     "in pentru din la cu privind pe prin care ce catre dintre asupra conform intre sau ori "
-    "cate fiecare au vor va sunt este fost s-au isi si-au iar respectiv "
+    "cate fiecare au vor va sunt este fost s-au isi si-au iar respectiv intr-un intr-o printr-un "
+    "printr-o dintr-un dintr-o "
     "destinat destinate destinati nou noua noi noile anual lunar zilnic functional functionala "
     "functionale operational operationala operationale suplimentar suplimentare"
 )
 _MEASURES = _wordset("km m mp m2 mc m3 ml ha kw mw kwh mwh gw gwh t tone kg l litri gb tb kv kva hl")
 # Nouns that look like participles (-at, -ate, -it, -ut …) and are not.
 _PARTICIPLE_LIKE_NOUNS = re.compile(
-    r"(?:tat[eiaă]?|tatea|tatii|rezultat\w*|certificat\w*|mandat\w*|aparat\w*|stat|state|senat"
-    r"|tratat\w*|deputat\w*|candidat\w*|avocat\w*|doctorat\w*|masterat\w*|sindicat\w*|minut\w*"
+    r"(?:[aeiou]tat[eia]?|[aeiou]tatea|[aeiou]tatii|rezultat\w*|certificat\w*|mandat\w*|aparat\w*|stat|state"
+    r"|senat|tratat|tratatul\w*|tratatel\w*|deputat\w*|candidat\w*|avocat\w*|doctorat\w*|masterat\w*|sindicat\w*|minut\w*"
     r"|institut\w*|circuit\w*|credit\w*|deficit\w*|profit\w*|debit\w*|specializat\w*|format"
     r"|formate|agregat\w*|palat\w*|magistrat\w*|licentiat\w*|voluntariat\w*|secretariat\w*"
     r"|atelier\w*|substrat\w*|termostat\w*|concentrat\w*|automat\w*)$"
@@ -1978,12 +2088,15 @@ _PARTICIPLE = re.compile(
     r"|sustin|livr|public|inform|perfection|calific|obtin|prevaz|planific|asum|viz|select"
     r"|recrut|media|integr|ocup|imbunatat|optimiz|standardiz|automatiz|informatiz|monitoriz|adopt"
     r"|acredit|incadr|angren|implic|tipar|distribu|amenaj|reconstru|renov|echip|instal|inchiri|sprijin"
-    r"|cre|angaj|sprijin|consili|finant|aprob|atins)(?:at|ata|ate|ati|it|ita|ite|iti|ut|uta|ute|uti)$"
+    r"|cre|angaj|sprijin|consili|finant|aprob|atins|trat|cart|asist|vaccin|oper|diagnostic)(?:at|ata|ate|ati|it|ita|ite|iti|ut|uta|ute|uti)$"
     r"|^(?:propus|transmis|extins|emis|pus|atins|sustinut|obtinut|prevazut|facut)(?:|a|e|i)$"
 )
 _NOT_UNITS = frozenset(
     ["lei", "euro", "ron", "luni", "ani", "an", "zile", "de", "la", "si", "din", "in", "ore"]
 ) | frozenset(_MONTHS)
+_COORDINATED = re.compile(r"\s*(?:,\s*|\s(?:si|plus)\s+|,\s*(?:si|plus)\s+)(?:a\s+|de\s+)?")
+_NEXT_IS_DIGIT = re.compile(r"\s+\d")
+_NAME_BEFORE = re.compile(r"(?<![\w.])[A-ZĂÂÎȘȚŞŢ][\w-]*[ \t]+$")
 _NEXT_IS_NUMBER = re.compile(r"\s+(?:a\s+|de\s+)?\d")
 _WHAT_STOP = re.compile(r"\s+si\s+(?:a\s+|de\s+)?\d|;|\.(?:\s|$)")
 _TOPICS_IN_PARENS = re.compile(r"\s*\(([^()\n]*,[^()\n]*)\)")
@@ -2035,6 +2148,10 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
     results = rules.results()
     published = rules.published()
     publisher = rules.publisher()
+    start_date = period["start_date"]
+    if kind != "end" and published is not None and start_date is not None and published < start_date:
+        # Published before the stated start (a contract signed, a launch announced).
+        status = "announced"
     headline = _headline(doc)
     slug = slugify(title or beneficiary["name"] or headline or "proiect")
     record: dict[str, Any] = {
