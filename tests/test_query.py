@@ -92,7 +92,7 @@ def test_query_with_bad_sql_prints_one_error_line_and_exits_1(
     result = run_query(runner, loaded_engine, "selec slug from projects")
     assert result.exit_code == 1
     assert result.output.count("\n") == 1
-    assert result.output.startswith("Error: query failed:") and "selec" in result.output
+    assert result.output.startswith("error: query failed:") and "selec" in result.output
 
 
 def test_query_on_an_unknown_table_names_it(runner: CliRunner, loaded_engine: Engine) -> None:
@@ -147,7 +147,7 @@ def test_query_refuses_every_write_and_leaves_the_archive_byte_identical(
 def test_query_refusal_names_what_was_refused(runner: CliRunner, loaded_engine: Engine) -> None:
     result = run_query(runner, loaded_engine, "drop table projects")
     assert result.output == (
-        "Error: refused: the archive is read-only here (DROP TABLE projects is not allowed); "
+        "error: refused: the archive is read-only here (DROP TABLE projects is not allowed); "
         "nothing was changed\n"
     )
 

@@ -44,6 +44,16 @@ class ArchiveContext:
 pass_archive = click.make_pass_decorator(ArchiveContext)
 
 
+class UserError(click.ClickException):
+    """A refused request: printed as one ``error:`` line, like load problems, exit 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+BUSY_MESSAGE = "the archive is busy: another command is writing to it; try again when it finishes"
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the library's user-facing errors into clean CLI messages."""
@@ -54,9 +64,12 @@ def user_errors() -> Iterator[None]:
             click.echo(f"error: {problem}", err=True)
         raise click.exceptions.Exit(1) from None
     except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc)) from None
     except OperationalError as exc:
-        raise click.ClickException(f"database error: {exc.orig}") from None
+        reason = str(exc.orig)
+        if "locked" in reason or "busy" in reason:
+            raise UserError(BUSY_MESSAGE) from None
+        raise UserError(f"database error: {reason}") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
