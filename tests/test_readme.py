@@ -99,3 +99,13 @@ def test_readme_build_command_works_from_a_fresh_copy_and_installed_package_migr
     )
     assert load.returncode == 0, load.stderr
     assert "2 inserted" in load.stdout
+
+
+def test_every_guarantee_names_a_test_that_exists() -> None:
+    named = set(re.findall(r"(test_[a-z_]+\.py)::(test_[a-z0-9_]+)", README))
+    guarantees = (REPO / "docs" / "guarantees.md").read_text(encoding="utf-8")
+    named |= set(re.findall(r"(test_[a-z_]+\.py)::(test_[a-z0-9_]+)", guarantees))
+    assert len(named) >= 10
+    for file_name, test_name in sorted(named):
+        source = (REPO / "tests" / file_name).read_text(encoding="utf-8")
+        assert f"def {test_name}(" in source, f"{file_name}::{test_name}"
