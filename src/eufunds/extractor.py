@@ -361,7 +361,7 @@ _PROGRAMMES: tuple[tuple[str, str], ...] = (
     ("POCA", r"operational\w*\s+capacitate\s+administrativa"),
     ("POCU", r"operational\w*\s+(?:sectorial\w*\s+)?capital(?:ul)?\s+uman"),
     ("POIM", r"operational\w*\s+(?:sectorial\w*\s+)?infrastructura\s+mare"),
-    ("POCIDIF", r"cresterea?\s+inteligenta,?\s+digitalizare"),
+    ("POCIDIF", r"cresterea?\s+inteligenta,?\s+digitalizare(?:\s+si\s+instrumente\s+financiare)?"),
     ("POC", r"operational\w*\s+(?:sectorial\w*\s+)?competitivitate"),
     ("POAD", r"operational\w*\s+(?:pentru\s+)?ajutorarea\s+persoanelor\s+defavorizate"),
     ("POAT", r"operational\w*\s+asistenta\s+tehnica"),
@@ -375,7 +375,10 @@ _PROGRAMMES: tuple[tuple[str, str], ...] = (
     ("PAP", r"(?:pentru\s+)?acvacultura\s+si\s+pescuit"),
     ("PS", r"sanatate"),
     ("PT", r"transport"),
-    ("PR", r"regional\w*\s+(?:nord|sud|vest|est|centru|bucuresti)[\w\s-]*?"),
+    (
+        "PR",
+        r"regional\w*\s+(?:nord|sud|vest|est|centru|bucuresti)(?:[\s-]+(?:est|vest|muntenia|oltenia|ilfov))*",
+    ),
 )
 _PROGRAMME_YEARS = r"(?:\s*\(?(?:19|20)\d{2}\s*-\s*(?:19|20)\d{2}\)?)?"
 _PROGRAMME_NAME = re.compile(
@@ -389,7 +392,8 @@ _PLAN_NAME = re.compile(
     r"|(?P<PNDR>programul\w*\s+national\w*\s+(?:de\s+|pentru\s+)?dezvoltare\w*\s+rurala)"
     r"|(?P<PNS>planul\w*\s+(?:national\s+)?strategic\s+(?:pac|pentru\s+politica\s+agricola\s+comuna)"
     r"(?:\s+\(?pac\)?)?)"
-    r"|(?P<INTERREG>(?:programul\w*\s+)?interreg[\w\s-]*?))(?![a-z])" + _PROGRAMME_YEARS
+    r"|(?P<INTERREG>(?:programul\w*\s+)?interreg(?:\s+(?:[ivx]+(?:-[a-d])?|next|europe|ipa))?"
+    r"(?:\s+[a-z]+(?:-[a-z]+)+)?))(?![a-z])" + _PROGRAMME_YEARS
 )
 _PROGRAMME_ACRONYM = re.compile(
     r"(?<![A-Za-z])(POCIDIF|POCA|POCU|POIM|POAD|POAT|POPAM|PNDR|PNRR|PEO|PIDS|PTJ|PDD|PNS|"
@@ -413,7 +417,7 @@ _TITLE_STOP = re.compile(
     r",?\s*(?:obiectiv(?:ul|ului)?\s+specific|prioritatea\s+de\s+investitii|apel(?:ul)?\b"
     r"|cod(?:ul)?\s+apel|actiunea\b|masura\b|domeniul\s+major|operatiunea\b|sub-?masura"
     r"|cod(?:ul)?\s+(?:smis|mysmis|sipoca)|smis\b|mysmis\b|sipoca\b|prin\s+program|in\s+cadrul"
-    r"|proiect(?:ul)?\s+(?:este|a\s+fost|se)\b)"
+    r"|proiect(?:ul)?\s+(?:este|a\s+fost|se)\b|(?:din|prin)\s+fond\w*|(?:co)?finantat\w*)"
     r"|\"|\)|;|\n\s*\n"
 )
 
@@ -575,8 +579,13 @@ _PARTNER_LABEL = re.compile(
     r"|de\s+proiect))?(?:\s*(?P<n>\d+))?\s*[:-]\s*(?P<who>[^\n]+)",
     re.M,
 )
+_PARTNER_AS = re.compile(
+    r"(?:,\s*(?:si|impreuna\s+cu)\s+|\s(?:si|impreuna\s+cu|cu)\s+)(?P<who>[^,;\n]{3,160}?),\s+"
+    r"in\s+calitate\s+de\s+(?P<role>partener(?:\s+\d+)?)(?![a-z])"
+)
 _PARTNER_STOP = re.compile(
-    r"\s+si\s+(?:este|a|au|va|vor|sunt|se|il|isi)\s|,?\s+(?:co-?)?finantat|\s+prin\s+program"
+    r"\s+si\s+(?:este|a|au|va|vor|sunt|se|il|isi)\s|,?\s+(?:si\s+)?(?:co-?)?finantat|\s+prin\s+program"
+    r"|,\s*(?:proiectul|in\s+perioada|in\s+intervalul|incepand)\b"
     r"|\s*(?:\(|,\s*(?:in\s+calitate|anunta|a\s+|au\s+|implementeaza|deruleaza|care)|\s+(?:anunta|implementeaza"
     r"|deruleaza|a\s+demarat|au\s+demarat|a\s+finalizat|au\s+finalizat|organizeaza)(?![a-z])|[.;]\s|[.;]$|$)"
 )
@@ -825,6 +834,8 @@ class _Rules:
 
         def add(start: int, end: int, role: str | None) -> None:
             s, e = _trim(doc, start, end)
+            if doc.text[e : e + 1] == "." and re.search(r"(?<![^\W\d_])[^\W\d_]\.[^\W\d_]$", doc.text[s:e]):
+                e += 1  # "S.C. Termoficare Oradea S.A.": the abbreviation keeps its full stop.
             key = _WS.sub(" ", f[s:e]).strip()
             if e - s < 3 or key in seen or not _starts_capital(doc, s):
                 return
@@ -833,6 +844,10 @@ class _Rules:
             partners.append({"name": doc.clean(s, e), "role": role})
             doc.note(f"partners[{index}].name", s, e)
 
+        for m in _PARTNER_AS.finditer(f):
+            # "… şi Municipiul Petroşani, în calitate de partener": the role as written.
+            if _starts_capital(doc, m.start("who")):
+                add(m.start("who"), m.end("who"), doc.clean(m.start("role"), m.end("role")))
         for m in _PARTNER_LABEL.finditer(f):
             role = f"partener {m.group('n')}" if m.group("n") else None
             role = doc.text[m.start() : m.start("who")].strip(" \t•*-:") if m.group("n") else role
@@ -1089,8 +1104,15 @@ class _Rules:
         result: dict[str, str | None] = {"code": None, "name": None}
         best = None
         for pattern in (_PROGRAMME_NAME, _PLAN_NAME):
-            m = pattern.search(f)
-            if m and (best is None or m.start() < best.start()):
+            # A name said with "Programul"/"Planul" beats a bare mention ("fonduri Interreg").
+            matches = list(itertools.islice(pattern.finditer(f), 8))
+            m = next((x for x in matches if re.match(r"progr|plan", x.group(0))), None)
+            m = m or (matches[0] if matches else None)
+            if m and (
+                best is None
+                or _named(m) > _named(best)
+                or (_named(m) == _named(best) and m.start() < best.start())
+            ):
                 best = m
         if best:
             code = best.lastgroup
@@ -1124,6 +1146,9 @@ class _Rules:
         number = m.group(number_group)
         title_start = m.end()
         stop = _TITLE_STOP.search(f, title_start)
+        while stop and f[stop.start()] == ")" and "(" in f[title_start : stop.start()]:
+            # "Tehnologia Informaţiei şi Comunicaţiilor (TIC) pentru …": an acronym in the title.
+            stop = _TITLE_STOP.search(f, stop.end())
         title_end = min(stop.start() if stop else len(f), _sentence_end(doc.text, title_start))
         s, e = _trim(doc, title_start, title_end)
         title = doc.clean(s, e) if e - s >= 3 else None
@@ -1541,6 +1566,18 @@ class _Rules:
             if heading:
                 for s, e in _list_items(doc, heading.end()):
                     found.append(self._specific(s, None, s, e))
+            else:
+                # "Obiectivele specifice sunt: 1) …; 2) …; 3) …" on one line.
+                inline = _SPECIFIC_INLINE.search(f)
+                if inline:
+                    line_end = _line_end(f, inline.end())
+                    colon = f.rfind(":", inline.start(), inline.end()) + 1
+                    marks = list(_INLINE_ITEM.finditer(f, colon, line_end))
+                    for mark, nxt in zip(marks, [*marks[1:], None], strict=True):
+                        end = nxt.start() if nxt else line_end
+                        s, e = _trim(doc, mark.end(), end)
+                        if e > s:
+                            found.append(self._specific(s, None, s, e))
         found.sort(key=lambda item: item[0])
         objectives = []
         for index, (_, obj, spans) in enumerate(found):
@@ -1602,6 +1639,21 @@ class _Rules:
                     )
                     spans.append((s, e))
                 break
+            else:
+                # No heading names them, but a list of quantities closing a "…:" line
+                # ("La finalul proiectului, spitalul va dispune de:") is what the project yields.
+                for heading in _COLON_LINE.finditer(f):
+                    items = list(_list_items(doc, heading.end()))
+                    if len(items) < 2 or not all(
+                        _LEADING_QUANTITY.match(f, s) and not _AMOUNT.search(f, s, e) for s, e in items
+                    ):
+                        continue
+                    for s, e in items:
+                        results.append(
+                            {"level": "project", "code": None, "text": doc.clean(s, e), "serves": None}
+                        )
+                        spans.append((s, e))
+                    break
         for index, (result, (s, e)) in enumerate(zip(results, spans, strict=True)):
             doc.note(f"results[{index}].text", s, e)
             result["indicators"] = self.indicators(s, e, f"results[{index}]")
@@ -1759,6 +1811,10 @@ def _cut_qualifiers(doc: _Doc, start: int, end: int) -> tuple[int, int]:
     if m and m.start() > start:
         return _trim(doc, start, m.start())
     return start, end
+
+
+def _named(m: re.Match[str]) -> bool:
+    return re.match(r"progr|plan", m.group(0)) is not None
 
 
 def _nominative(m: re.Match[str]) -> str:
@@ -1921,7 +1977,7 @@ _PERIOD_CUE = re.compile(
 )
 _START_DATE_CUE = re.compile(
     r"incep\w*|inceput|debut\w*|demar\w*|start\w*|lansat|de\s+la(?:\s+data\s+de)?|data\s+de\s+incepere"
-    r"|din\s+data\s+de|semnat"
+    r"|din\s+data\s+de"
 )
 _END_DATE_CUE = re.compile(
     r"pana\s+(?:la|in|pe)|finaliz\w*|incheier\w*|inchei\w*|sfarsit\w*|final\w*|termen\w*|expir\w*"
@@ -2015,6 +2071,11 @@ _SPECIFIC_HEADING = re.compile(
     r"obiectiv\w*\s+specific\w*(?:\s+(?:ale|al)\s+proiectului)?(?:\s+(?:sunt"
     r"|au\s+fost|vor\s+fi))?\s*:?[ \t]*(?=\n)"
 )
+_SPECIFIC_INLINE = re.compile(
+    r"obiectiv\w*\s+specific\w*(?:\s+(?:ale|al)\s+proiectului)?(?:\s+(?:sunt|au\s+fost|vor\s+fi))?"
+    r"\s*:\s*(?:1|a)\)\s"
+)
+_INLINE_ITEM = re.compile(r"(?:(?<=:)|(?<=;)|(?<=\.))\s*(?:\d{1,2}|[a-h])\)\s+")
 _SPECIFIC_VERB = re.compile(
     r"\s*(?:\)|:|-)?\s*(?:a\s+constat\s+in|consta\s+in|a\s+vizat|vizeaza|este|a\s+fost|l-a\s+constituit|"
     r"il\s+constituie|urmareste|a\s+urmarit|se\s+refera\s+la)?\s*:?\s*"
@@ -2035,6 +2096,8 @@ _RESULT_HEADING = re.compile(
     r"|urmatoarele\s+obiective)[a-z]+(?:\s+[a-z]+){0,3}\s*:[ \t]*(?=\n)"
     r"|(?:^|\n)[ \t]*rezultat\w*(?:\s+\w+){0,3}[ \t]*(?=\n)"
 )
+_COLON_LINE = re.compile(r"(?:^|\n)[^\n]{3,160}:[ \t]*(?=\n)")
+_LEADING_QUANTITY = re.compile(r"\d[\d.,]*\s+(?:de\s+)?[a-z]")
 _BULLET = re.compile(r"[ \t]*(?:[•*o>-]|\d{1,2}[.)]|[a-z][.)])\s+")
 _INDICATOR_NUMBER = re.compile(
     r"(?<![\w.,/:%-])(?P<n>\d{1,3}(?:\.\d{3})+|\d+(?:,\d{1,3})?)(?![\w.,/:%-]|\s*%|\s*-\s*\d)"
