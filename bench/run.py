@@ -119,6 +119,11 @@ def child_main(args: argparse.Namespace) -> None:
             "hits": hits,
         }
     elapsed = time.perf_counter() - started
+    # Seed-reading workers are children of multiprocessing's fork server, not of
+    # this process; stopping the server reaps them, so RUSAGE_CHILDREN counts them.
+    from multiprocessing import forkserver
+
+    forkserver._forkserver._stop()  # type: ignore[attr-defined]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps({"seconds": elapsed, "rss_kb": own, "workers_rss_kb": workers, **extra}))

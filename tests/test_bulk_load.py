@@ -131,3 +131,31 @@ def test_duplicates_across_batches_name_the_first_claimant(
     assert "slug 'bench-0000002' is also claimed by" in message and "bench-0000002.yaml:" in message
     with engine.connect() as connection:
         assert connection.execute(text("select count(*) from projects")).scalar() == 0
+
+
+def test_load_that_starts_new_and_meets_archived_projects_later_is_complete(
+    engine: Engine, many_seeds: Path, small_batches: None, tmp_path: Path
+) -> None:
+    later = tmp_path / "later"
+    later.mkdir()
+    for name in ("bench-0000015", "bench-0000016"):
+        shutil.copy(many_seeds / f"{name}.yaml", later)
+        shutil.copy(many_seeds / f"{name}.txt", later)
+    load_paths(engine, [later])
+    _edit(many_seeds, "bench-0000016.yaml", "notes: null", "notes: edited")
+    report = load_paths(engine, [many_seeds])  # early batches stream, later ones wait for the checks
+    assert len(report.inserted) == 23 and report.updated == ["bench-0000016"]
+    assert report.unchanged == ["bench-0000015"]
+    with engine.connect() as connection:
+        assert connection.execute(text("select count(*) from projects")).scalar() == 25
+        assert connection.execute(text("select count(*) from documents")).scalar() == 25
+
+
+def test_bad_seed_after_streamed_batches_leaves_the_archive_as_it_was(
+    engine: Engine, many_seeds: Path, small_batches: None
+) -> None:
+    before = archive_dump(engine)
+    _edit(many_seeds, "bench-0000021.yaml", "status: completed", "status: finished")
+    with pytest.raises(LoadError, match=r"bench-0000021\.yaml:\d+: status"):
+        load_paths(engine, [many_seeds])
+    assert archive_dump(engine) == before

@@ -166,28 +166,52 @@ def load_paths(
     for path in paths:
         if not path.exists():
             problems.append(SeedProblem(str(path), None, None, "no such file or folder"))
-    files = list(discover_seed_files([p for p in paths if p.exists()]))
+    # Plain strings: a Path costs several times more memory, per file of a large load.
+    files = [(str(file), name) for file, name in discover_seed_files([p for p in paths if p.exists()])]
     report = LoadReport()
-    with _LoadIndex() as index, _SeedSpool() as spool:
+    with _LoadIndex() as index, _SeedSpool() as spool, _write_transaction(engine) as connection:
+        writer = _Writer(connection, report, progress)
+        # While every seed so far is valid, new to the archive and clear of any
+        # code or text it holds, batches are written as they are read (the
+        # workers parse the next ones meanwhile); a problem found later rolls
+        # them back with the rest. From the first batch that is not that simple
+        # on, seeds wait in the spool for the full checks.
+        streaming = True
+        batch: list[Seed] = []
         for outcome in read_seed_files(files):  # in parallel for large loads, in file order
             if isinstance(outcome, Seed):
                 index.add(outcome)
-                spool.add(outcome)
-                report.warnings.extend(
-                    f"{outcome.label}: {w}" for w in consistency.record_warnings(outcome.record)
-                )
+                warnings = consistency.record_warnings(outcome.record)
+                report.warnings.extend(f"{outcome.label}: {w}" for w in warnings)
+                if problems or (strict and report.warnings):
+                    pass  # the load will be refused; keep reading only to report every problem
+                elif streaming:
+                    batch.append(outcome)
+                    if len(batch) >= WRITE_BATCH:
+                        streaming = writer.write_streamed(batch, index)
+                        batch = _spool_all(spool, batch) if not streaming else []
+                else:
+                    spool.add(outcome)
             else:
                 problems.extend(outcome)
             if progress:
                 progress(1)
+        refused = problems or (strict and report.warnings)
+        if batch and not refused and not (streaming and writer.write_streamed(batch, index)):
+            _spool_all(spool, batch)
         problems.extend(index.duplicates())
         if problems:
             raise LoadError(problems)
         if strict and report.warnings:
             raise LoadError(report.warnings)
-        with _write_transaction(engine) as connection:
-            _Writer(connection, report, progress).write_spooled(index, spool)
+        writer.write_spooled(index, spool)
     return report
+
+
+def _spool_all(spool: _SeedSpool, seeds: list[Seed]) -> list[Seed]:
+    for seed in seeds:
+        spool.add(seed)
+    return []
 
 
 def _no_schema(engine: Engine) -> ArchiveError:
@@ -244,7 +268,8 @@ class _SeedSpool:
 # What a seed claims that no other seed (or other archived project) may hold.
 _CLAIMS_SQL = """
 CREATE TABLE seed (seq INTEGER PRIMARY KEY, slug TEXT NOT NULL, fingerprint TEXT NOT NULL,
-                   label TEXT NOT NULL, project_id INTEGER, unchanged INTEGER NOT NULL DEFAULT 0);
+                   label TEXT NOT NULL, project_id INTEGER, unchanged INTEGER NOT NULL DEFAULT 0,
+                   streamed INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX seed_slug ON seed (slug);
 CREATE TABLE claim (seq INTEGER NOT NULL, ordinal INTEGER NOT NULL, kind TEXT NOT NULL,
                     value TEXT NOT NULL, path TEXT NOT NULL, line INTEGER, shown TEXT NOT NULL);
@@ -324,6 +349,18 @@ class _LoadIndex:
             if rows:
                 yield rows
 
+    def claimed_twice(self, first_seq: int, last_seq: int) -> bool:
+        """Whether a seed from ``first_seq`` to ``last_seq`` claims what another seed claims."""
+        found = self.db.execute(
+            "SELECT 1 FROM claim c JOIN claim o ON o.kind = c.kind AND o.value = c.value AND o.seq <> c.seq "
+            "WHERE c.seq BETWEEN ? AND ? LIMIT 1",
+            (first_seq, last_seq),
+        ).fetchone()
+        return found is not None
+
+    def mark_streamed(self, first_seq: int, last_seq: int) -> None:
+        self.db.execute("UPDATE seed SET streamed = 1 WHERE seq BETWEEN ? AND ?", (first_seq, last_seq))
+
     def has_slug(self, slug: str) -> bool:
         return self.db.execute("SELECT 1 FROM seed WHERE slug = ?", (slug,)).fetchone() is not None
 
@@ -363,6 +400,7 @@ class _Writer:
         self.axes: dict[tuple[int, str], int] = {}
         self.objectives: dict[tuple[int, str], int] = {}
         self.pending_organisations: list[dict[str, Any]] = []
+        self.references_loaded = False
         self.next_ids: dict[Any, int] = {}
         # Column values of the reference rows above as the archive now holds them.
         self.reference_values: dict[tuple[Any, int], dict[str, Any]] = {}
@@ -396,10 +434,42 @@ class _Writer:
         if changed:
             self._delete_orphans()
 
+    def write_streamed(self, batch: list[Seed], index: _LoadIndex) -> bool:
+        """Write ``batch`` now if that is as safe as checking the whole load
+        first: every seed new, claiming nothing another seed or the archive
+        holds. Returns False, writing nothing, otherwise."""
+        # The batch is always the seeds indexed last, in order.
+        last = index.next_seq - 1
+        first = last - len(batch) + 1
+        if index.claimed_twice(first, last):
+            return False
+        slugs = [seed.slug for seed in batch]
+        codes = {
+            kind: [s.record["codes"][kind] for s in batch if s.record["codes"][kind]]
+            for kind in ("sipoca", "mysmis")
+        }
+        hashes = [source.sha256 for seed in batch for source in seed.sources]
+        held = select(Project.id).where(
+            Project.slug.in_(slugs)
+            | Project.sipoca_code.in_(codes["sipoca"])
+            | Project.mysmis_code.in_(codes["mysmis"])
+        )
+        if self.c.execute(held.limit(1)).first() is not None:
+            return False
+        if hashes and self.c.execute(select(Document.id).where(Document.sha256.in_(hashes)).limit(1)).first():
+            return False
+        if not self.references_loaded:
+            self._load_references()
+            self.references_loaded = True
+        self._write_batch([], batch)
+        index.mark_streamed(first, last)
+        return True
+
     def write_spooled(self, index: _LoadIndex, spool: _SeedSpool) -> None:
         """``write`` for a load too large to hold in memory: the same checks, on
         the index; then the seeds, read back from the spool, in batches."""
-        for rows in index.chunks("SELECT seq, slug, fingerprint FROM seed WHERE seq >= ? AND seq < ?"):
+        unstreamed = "SELECT seq, slug, fingerprint FROM seed WHERE seq >= ? AND seq < ? AND streamed = 0"
+        for rows in index.chunks(unstreamed):
             by_slug = {slug: (seq, fingerprint) for seq, slug, fingerprint in rows}
             found = self.c.execute(
                 select(Project.id, Project.slug, Project.record_sha256).where(Project.slug.in_(list(by_slug)))
@@ -409,19 +479,21 @@ class _Writer:
                 [(pid, int(sha == by_slug[slug][1]), by_slug[slug][0]) for pid, slug, sha in found],
             )
         self._refuse_indexed_conflicts(index)
-        to_write = index.db.execute("SELECT count(*) FROM seed WHERE unchanged = 0").fetchone()[0]
+        to_write = index.db.execute(
+            "SELECT count(*) FROM seed WHERE unchanged = 0 AND streamed = 0"
+        ).fetchone()[0]
         if to_write:
             self._load_references()
             changed_ids = (
                 "SELECT project_id FROM seed "
-                "WHERE seq >= ? AND seq < ? AND project_id IS NOT NULL AND unchanged = 0"
+                "WHERE seq >= ? AND seq < ? AND project_id IS NOT NULL AND unchanged = 0 AND streamed = 0"
             )
             for rows in index.chunks(changed_ids):
                 self._free_codes([pid for (pid,) in rows])
         changed: list[tuple[int, Seed]] = []
         new: list[Seed] = []
         any_changed = False
-        statuses = index.db.execute("SELECT project_id, unchanged FROM seed ORDER BY seq")
+        statuses = index.db.execute("SELECT project_id, unchanged FROM seed WHERE streamed = 0 ORDER BY seq")
         for seed, (project_id, unchanged) in zip(spool, statuses, strict=True):
             if unchanged:
                 self.report.unchanged.append(seed.slug)
@@ -523,7 +595,8 @@ class _Writer:
         claims = (
             "SELECT c.seq, c.ordinal, c.kind, c.value, c.line, c.path, c.shown, s.label, s.slug "
             "FROM claim c JOIN seed s ON s.seq = c.seq "
-            "WHERE c.seq >= ? AND c.seq < ? AND s.unchanged = 0 AND c.kind IN ({}) ORDER BY c.seq, c.ordinal"
+            "WHERE c.seq >= ? AND c.seq < ? AND s.unchanged = 0 AND s.streamed = 0 AND c.kind IN ({}) "
+            "ORDER BY c.seq, c.ordinal"
         )
         for rows in index.chunks(claims.format("'sipoca', 'mysmis'")):
             for kind, column in (("sipoca", Project.sipoca_code), ("mysmis", Project.mysmis_code)):

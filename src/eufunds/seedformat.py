@@ -660,6 +660,7 @@ class Seed:
     lines: dict[str, int]
     sources: list[SourceText] = field(default_factory=list)
     evidence_spans: list[EvidenceSpan] = field(default_factory=list)
+    _fingerprint: tuple[tuple[str, int], str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def slug(self) -> str:
@@ -669,13 +670,20 @@ class Seed:
         return _Lines(self.lines).line_of(path)
 
     def fingerprint(self) -> str:
-        """Changes whenever the record, a source text or the seed's file name changes."""
-        digest = hashlib.sha256()
-        digest.update(canonical_json(self.record).encode())
-        digest.update(self.name.encode())
-        for source in self.sources:
-            digest.update(source.sha256.encode())
-        return digest.hexdigest()
+        """Changes whenever the record, a source text or the seed's file name changes.
+
+        Computed once (a load asks several times, and it serialises the whole
+        record); a validated seed is not edited afterwards.
+        """
+        key = (self.name, len(self.sources))
+        if self._fingerprint is None or self._fingerprint[0] != key:
+            digest = hashlib.sha256()
+            digest.update(canonical_json(self.record).encode())
+            digest.update(self.name.encode())
+            for source in self.sources:
+                digest.update(source.sha256.encode())
+            self._fingerprint = (key, digest.hexdigest())
+        return self._fingerprint[1]
 
 
 @dataclass(frozen=True)

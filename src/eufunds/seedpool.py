@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from pathlib import Path
 
 from .seedformat import Seed, SeedError, SeedProblem, read_seed
@@ -22,16 +25,24 @@ PARALLEL_MIN_FILES = 200
 # Files handed to a worker at a time: large enough that the round trip is
 # amortised, small enough that results stream back and memory stays bounded.
 CHUNK_SIZE = 32
+# Chunks queued per worker: enough to keep every worker busy.
+IN_FLIGHT = 3
 # Set to 1 to read in-process whatever the size (debugging, profiling).
 WORKERS_ENV_VAR = "EUFUNDS_LOAD_WORKERS"
 
 
-def _read_one(item: tuple[Path, str]) -> Seed | list[SeedProblem]:
+def _read_one(item: tuple[Path | str, str]) -> Seed | list[SeedProblem]:
     file, name = item
     try:
-        return read_seed(file, name=name)
+        seed = read_seed(Path(file), name=name)
     except SeedError as exc:
         return exc.problems
+    seed.fingerprint()  # computed here, in the worker, and carried back with the seed
+    return seed
+
+
+def _read_chunk(items: Sequence[tuple[Path | str, str]]) -> list[Seed | list[SeedProblem]]:
+    return [_read_one(item) for item in items]
 
 
 def worker_count(files: int) -> int:
@@ -47,7 +58,7 @@ def worker_count(files: int) -> int:
     return cores
 
 
-def read_seed_files(files: Sequence[tuple[Path, str]]) -> Iterator[Seed | list[SeedProblem]]:
+def read_seed_files(files: Sequence[tuple[Path | str, str]]) -> Iterator[Seed | list[SeedProblem]]:
     """Each file's ``Seed``, or its problems, in the order of ``files``."""
     workers = worker_count(len(files))
     if workers <= 1:
@@ -55,8 +66,27 @@ def read_seed_files(files: Sequence[tuple[Path, str]]) -> Iterator[Seed | list[S
         return
     # forkserver, not fork: the parent may hold open database connections
     # (SQLite must not cross a fork; a forked psycopg socket closed by a child
-    # would end the parent's session). The server imports eufunds once.
+    # would end the parent's session). The server imports eufunds once. As with
+    # any multiprocessing code, a script calling this needs the usual
+    # ``if __name__ == "__main__":`` guard; without it the workers fail to
+    # start, and the files are read in-process instead.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["eufunds.seedformat"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_read_one, files, chunksize=CHUNK_SIZE)
+    done = 0
+    chunks = iter([files[i : i + CHUNK_SIZE] for i in range(0, len(files), CHUNK_SIZE)])
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            # A bounded window of chunks in flight, not pool.map's all at once:
+            # when the caller writes slower than the workers read, finished
+            # seeds would otherwise pile up in memory.
+            window = deque(pool.submit(_read_chunk, chunk) for chunk in islice(chunks, IN_FLIGHT * workers))
+            while window:
+                outcomes = window.popleft().result()
+                following = next(chunks, None)
+                if following is not None:
+                    window.append(pool.submit(_read_chunk, following))
+                for outcome in outcomes:
+                    yield outcome
+                    done += 1
+    except BrokenProcessPool:
+        yield from map(_read_one, files[done:])
