@@ -346,7 +346,9 @@ def search_available() -> bool:
     return True
 
 
-def run(sizes: list[int], backends: list[str], work: Path, skip_exports: bool) -> dict[str, Any]:
+def run(
+    sizes: list[int], backends: list[str], work: Path, skip_exports: bool, progress_json: Path | None = None
+) -> dict[str, Any]:
     from eufunds import migrate
     from eufunds.db import create_archive_engine
 
@@ -422,6 +424,9 @@ def run(sizes: list[int], backends: list[str], work: Path, skip_exports: bool) -
                 if backend == "postgresql":
                     assert cluster is not None
                     cluster.drop_database(url)
+            if progress_json is not None:  # a long run can be read before it ends
+                progress_json.write_text(json.dumps(results, indent=2))
+                print(report(results), file=sys.stderr)
     finally:
         if cluster is not None:
             cluster.stop()
@@ -562,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     backends = [b for b in args.backends.split(",") if b]
     header = f"machine: {machine()}\ndate: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
-    results = run(sizes, backends, args.work, args.skip_exports)
+    results = run(sizes, backends, args.work, args.skip_exports, args.json)
     results["machine"] = header
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
