@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -293,3 +294,20 @@ def test_load_into_an_archive_without_schema_says_to_migrate(db_url: str, seeds_
 
     with pytest.raises(ArchiveError, match="eufunds db upgrade"):
         load_paths(create_archive_engine(db_url), [seeds_dir])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('code: "2.1"', 'code: "' + "2" * 17 + '"', "specific_objective.code"),
+        ('number: "2"', 'number: "' + "9" * 17 + '"', "priority_axis.number"),
+    ],
+)
+def test_code_longer_than_its_column_is_refused_on_every_backend(
+    seeds_dir: Path, old: str, new: str, field: str
+) -> None:
+    from eufunds.seedformat import SeedError
+
+    _edit(seeds_dir, CLUJ_SEED, old, new)
+    with pytest.raises(SeedError, match=rf"{re.escape(field)}: is 17 characters long"):
+        read_seed(seeds_dir / CLUJ_SEED)

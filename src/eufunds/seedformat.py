@@ -270,8 +270,23 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+def _short(validator: Validator, limit: int) -> Validator:
+    """Bound a short code to its column's width, so PostgreSQL (which enforces
+    VARCHAR lengths, unlike SQLite) never meets a value it refuses."""
+
+    def check(value: Any, path: str) -> Any:
+        result = validator(value, path)
+        if isinstance(result, str) and len(result) > limit:
+            raise _Invalid(path, f"is {len(result)} characters long; at most {limit} are allowed")
+        return result
+
+    return check
+
+
 def _slug(value: Any, path: str) -> str:
     text = _text(value, path)
+    if len(text) > 200:
+        raise _Invalid(path, f"is {len(text)} characters long; at most 200 are allowed")
     if not _SLUG.match(text):
         raise _Invalid(path, f"{text!r} is not a slug (lowercase letters, digits and single hyphens)")
     return text
@@ -283,6 +298,8 @@ def _digits(value: Any, path: str) -> str:
     text = str(value).strip()
     if not _DIGITS.match(text):
         raise _Invalid(path, f"{text!r} is not a code of digits")
+    if len(text) > 32:
+        raise _Invalid(path, f"is {len(text)} digits long; at most 32 are allowed")
     return text
 
 
@@ -467,10 +484,16 @@ _SEED = _mapping(
             required=True,
         ),
         "priority_axis": _Key(
-            _mapping({"number": _Key(_text, required=True), "title": _Key(_nullable(_text))}, nullable=True)
+            _mapping(
+                {"number": _Key(_short(_text, 16), required=True), "title": _Key(_nullable(_text))},
+                nullable=True,
+            )
         ),
         "specific_objective": _Key(
-            _mapping({"code": _Key(_text, required=True), "title": _Key(_nullable(_text))}, nullable=True)
+            _mapping(
+                {"code": _Key(_short(_text, 16), required=True), "title": _Key(_nullable(_text))},
+                nullable=True,
+            )
         ),
         "funds": _Key(_list_of(_choice(EU_FUND_CODES)), default=list),
         "currency": _Key(_choice(CURRENCY_CODES), default="RON"),
@@ -503,7 +526,7 @@ _SEED = _mapping(
                 _mapping(
                     {
                         "kind": _Key(_choice(OBJECTIVE_KINDS), required=True),
-                        "code": _Key(_nullable(_text)),
+                        "code": _Key(_nullable(_short(_text, 32))),
                         "text": _Key(_text, required=True),
                         "achieved": _Key(_nullable(_text)),
                         "indicators": _Key(_list_of(_INDICATOR), default=list),
@@ -517,9 +540,9 @@ _SEED = _mapping(
                 _mapping(
                     {
                         "level": _Key(_choice(RESULT_LEVELS), required=True),
-                        "code": _Key(_nullable(_text)),
+                        "code": _Key(_nullable(_short(_text, 32))),
                         "text": _Key(_text, required=True),
-                        "serves": _Key(_nullable(_text)),
+                        "serves": _Key(_nullable(_short(_text, 32))),
                         "indicators": _Key(_list_of(_INDICATOR), default=list),
                     }
                 )
