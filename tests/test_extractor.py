@@ -397,3 +397,114 @@ def test_ingest_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "would write" in result.output
     assert not seeds.exists()
+
+
+# ---- rules of administrative language added with the held-out releases 44-51 ----------
+
+
+def test_inline_specific_objectives_in_parentheses_or_with_os_labels() -> None:
+    text = (
+        "Obiectivele specifice ale proiectului sunt: (1) dotarea a 3 ateliere; "
+        "(2) formarea profesorilor de arte.\n\n"
+    )
+    objectives = extract(text).record["objectives"]
+    assert [o["text"] for o in objectives] == ["dotarea a 3 ateliere", "formarea profesorilor de arte"]
+    coded = extract(
+        "Obiectivele specifice ale proiectului sunt: OS1 – renovarea sălii de lectură; "
+        "OS2 – digitalizarea a 900 de volume vechi.\n"
+    ).record["objectives"]
+    assert [(o["code"], o["text"]) for o in coded] == [
+        ("OS1", "renovarea sălii de lectură"),
+        ("OS2", "digitalizarea a 900 de volume vechi"),
+    ]
+
+
+def test_priority_in_the_genitive_or_a_fiche_line_and_fiche_fields_end_at_the_line() -> None:
+    prose = extract("Proiectul este finanțat în cadrul Priorității 3 – O regiune verde.\n").record
+    assert prose["priority_axis"] == {"number": "3", "title": "O regiune verde"}
+    fiche = extract(
+        "Prioritatea: 2 - Servicii sociale integrate\n"
+        "Obiectiv specific: 2.4 - Sprijin pentru vârstnici\n"
+        "Valoarea totală a proiectului: 1.000.000,00 lei\n"
+    ).record
+    assert fiche["priority_axis"] == {"number": "2", "title": "Servicii sociale integrate"}
+    assert fiche["specific_objective"] == {"code": "2.4", "title": "Sprijin pentru vârstnici"}
+
+
+def test_in_cadrul_ends_a_title_only_before_a_programme_element() -> None:
+    record = extract(
+        "Obiectivul specific 1.3 - Sprijinirea cooperării în cadrul IMM-urilor locale, "
+        "în cadrul Programului Regional Centru 2021-2027.\n"
+    ).record
+    assert record["specific_objective"]["title"] == "Sprijinirea cooperării în cadrul IMM-urilor locale"
+
+
+def test_eligible_nonrefundable_money_from_a_named_source_is_a_funding_row() -> None:
+    record = extract(
+        "Valoarea totală a proiectului este de 2.000.000,00 lei, din care valoarea eligibilă "
+        "nerambursabilă din FEDR este de 1.445.000,00 lei, iar valoarea eligibilă nerambursabilă "
+        "din bugetul național este de 221.000,00 lei.\n"
+    ).record
+    assert record["total_value"] == Decimal("2000000.00") and record["eligible_value"] is None
+    assert [(r["source"], r["amount"], r["description"]) for r in record["funding"]] == [
+        ("FEDR", Decimal("1445000.00"), "valoarea eligibilă nerambursabilă din FEDR"),
+        ("national_budget", Decimal("221000.00"), "valoarea eligibilă nerambursabilă din bugetul național"),
+    ]
+
+
+def test_parts_of_a_subtotal_after_din_care_are_rows_with_their_own_source() -> None:
+    record = extract(
+        "Valoarea eligibilă este de 1.000.000,00 lei. Ajutorul nerambursabil este de 600.000,00 lei, "
+        "reprezentând 60% din valoarea eligibilă, din care 510.000,00 lei din Fondul European de "
+        "Dezvoltare Regională și 90.000,00 lei din bugetul de stat, iar contribuția proprie a "
+        "firmei este de 400.000,00 lei.\n"
+    ).record
+    assert record["eligible_value"] == Decimal("1000000.00")
+    assert [(r["source"], r["amount"], r["share_pct"], r["description"]) for r in record["funding"]] == [
+        ("FEDR", Decimal("510000.00"), None, "din Fondul European de Dezvoltare Regională"),
+        ("national_budget", Decimal("90000.00"), None, "din bugetul de stat"),
+        ("beneficiary", Decimal("400000.00"), None, "contribuția proprie a firmei"),
+    ]
+
+
+def test_share_rows_read_through_verbs_participles_and_genitive_coordination() -> None:
+    record = extract(
+        "Conform contractului, 85% din valoarea eligibilă provine din FEDR, 13% de la bugetul de stat, "
+        "iar diferența de 2% este suportată din bugetul local al comunei.\n"
+    ).record
+    assert [(r["source"], r["share_pct"], r["description"]) for r in record["funding"]] == [
+        ("FEDR", 85, "din FEDR"),
+        ("national_budget", 13, "de la bugetul de stat"),
+        ("local_budget", 2, "din bugetul local al comunei"),
+    ]
+    nested = extract(
+        "Finanțarea nerambursabilă reprezintă 98% din valoarea eligibilă (88% din FSE+ și 10% din "
+        "bugetul de stat), iar 2% reprezintă cofinanțarea proprie a asociației și a partenerilor.\n"
+    ).record
+    assert [(r["source"], r["share_pct"], r["description"]) for r in nested["funding"]] == [
+        ("FSE+", 88, "din FSE+"),
+        ("national_budget", 10, "din bugetul de stat"),
+        ("beneficiary", 2, "cofinanțarea proprie a asociației și a partenerilor"),
+    ]
+
+
+def test_a_split_by_named_shares_replaces_an_unnamed_public_support_sum() -> None:
+    record = extract(
+        "Valoarea totală a proiectului este de 80.000,00 euro, din care sprijinul public "
+        "nerambursabil este de 70.000,00 euro. Sprijinul public nerambursabil este asigurat în "
+        "proporție de 85% din FEADR și 15% de la bugetul național.\n"
+    ).record
+    assert [(r["source"], r["amount"], r["share_pct"]) for r in record["funding"]] == [
+        ("FEADR", None, 85),
+        ("national_budget", None, 15),
+    ]
+
+
+def test_target_group_parts_after_respectiv_and_a_general_objective_under_its_heading() -> None:
+    record = extract(
+        "Grupul țintă este format din 90 de persoane, respectiv 70 de elevi și 20 de părinți.\n\n"
+        "OBIECTIVUL GENERAL\n\n"
+        "Obiectivul general al proiectului a fost creșterea participării școlare în comuna Vale.\n"
+    ).record
+    assert record["target_group"] == {"size": 90, "description": "70 de elevi și 20 de părinți"}
+    assert record["objectives"][0]["text"] == "creșterea participării școlare în comuna Vale"

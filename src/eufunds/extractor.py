@@ -403,11 +403,12 @@ _PROGRAMME_ACRONYM = re.compile(
 _AXIS = re.compile(
     r"(?<![a-z])(?:axa|axei|axa\s+de\s+finantare)\s+prioritar[aei]*\s*(?:nr\.?\s*|numarul\s+)?"
     r"(?P<num>\d+)(?![\d.])\s*(?:[-:.,]\s*)?(?:\"\s*)?"
-    r"|(?<![a-z])prioritatea\s+(?:de\s+finantare\s+)?(?:nr\.?\s*)?(?:p\s*)?(?P<num2>\d+)(?![\d.])"
+    r"|(?<![a-z])prioritat(?:ea|ii)\s*(?:de\s+finantare\s*)?(?::\s*)?(?:nr\.?\s*)?(?:p\s*)?"
+    r"(?P<num2>\d+)(?![\d.])"
     r"\s*(?:[-:.,]\s*)?(?:\"\s*)?"
 )
 _SPECIFIC = re.compile(
-    r"(?<![a-z])(?:obiectiv(?:ul|ului)?\s+specific|o\.?s\.?)\s*(?:nr\.?\s*)?"
+    r"(?<![a-z])(?:obiectiv(?:ul|ului)?\s+specific|o\.?s\.?)\s*(?::\s*)?(?:nr\.?\s*)?"
     r"(?P<code>(?:[a-z]{2,4}\s?)?\d+(?:\.\d+)*(?:\.?[a-z]\b)?|[a-z]\))"
     r"\s*(?:[-:.,]\s*)?(?:\"\s*)?"
 )
@@ -416,9 +417,13 @@ _SPECIFIC = re.compile(
 _TITLE_STOP = re.compile(
     r",?\s*(?:obiectiv(?:ul|ului)?\s+specific|prioritatea\s+de\s+investitii|apel(?:ul)?\b"
     r"|cod(?:ul)?\s+apel|actiunea\b|masura\b|domeniul\s+major|operatiunea\b|sub-?masura"
-    r"|cod(?:ul)?\s+(?:smis|mysmis|sipoca)|smis\b|mysmis\b|sipoca\b|prin\s+program|in\s+cadrul"
+    r"|cod(?:ul)?\s+(?:smis|mysmis|sipoca)|smis\b|mysmis\b|sipoca\b|prin\s+program"
+    r"|in\s+cadrul\s+(?:program|planul|p[a-z]{1,5}\b|ax[ae]i?\b|prioritat|apel|obiectiv|masur|sub-?masur"
+    r"|component|investiti|schem)"
     r"|proiect(?:ul)?\s+(?:este|a\s+fost|se)\b|(?:din|prin)\s+fond\w*|(?:co)?finantat\w*)"
     r"|\"|\)|;|\n\s*\n"
+    # A fiche's next line ("Valoarea totală a proiectului: …") is a new field.
+    r"|\n(?=[^\n:]{2,60}:)"
 )
 
 _FUNDS: tuple[tuple[str, str], ...] = (
@@ -1279,7 +1284,14 @@ class _Rules:
             # A label ending in ":" or a dash names this amount ("bugetul de stat: 1.809.653,95 lei").
             label_end = len(before.rstrip(" \t:-("))
             lead = _ROW_LEAD.search(before, 0, label_end)
+            if lead:
+                # "… din bugetul de stat, iar contribuția proprie este de X": the source is
+                # the one named in this amount's own clause, not in the previous row.
+                source = _source_of(before[lead.end() : label_end]) or source
             ds = seg_start + (lead.end() if lead else 0)
+            conj = re.compile(r"(?:iar|si)\s+").match(f, ds)
+            if conj:
+                ds = conj.end()
             ds, de = _trim(doc, ds, m.start())
             de = _trim_tail_words(f, ds, de)
             share_m = _SHARE_IN.search(after)
@@ -1356,6 +1368,9 @@ class _Rules:
                 ds = ds + (len(f[ds:de]) - len(re.sub(r"^(?:iar|si)\s+", "", f[ds:de])))
             if any(row["source"] == source for row in rows):
                 continue
+            if f[de - 1 : de] == ")" and f.count("(", ds, de) < f.count(")", ds, de):
+                # "98% (90% din FSE+ și 8% din bugetul de stat)": the closing bracket is not theirs.
+                ds, de = _trim(doc, ds, de - 1)
             index = len(rows)
             contributor = None
             if source in ("beneficiary", "local_budget"):
@@ -1470,6 +1485,10 @@ class _Rules:
                 out["size"] = int(size.group("n").replace(".", ""))
                 doc.note("target_group.size", m.end() + size.start("n"), m.end() + size.end())
         s, e = _trim(doc, desc_start, end)
+        # "420 de persoane, respectiv 360 de elevi și 60 de cadre didactice": the parts.
+        parts = re.compile(r"(?:respectiv|adica|si\s+anume)\s*:?\s+").match(self.f, s, e)
+        if parts:
+            s = parts.end()
         if e - s >= 3:
             out["description"] = doc.clean(s, e)
             doc.note("target_group.description", s, e)
@@ -1510,6 +1529,12 @@ class _Rules:
         doc, f = self.doc, self.f
         found: list[tuple[int, dict[str, Any], dict[str, tuple[int, int]]]] = []
         m = _GENERAL_LABEL.search(f) or _PROJECT_OBJECTIVE.search(f)
+        if m and m.group("verb") is None:
+            # A heading "OBIECTIVUL GENERAL" over "Obiectivul general al proiectului a fost …":
+            # the sentence's own label and verb lead to the objective.
+            again = _GENERAL_LABEL.match(f, re.compile(r"\s*").match(f, m.end()).end())
+            if again and again.group("verb"):
+                m = again
         if m:
             # "Obiectivul general: <passage>" introduces a passage copied whole, final
             # full stop included; "Obiectivul general este <clause>." is one sentence
@@ -1574,10 +1599,12 @@ class _Rules:
                     colon = f.rfind(":", inline.start(), inline.end()) + 1
                     marks = list(_INLINE_ITEM.finditer(f, colon, line_end))
                     for mark, nxt in zip(marks, [*marks[1:], None], strict=True):
-                        end = nxt.start() if nxt else line_end
+                        end = nxt.start() if nxt else _sentence_end(doc.text, mark.end(), line_end)
                         s, e = _trim(doc, mark.end(), end)
                         if e > s:
-                            found.append(self._specific(s, None, s, e))
+                            raw = mark.group("code")
+                            code = re.sub(r"[\s.]", "", raw).upper() if raw else None
+                            found.append(self._specific(mark.start() if code else s, code, s, e))
         found.sort(key=lambda item: item[0])
         objectives = []
         for index, (_, obj, spans) in enumerate(found):
@@ -1873,8 +1900,14 @@ def _list_items(doc: _Doc, pos: int) -> Iterator[tuple[int, int]]:
 
 def _value_role(before: str, after: str) -> str | None:
     lead = before[-140:]
-    if _ELIGIBLE_CUE.search(lead):
-        return "eligible_value"
+    cue = max(_ELIGIBLE_CUE.finditer(lead), key=lambda c: c.start(), default=None)
+    if cue is not None:
+        tail = lead[cue.end() :]
+        # "valoarea eligibilă nerambursabilă din FEDR este de X": a part from a named
+        # source; "… 70% din valoarea eligibilă, din care X din FEDR": a part of it.
+        part = re.match(r"\w*\s+nerambursabil", tail) is not None and _source_of(tail) is not None
+        if not part and not re.search(r"(?:din|dintre)\s+care", tail):
+            return "eligible_value"
     if _TOTAL_CUE.search(lead) and not _NONREFUNDABLE_CUE.search(lead[-60:]):
         return "total_value"
     if _NONREFUNDABLE_CUE.search(lead[-80:]) and not _source_of(lead[-80:] + " " + after[:80]):
@@ -1945,15 +1978,19 @@ _NONREFUNDABLE_CUE = re.compile(
     r"nerambursabil|asistent\w*\s+financiar|valoare\w*\s+(?:finantarii|contributiei)|finantare\w*\s*:"
 )
 _SHARE_IN = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
-_SHARE_BEFORE = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*(?:din\s+valoare\w*[^(]*)?\(?\s*$")
+_SHARE_BEFORE = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*(?:din\s+valoare\w*[^(,;]*)?\(?\s*$")
 _CONJUNCTION_TAIL = re.compile(r"[\s,]+(?:si|iar|respectiv|plus|precum\s+si)\s*$")
 _SHARE_ROW = re.compile(r"(?<![\d.,])(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _NAME_STOP = re.compile(r"[,;(]|\.(?:\s|$)")
-_SHARE_VERB = re.compile(r"\s*(?:(?:reprezinta|reprezentand|provin\w*|este|sunt)\s+)?")
+# "85% din valoarea eligibilă provine din FEDR", "diferența de 2% este suportată din bugetul local".
+_SHARE_VERB = re.compile(
+    r"\s*(?:din\s+valoare\w*(?:\s+(?:totala|eligibila))?(?:\s+a\s+proiectului)?\s+)?"
+    r"(?:(?:reprezinta|reprezentand|provin\w*|este|sunt)\s+)?(?:(?:suportat|asigurat|acoperit)\w*\s+)?"
+)
 _SOURCE_WORD = re.compile(
     r"(?:contributi|cofinantar|co-finantar|buget|fond|surse\s|fse|fedr|fc\b|feadr|fead|ftj|feampa|iej)"
 )
-_SHARE_ROW_STOP = re.compile(r"[,;]|\s+(?:si|iar)\s|\.(?:\s|$)|\((?=\s*\d)")
+_SHARE_ROW_STOP = re.compile(r"[,;]|\s+(?:si(?!\s+(?:a|al|ale)\s)|iar)\s|\.(?:\s|$)|\((?=\s*\d)")
 # A parenthesis stops a row at a share "(85%)", not at an acronym "(FEADR)".
 _ROW_STOP = re.compile(r"\s*[,;]\s+(?:si|iar)\s|\s+si\s+\d|\s*;|\((?=\s*\d)|\.\s")
 _ROW_LEAD = re.compile(
@@ -2071,11 +2108,13 @@ _SPECIFIC_HEADING = re.compile(
     r"obiectiv\w*\s+specific\w*(?:\s+(?:ale|al)\s+proiectului)?(?:\s+(?:sunt"
     r"|au\s+fost|vor\s+fi))?\s*:?[ \t]*(?=\n)"
 )
+# "Obiectivele specifice sunt: 1) …; 2) …", "(1) …; (2) …" or "OS1 – …; OS2 – …" on one line.
+_INLINE_MARK = r"(?:\(?(?:\d{1,2}|[a-h])\)|(?P<code>o\.?\s?s\.?\s?\d{1,2})\s*[-:.])"
 _SPECIFIC_INLINE = re.compile(
     r"obiectiv\w*\s+specific\w*(?:\s+(?:ale|al)\s+proiectului)?(?:\s+(?:sunt|au\s+fost|vor\s+fi))?"
-    r"\s*:\s*(?:1|a)\)\s"
+    r"\s*:\s*(?:\(?(?:1|a)\)|o\.?\s?s\.?\s?1\s*[-:.])\s"
 )
-_INLINE_ITEM = re.compile(r"(?:(?<=:)|(?<=;)|(?<=\.))\s*(?:\d{1,2}|[a-h])\)\s+")
+_INLINE_ITEM = re.compile(r"(?:(?<=:)|(?<=;)|(?<=\.))\s*" + _INLINE_MARK + r"\s+")
 _SPECIFIC_VERB = re.compile(
     r"\s*(?:\)|:|-)?\s*(?:a\s+constat\s+in|consta\s+in|a\s+vizat|vizeaza|este|a\s+fost|l-a\s+constituit|"
     r"il\s+constituie|urmareste|a\s+urmarit|se\s+refera\s+la)?\s*:?\s*"
@@ -2203,7 +2242,20 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
     specific = rules.specific_objective()
     funds = rules.funds()
     money = rules.money()
-    funding = money["funding"] or rules.share_funding() or rules.phrase_funding(funds)
+    funding = money["funding"]
+    if len(funding) == 1 and funding[0]["source"] == "other" and funding[0]["share_pct"] is None:
+        # "sprijinul public nerambursabil este de X euro", then "asigurat în proporție de
+        # 85% din FEADR și 15% de la bugetul național": the named split is the funding,
+        # the unnamed sum only its subtotal.
+        stale = {k: v for k, v in doc.provenance.items() if k.startswith("funding[")}
+        for key in stale:
+            del doc.provenance[key]
+        shares = rules.share_funding()
+        if len(shares) >= 2:
+            funding = shares
+        else:
+            doc.provenance.update(stale)
+    funding = funding or rules.share_funding() or rules.phrase_funding(funds)
     period = rules.period()
     target = rules.target_group()
     location = rules.location()
