@@ -159,3 +159,27 @@ def test_bad_seed_after_streamed_batches_leaves_the_archive_as_it_was(
     with pytest.raises(LoadError, match=r"bench-0000021\.yaml:\d+: status"):
         load_paths(engine, [many_seeds])
     assert archive_dump(engine) == before
+
+
+def test_reading_seeds_retains_no_memory_per_seed(seeds_dir: Path) -> None:
+    """A seed-reading worker lives for a whole load; what it keeps per seed
+    read would grow with N (it once kept every parsed YAML scalar)."""
+    import gc
+    import tracemalloc
+
+    from eufunds.seedformat import read_seed
+
+    seed = seeds_dir / CLUJ_SEED
+    for _ in range(20):  # warm caches that are bounded (re, codecs, reference lists)
+        read_seed(seed, name=CLUJ_SEED)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(300):
+            read_seed(seed, name=CLUJ_SEED)
+        gc.collect()
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert retained < 200_000, f"{retained} bytes kept after 300 reads"

@@ -151,6 +151,11 @@ def _scalar_value(event: yaml.ScalarEvent, path: str) -> Any:
     except (ConstructorError, ValueError) as exc:
         kind = {"timestamp": "date (YYYY-MM-DD)"}.get(tag.rsplit(":", 1)[-1], tag.rsplit(":", 1)[-1])
         raise _Invalid(path, f"{event.value!r} is not a valid {kind}") from exc
+    finally:
+        # The constructor remembers every node it built (for anchors); ours is
+        # shared by every seed a process reads, so without this a worker grows
+        # by a few KB per seed for as long as it lives.
+        _constructor.constructed_objects.clear()
 
 
 def parse_yaml(text: str, lines: _Lines | None = None) -> tuple[Any, _Lines]:
