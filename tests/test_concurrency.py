@@ -157,3 +157,52 @@ def test_unusable_busy_timeout_is_one_clear_error(
     )
     assert result.exit_code == 1
     assert "EUFUNDS_BUSY_TIMEOUT" in result.stderr and result.stderr.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture
+def pg_archive(request: pytest.FixtureRequest) -> str:
+    """A migrated, empty archive on the test cluster."""
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.create_database()
+    subprocess.run(eufunds_command(url, "db", "upgrade"), check=True, capture_output=True)  # type: ignore[arg-type]
+    yield url
+    cluster.drop_database(url)
+
+
+@pytest.mark.slow
+def test_two_loads_of_the_same_slugs_on_postgresql_queue_instead_of_colliding(
+    pg_archive: str, tmp_path: Path
+) -> None:
+    versions = {
+        version: write_seed_folder(tmp_path / f"v{version}", range(COUNT), version) for version in (1, 2)
+    }
+    loads = {version: start(pg_archive, "load", str(folder)) for version, folder in versions.items()}  # type: ignore[arg-type]
+    outputs = {version: finish(load) for version, load in loads.items()}
+    assert all(code == 0 for code, _, _ in outputs.values()), outputs
+    stdouts = sorted(stdout for _, stdout, _ in outputs.values())
+    assert any(f"{COUNT} inserted" in s for s in stdouts) and any(f"{COUNT} updated" in s for s in stdouts)
+
+
+def test_load_on_postgresql_blocked_by_another_says_busy_after_a_bounded_wait(
+    pg_archive: str, seeds_dir: Path
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    from eufunds.loader import LOAD_LOCK_KEY
+
+    holder = create_engine(pg_archive)
+    with holder.connect() as connection, connection.begin():
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
+        started = time.monotonic()
+        env = {"EUFUNDS_BUSY_TIMEOUT": "0.5"}
+        code, _, stderr = finish(start(pg_archive, "load", str(seeds_dir), env=env))  # type: ignore[arg-type]
+        waited = time.monotonic() - started
+    holder.dispose()
+    assert code == 1
+    assert "archive is busy" in stderr and "Traceback" not in stderr
+    assert waited < 10
+    with create_engine(pg_archive).connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM projects")).scalar_one() == 0

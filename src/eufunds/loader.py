@@ -24,7 +24,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import consistency, search
-from .db import ArchiveError, describe_url, has_schema
+from .db import ArchiveError, busy_timeout_ms, describe_url, has_schema
 from .models import (
     Contact,
     Document,
@@ -221,22 +221,39 @@ def _no_schema(engine: Engine) -> ArchiveError:
     )
 
 
+# The key of the PostgreSQL advisory lock that loads take (any fixed bigint;
+# this one spells "eufunds" in ASCII).
+LOAD_LOCK_KEY = 0x65756675_6E6473
+
+
 @contextmanager
 def _write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One write transaction; a busy SQLite archive becomes a clear message."""
+    """One write transaction, one writer at a time; a busy archive becomes a
+    clear message."""
     try:
         with engine.connect() as connection:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    _take_load_lock(connection)
                 yield connection
     except OperationalError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig) or "lock timeout" in str(exc.orig):
             raise ArchiveError(
                 "the archive is busy: another command is writing to it; try again when it finishes"
             ) from None
         raise
     except IntegrityError as exc:  # pragma: no cover - validation should have caught it
         raise LoadError([f"the archive refused a row: {exc.orig}"]) from None
+
+
+def _take_load_lock(connection: Connection) -> None:
+    """Queue behind any other load, as BEGIN IMMEDIATE does on SQLite: two loads
+    at once would each see the other's new slugs as free and collide on commit.
+    The wait is bounded like SQLite's busy timeout."""
+    # lock_timeout 0 would mean "wait for ever", not "do not wait".
+    connection.execute(sql_text(f"SET LOCAL lock_timeout = {max(1, busy_timeout_ms())}"))
+    connection.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
 
 
 class _SeedSpool:
