@@ -12,7 +12,6 @@ caller names: every file name taken from the archive is sanitised first.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -20,21 +19,31 @@ import itertools
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, TextIO
 
 import yaml
-from sqlalchemy import Column, Connection, MetaData, Table, inspect, select, union
+from sqlalchemy import Column, Connection, MetaData, Select, Table, func, inspect, select, union
 from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.elements import ColumnElement
 
 from .db import ArchiveError
-from .models import Base, Contact, Indicator, Objective, Partner, Project, Result, SpecificObjective
-from .money import from_minor_units
+from .models import (
+    Base,
+    Contact,
+    Indicator,
+    IndicatorValue,
+    Objective,
+    Partner,
+    Project,
+    Result,
+    SpecificObjective,
+)
+from .money import format_minor_units, from_minor_units
 from .records import ProjectFilters, iter_records, iter_records_with_sources, selected_project_ids
 
 FORMATS: tuple[str, ...] = ("csv", "json", "jsonl", "yaml", "xlsx", "datapackage")
@@ -505,19 +514,29 @@ def _rows_condition(table: ExportTable, filters: ProjectFilters | None) -> Colum
     return make() if make else None
 
 
+def _table_query(
+    table: ExportTable, filters: ProjectFilters | None, columns: list[Any] | None = None
+) -> Select[Any] | None:
+    """The ordered SELECT of ``table``'s rows (its ``columns``, by default all)
+    for the selected projects, or None when the table cannot be narrowed to a
+    selection."""
+    condition = _rows_condition(table, filters)
+    if condition is None:
+        return None
+    t = table.table
+    order = [t.c[name] for name in table.primary_key] or list(t.columns)[:2]
+    query = select(*(columns or [t.c[col.source] for col in table.columns])).order_by(*order)
+    return query if condition is True else query.where(condition)
+
+
 def iter_table_rows(
     connection: Connection, table: ExportTable, filters: ProjectFilters | None = None
 ) -> Iterator[tuple[Any, ...]]:
     """Rows of ``table`` (those of the selected projects), streamed, with money and
     shares as ``Decimal``; empty when the table cannot be narrowed to a selection."""
-    condition = _rows_condition(table, filters)
-    if condition is None:
+    query = _table_query(table, filters)
+    if query is None:
         return
-    t = table.table
-    order = [t.c[name] for name in table.primary_key] or list(t.columns)[:2]
-    query = select(*[t.c[col.source] for col in table.columns]).order_by(*order)
-    if condition is not True:
-        query = query.where(condition)
     convert = [
         _computed_number if table.is_view and col.kind in ("number", "unknown") else _converter(col.kind)
         for col in table.columns
@@ -544,7 +563,10 @@ def _computed_number(value: Any) -> Any:
     number = Decimal(repr(value)) if isinstance(value, float) else value
     if not number.is_finite():
         return value
-    cents = number.quantize(_CENT)
+    try:
+        cents = number.quantize(_CENT)
+    except InvalidOperation:  # more digits than a Decimal context holds: keep them as they are
+        return number.normalize()
     return cents if cents == number else number.normalize()
 
 
@@ -595,18 +617,154 @@ class _ObservedTypes:
         return "number" if seen <= {"integer", "number"} else "string"
 
 
+def csv_field(value: Any) -> str:
+    """One CSV field: quoted when it holds a comma, a quote or a line break
+    (``\\r`` included, which the csv module leaves bare before Python 3.12)."""
+    if type(value) is str:
+        if '"' in value:
+            return '"' + value.replace('"', '""') + '"'
+        if "," in value or "\n" in value or "\r" in value:
+            return '"' + value + '"'
+        return value
+    return "" if value is None else str(value)
+
+
+def csv_line(fields: Sequence[Any]) -> str:
+    """One CSV record, ``\\n``-terminated, of values already in their CSV text
+    (or ints and None); a record of one empty field is written ``""`` so that it
+    is not an empty line."""
+    return (",".join(map(csv_field, fields)) or '""') + "\n"
+
+
 def _write_csv(
     connection: Connection, stream: TextIO, table: ExportTable, filters: ProjectFilters | None
 ) -> tuple[int, _ObservedTypes]:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([col.name for col in table.columns])
+    stream.write(csv_line([col.name for col in table.columns]))
     observed = _ObservedTypes(table.columns)
+    if connection.dialect.name == "sqlite" and _sqlite_csv_plan(table) is not None:
+        batches = _sqlite_csv_batches(connection, table, filters, observed)
+    else:
+        batches = _csv_batches(connection, table, filters, observed)
     count = 0
+    width = len(table.columns)
+    for batch in batches:
+        stream.write(_csv_lines(batch, width))
+        count += len(batch)
+    return count, observed
+
+
+def _csv_lines(rows: list[Any], width: int) -> str:
+    """CSV records of rows holding only text and ints (no None): most rows need
+    no quoting, which one join and four scans of the joined line tell at C
+    speed; the rest are written field by field."""
+    if width < 2:
+        return "".join(map(csv_line, rows))
+    commas = width - 1
+    lines = []
+    for row in rows:
+        line = ",".join(map(str, row))
+        if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line:
+            line = ",".join(map(csv_field, row))
+        lines.append(line)
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _csv_batches(
+    connection: Connection, table: ExportTable, filters: ProjectFilters | None, observed: _ObservedTypes
+) -> Iterator[list[list[str]]]:
+    batch: list[list[str]] = []
     for row in iter_table_rows(connection, table, filters):
         observed.add(row)
-        writer.writerow([_csv_text(v) for v in row])
-        count += 1
-    return count, observed
+        batch.append([_csv_text(v) for v in row])
+        if len(batch) == ROWS_PER_FETCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# The CSV text of a value as SQLite stores it, for the columns whose stored form
+# is not already what the CSV says (see _csv_text for the general rule).
+_SQLITE_CSV_TEXT: dict[str, Callable[[Any], Any] | None] = {
+    "integer": None,
+    "string": None,
+    "date": None,  # stored as YYYY-MM-DD text
+    "money": format_minor_units,
+    "share": format_minor_units,
+    "boolean": lambda v: "true" if v else "false",
+    "number": lambda v: _csv_text(IndicatorValue().process_result_value(v, None)) if type(v) is float else v,
+    "unknown": lambda v: view_float_text(v) if type(v) is float else v,
+}
+
+
+def view_float_text(value: float) -> str:
+    """The CSV text of a view's computed float, as ``_computed_number`` gives it,
+    without the Decimal detour for the usual case: below 1e13 a double is
+    closer than half a cent to one two-decimal number at most, so if ``.2f``
+    reads back as the same double, that is the number."""
+    if -1e13 < value < 1e13:
+        text = f"{value:.2f}"
+        if float(text) == value:
+            return text
+    return _csv_text(_computed_number(value))
+
+
+def _sqlite_csv_plan(table: ExportTable) -> list[tuple[int, Callable[[Any], Any]]] | None:
+    """Which columns of a SQLite row need turning into their CSV text, and how;
+    None when a column type has no known stored form (that table takes the
+    general path)."""
+    plan = []
+    for index, col in enumerate(table.columns):
+        kind = "unknown" if table.is_view and col.kind == "number" else col.kind
+        stored = table.table.c[col.source].type
+        if kind not in _SQLITE_CSV_TEXT or isinstance(stored, sqltypes.DateTime):
+            return None
+        if kind == "number" and not isinstance(stored, IndicatorValue):
+            return None
+        convert = _SQLITE_CSV_TEXT[kind]
+        if convert is not None:
+            plan.append((index, convert))
+    return plan
+
+
+def _sqlite_csv_batches(
+    connection: Connection, table: ExportTable, filters: ProjectFilters | None, observed: _ObservedTypes
+) -> Iterator[list[Any]]:
+    """Batches of CSV-ready rows, fetched from the DBAPI cursor as SQLite stores
+    them: per-row result processing costs several times what writing the CSV
+    does, and most columns are already in their CSV form (bench/RESULTS.md)."""
+    plan = _sqlite_csv_plan(table)
+    if plan is None:
+        return
+    # NULL is an empty field: SQLite says so for the columns written as stored.
+    planned = {index for index, _ in plan}
+    columns = [
+        column if index in planned or col.required else func.coalesce(column, "")
+        for index, (col, column) in enumerate((c, table.table.c[c.source]) for c in table.columns)
+    ]
+    query = _table_query(table, filters, columns)
+    if query is None:
+        return
+    cursor = connection.execute(query).cursor
+    try:
+        while batch := cursor.fetchmany(ROWS_PER_FETCH):
+            if observed.watch:
+                for row in batch:
+                    observed.add(row)
+            if plan:
+                batch = [_apply(row, plan) for row in batch]
+            yield batch
+    finally:
+        cursor.close()
+
+
+def _apply(row: tuple[Any, ...], plan: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    values = list(row)
+    for index, convert in plan:
+        value = values[index]
+        values[index] = "" if value is None else convert(value)
+    return values
 
 
 def export_csv_table(
@@ -636,17 +794,71 @@ def export_csv_folder(
 def _write_csv_files(
     connection: Connection, root: Path, filters: ProjectFilters | None, report: ExportReport
 ) -> list[tuple[ExportTable, PurePosixPath, _ObservedTypes]]:
-    written = []
+    tables = []
     for table in exportable_tables(connection):
         if _rows_condition(table, filters) is None:
             report.warnings.append(f"{table.name}: left out, it cannot be narrowed to the selected projects")
-            continue
-        relative = _table_file(table, ".csv")
-        with _inside(root, relative).open("w", encoding="utf-8", newline="") as stream:
-            count, observed = _write_csv(connection, stream, table, filters)
+        else:
+            tables.append(table)
+    written = _write_csv_files_in_workers(connection, root, filters, tables)
+    if written is None:
+        written = [write_csv_file(connection, root, table, filters) for table in tables]
+    result = []
+    for table, (relative, count, observed) in zip(tables, written, strict=True):
         report.counts[table.name] = count
-        written.append((table, relative, observed))
+        result.append((table, relative, observed))
+    return result
+
+
+def write_csv_file(
+    connection: Connection, root: Path, table: ExportTable, filters: ProjectFilters | None
+) -> tuple[PurePosixPath, int, _ObservedTypes]:
+    """``table`` as ``<root>/<name>.csv``: its path under root, rows and observed types."""
+    relative = _table_file(table, ".csv")
+    with _inside(root, relative).open("w", encoding="utf-8", newline="") as stream:
+        count, observed = _write_csv(connection, stream, table, filters)
+    return relative, count, observed
+
+
+def _write_csv_files_in_workers(
+    connection: Connection, root: Path, filters: ProjectFilters | None, tables: list[ExportTable]
+) -> list[tuple[PurePosixPath, int, _ObservedTypes]] | None:
+    """The files written by ``exportpool`` workers, in the order of ``tables``;
+    None when the archive is small, not a SQLite file, or no common snapshot
+    could be had."""
+    from . import exportpool
+
+    database = exportpool.archive_file(connection)
+    if database is None or len(tables) < 2:
+        return None
+    sizes = {table.name: _row_estimate(connection, table) for table in tables}
+    workers = exportpool.worker_count(sum(sizes.values()))
+    if workers < 2:
+        return None
+    # Largest first, so that no worker starts the biggest table last.
+    order = sorted(sizes, key=lambda name: -sizes[name])
+    done = exportpool.write_tables(database, root, order, filters, workers)
+    if done is None:
+        return None
+    written = []
+    for table in tables:
+        count, seen = done[table.name]
+        observed = _ObservedTypes(table.columns)
+        observed.seen.update(seen)
+        written.append((_table_file(table, ".csv"), count, observed))
     return written
+
+
+def _row_estimate(connection: Connection, table: ExportTable) -> int:
+    """Rows in a table (its largest rowid, read from the index's end), or, for a
+    view, in the largest table it could show; cheap, and enough to order work."""
+    if table.is_view:
+        return 0
+    key = table.primary_key[0] if len(table.primary_key) == 1 else None
+    if key is None:
+        return 0
+    value = connection.execute(select(func.max(table.table.c[key]))).scalar()
+    return value if isinstance(value, int) else 0
 
 
 # --------------------------------------------------------------------------- datapackage

@@ -1,0 +1,183 @@
+"""The fast ways of writing CSV (our own line writer, SQLite rows read as stored,
+tables written by worker processes) give exactly what the general way gives."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+from synthetic import write_seed_folder
+
+from eufunds import exporters, exportpool
+from eufunds.cli import cli
+from eufunds.exporters import _computed_number, _csv_text, csv_line, view_float_text
+from eufunds.loader import load_paths
+
+
+def sqlite_archive(test):  # type: ignore[no-untyped-def]
+    """The fast paths are SQLite's; PostgreSQL exports take the general one."""
+    return pytest.mark.sqlite_only(pytest.mark.parametrize("backend", ["sqlite"], indirect=True)(test))
+
+
+field_values = st.one_of(st.none(), st.integers(), st.text())
+
+
+def _expected_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+@given(st.lists(field_values, min_size=1, max_size=8))
+def test_csv_line_reads_back_as_the_same_fields(fields: list[object]) -> None:
+    read = next(csv.reader(io.StringIO(csv_line(fields), newline="")))
+    assert read == [_expected_text(v) for v in fields]
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(), st.text().filter(lambda t: "\r" not in t)), min_size=1))
+def test_csv_line_is_what_the_csv_module_writes_without_carriage_returns(fields: list[object]) -> None:
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerow(fields)
+    assert csv_line(fields) == expected.getvalue()
+
+
+def test_csv_line_quotes_a_carriage_return() -> None:
+    # The csv module of Python 3.11 writes it bare, and readers then split the record.
+    assert csv_line(["a\rb", 1]) == '"a\rb",1\n'
+
+
+@given(st.floats())
+def test_view_float_text_is_the_decimal_rule(value: float) -> None:
+    assert view_float_text(value) == _csv_text(_computed_number(value))
+
+
+@pytest.mark.parametrize("value", [0.1 + 0.2, 4590089.34, -0.05, 1e13, 99999999999.99, 1e-7, 12.5])
+def test_view_float_text_on_awkward_values(value: float) -> None:
+    assert view_float_text(value) == _csv_text(_computed_number(value))
+
+
+def test_view_float_text_keeps_two_decimals() -> None:
+    assert view_float_text(85.0) == "85.00" and _computed_number(85.0) == Decimal("85.00")
+
+
+@pytest.fixture
+def archive(engine: Engine, seeds_dir: Path, tmp_path: Path) -> Engine:
+    """The two real seeds and 40 generated projects."""
+    load_paths(engine, [seeds_dir, write_seed_folder(tmp_path / "generated", range(40))])
+    return engine
+
+
+def _export(runner: CliRunner, engine: Engine, out: Path, *args: str) -> dict[str, bytes]:
+    url = engine.url.render_as_string(hide_password=False)
+    result = runner.invoke(cli, ["--db", url, "export", "--output", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@sqlite_archive
+def test_rows_read_as_sqlite_stores_them_give_the_general_paths_csv(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    fast = _export(runner, archive, tmp_path / "fast", "--format", "csv")
+    monkeypatch.setattr(exporters, "_sqlite_csv_plan", lambda table: None)
+    general = _export(runner, archive, tmp_path / "general", "--format", "csv")
+    assert fast == general
+    assert len(fast) >= 18
+
+
+@sqlite_archive
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "csv"],
+        ["--format", "csv", "--programme", "POCA"],
+        ["--format", "datapackage"],
+    ],
+)
+def test_tables_written_by_workers_equal_tables_written_in_process(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    serial = _export(runner, archive, tmp_path / "serial", *args)
+    outcomes = []
+    real_run = exportpool._Attempt.run
+    monkeypatch.setattr(
+        exportpool._Attempt, "run", lambda self: outcomes.append(real_run(self)) or outcomes[-1]
+    )
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    parallel = _export(runner, archive, tmp_path / "parallel", *args)
+    assert len(outcomes) == 1 and outcomes[0]  # the workers wrote every table
+    assert parallel == serial
+
+
+@sqlite_archive
+def test_workers_start_again_when_a_commit_falls_between_their_snapshots(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    serial = _export(runner, archive, tmp_path / "serial", "--format", "csv")
+    # The watching connection sees a commit during the first attempt only.
+    versions = iter([1, 2])
+    real_version = exportpool._data_version
+    monkeypatch.setattr(
+        exportpool, "_data_version", lambda watch: next(versions, None) or real_version(watch)
+    )
+    attempts = []
+    real_run = exportpool._Attempt.run
+    monkeypatch.setattr(exportpool._Attempt, "run", lambda self: attempts.append(1) or real_run(self))
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    assert _export(runner, archive, tmp_path / "again", "--format", "csv") == serial
+    assert len(attempts) == 2
+
+
+@sqlite_archive
+def test_export_is_written_in_process_when_commits_never_stop(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    serial = _export(runner, archive, tmp_path / "serial", "--format", "csv")
+    counter = iter(range(1_000_000))
+    monkeypatch.setattr(exportpool, "_data_version", lambda watch: next(counter))
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    assert _export(runner, archive, tmp_path / "fallback", "--format", "csv") == serial
+
+
+@sqlite_archive
+def test_a_real_commit_between_snapshots_is_seen_by_the_watching_connection(
+    archive: Engine, tmp_path: Path
+) -> None:
+    with archive.connect() as connection:
+        database = exportpool.archive_file(connection)
+    assert database is not None
+    import sqlite3
+
+    watch = sqlite3.connect(f"file:{database}?mode=ro", uri=True, isolation_level=None)
+    before = exportpool._data_version(watch)
+    assert exportpool._data_version(watch) == before
+    load_paths(archive, [write_seed_folder(tmp_path / "more", range(40, 41))])
+    assert exportpool._data_version(watch) != before
+    watch.close()
+
+
+@sqlite_archive
+def test_a_bad_worker_count_is_a_clear_error(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "two")
+    url = archive.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(
+        cli, ["--db", url, "export", "--format", "csv", "--output", str(tmp_path / "o")]
+    )
+    assert result.exit_code != 0
+    assert "EUFUNDS_EXPORT_WORKERS='two' is not a whole number" in result.output
+    assert "Traceback" not in result.output
