@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -79,15 +80,34 @@ def _export(runner: CliRunner, engine: Engine, out: Path, *args: str) -> dict[st
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def _in_process(runner: CliRunner, archive: Engine, out: Path, mp: pytest.MonkeyPatch, *args: str) -> dict:
+    mp.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    written = _export(runner, archive, out, *args)
+    mp.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    return written
+
+
+def _attempts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What each attempt at a common snapshot returned, as the export goes."""
+    outcomes: list[object] = []
+    real_run = exportpool._Attempt.run
+
+    def run(self: exportpool._Attempt) -> object:
+        outcomes.append(real_run(self))
+        return outcomes[-1]
+
+    monkeypatch.setattr(exportpool._Attempt, "run", run)
+    return outcomes
+
+
 @sqlite_archive
 def test_rows_read_as_sqlite_stores_them_give_the_general_paths_csv(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner = CliRunner()
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
-    fast = _export(runner, archive, tmp_path / "fast", "--format", "csv")
+    fast = _in_process(runner, archive, tmp_path / "fast", monkeypatch, "--format", "csv")
     monkeypatch.setattr(exporters, "_sqlite_csv_plan", lambda table: None)
-    general = _export(runner, archive, tmp_path / "general", "--format", "csv")
+    general = _in_process(runner, archive, tmp_path / "general", monkeypatch, "--format", "csv")
     assert fast == general
     assert len(fast) >= 18
 
@@ -105,16 +125,21 @@ def test_tables_written_by_workers_equal_tables_written_in_process(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
     runner = CliRunner()
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
-    serial = _export(runner, archive, tmp_path / "serial", *args)
-    outcomes = []
-    real_run = exportpool._Attempt.run
-    monkeypatch.setattr(
-        exportpool._Attempt, "run", lambda self: outcomes.append(real_run(self)) or outcomes[-1]
-    )
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, *args)
+    # This process writes slowly, so the worker takes tables too.
+    here: list[str] = []
+    real_write = exporters.write_csv_file
+
+    def slow_write(connection, root, table, filters):  # type: ignore[no-untyped-def]
+        here.append(table.name)
+        time.sleep(0.2)
+        return real_write(connection, root, table, filters)
+
+    monkeypatch.setattr(exporters, "write_csv_file", slow_write)
+    outcomes = _attempts(monkeypatch)
     parallel = _export(runner, archive, tmp_path / "parallel", *args)
-    assert len(outcomes) == 1 and outcomes[0]  # the workers wrote every table
+    assert len(outcomes) == 1 and outcomes[0]  # one attempt, its snapshot check passed
+    assert 0 < len(here) < len(outcomes[0])  # type: ignore[arg-type]
     assert parallel == serial
 
 
@@ -123,20 +148,16 @@ def test_workers_start_again_when_a_commit_falls_between_their_snapshots(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner = CliRunner()
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
-    serial = _export(runner, archive, tmp_path / "serial", "--format", "csv")
+    serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
     # The watching connection sees a commit during the first attempt only.
     versions = iter([1, 2])
     real_version = exportpool._data_version
     monkeypatch.setattr(
         exportpool, "_data_version", lambda watch: next(versions, None) or real_version(watch)
     )
-    attempts = []
-    real_run = exportpool._Attempt.run
-    monkeypatch.setattr(exportpool._Attempt, "run", lambda self: attempts.append(1) or real_run(self))
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    outcomes = _attempts(monkeypatch)
     assert _export(runner, archive, tmp_path / "again", "--format", "csv") == serial
-    assert len(attempts) == 2
+    assert outcomes[0] is None and outcomes[1]
 
 
 @sqlite_archive
@@ -144,12 +165,12 @@ def test_export_is_written_in_process_when_commits_never_stop(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner = CliRunner()
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
-    serial = _export(runner, archive, tmp_path / "serial", "--format", "csv")
+    serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
     counter = iter(range(1_000_000))
     monkeypatch.setattr(exportpool, "_data_version", lambda watch: next(counter))
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    outcomes = _attempts(monkeypatch)
     assert _export(runner, archive, tmp_path / "fallback", "--format", "csv") == serial
+    assert outcomes == [None] * exportpool.SNAPSHOT_ATTEMPTS
 
 
 @sqlite_archive
