@@ -17,7 +17,7 @@ bm25; PostgreSQL uses a tsvector column built with ``unaccent``, ranked by
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
@@ -139,6 +139,13 @@ class SearchBackend(Protocol):
     ) -> list[SearchHit]: ...
 
 
+def _project_conditions(project_ids: Sequence[int]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``project_id IN (…)`` conditions with their parameters, a chunk of ids each."""
+    for chunk in _chunks(project_ids):
+        params = {f"p{i}": pid for i, pid in enumerate(chunk)}
+        yield f"project_id IN ({', '.join(':' + name for name in params)})", params
+
+
 class SQLiteSearch:
     """FTS5 over ``search_entries`` (external content), unicode61 with diacritics removed."""
 
@@ -171,9 +178,7 @@ class SQLiteSearch:
         )
 
     def reindex_projects(self, connection: Connection, project_ids: Sequence[int]) -> None:
-        for chunk in _chunks(project_ids):
-            params = {f"p{i}": pid for i, pid in enumerate(chunk)}
-            where = f"project_id IN ({', '.join(':' + name for name in params)})"
+        for where, params in _project_conditions(project_ids):
             self._remove(connection, where, params)
             self._add(connection, where, params)
 
@@ -228,9 +233,7 @@ class PostgresSearch:
         )
 
     def reindex_projects(self, connection: Connection, project_ids: Sequence[int]) -> None:
-        for chunk in _chunks(project_ids):
-            params = {f"p{i}": pid for i, pid in enumerate(chunk)}
-            where = f"project_id IN ({', '.join(':' + name for name in params)})"
+        for where, params in _project_conditions(project_ids):
             connection.execute(text(f"DELETE FROM search_entries WHERE {where}"), params)
             self._add(connection, where, params)
 

@@ -320,18 +320,29 @@ def _choice(codes: tuple[str, ...]) -> Validator:
     return check
 
 
-def _money(value: Any, path: str) -> Decimal:
-    try:
-        amount = parse_decimal(value)
-    except MoneyError as exc:
-        raise _Invalid(path, f"{exc}") from None
-    if amount < 0:
-        raise _Invalid(path, f"must not be negative ({amount})")
-    if amount >= MAX_AMOUNT:
-        raise _Invalid(path, f"{amount} is too large (the limit is {MAX_AMOUNT:,.0f})")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise _Invalid(path, f"{amount} has more than two decimals")
-    return _plain(amount)
+def _non_negative_decimal(limit: Decimal, places: int, what: str) -> Validator:
+    """A validator of exact, non-negative numbers below ``limit`` with at most
+    ``places`` decimals, given back in their shortest form."""
+    step = Decimal(1).scaleb(-places)
+
+    def check(value: Any, path: str) -> Decimal:
+        try:
+            number = parse_decimal(value)
+        except MoneyError as exc:
+            raise _Invalid(path, f"{exc}") from None
+        if number < 0:
+            raise _Invalid(path, f"must not be negative ({number})")
+        if number >= limit:
+            raise _Invalid(path, f"{number} is too large (the limit is {limit:,.0f})")
+        if number != number.quantize(step):
+            raise _Invalid(path, f"{number} has more than {what} decimals")
+        return _plain(number)
+
+    return check
+
+
+_money = _non_negative_decimal(MAX_AMOUNT, 2, "two")
+_quantity = _non_negative_decimal(MAX_QUANTITY, 4, "four")
 
 
 def _plain(number: Decimal) -> Decimal:
@@ -346,20 +357,6 @@ def _percent(value: Any, path: str) -> Decimal:
     if share > 100:
         raise _Invalid(path, f"a share must be between 0 and 100, not {share}")
     return share
-
-
-def _quantity(value: Any, path: str) -> Decimal:
-    try:
-        number = parse_decimal(value)
-    except MoneyError as exc:
-        raise _Invalid(path, f"{exc}") from None
-    if number < 0:
-        raise _Invalid(path, f"must not be negative ({number})")
-    if number >= MAX_QUANTITY:
-        raise _Invalid(path, f"{number} is too large (the limit is {MAX_QUANTITY:,.0f})")
-    if number != number.quantize(Decimal("0.0001")):
-        raise _Invalid(path, f"{number} has more than four decimals")
-    return _plain(number)
 
 
 def _count(value: Any, path: str) -> int:
