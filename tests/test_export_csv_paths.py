@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from synthetic import write_seed_folder
 
-from eufunds import exporters, exportpool
+from eufunds import csvworker, exporters, exportpool
 from eufunds.cli import cli
-from eufunds.exporters import _computed_number, _csv_text, csv_line, view_float_text
+from eufunds.csvtext import computed_number, csv_line, value_text, view_float_text
 from eufunds.loader import load_paths
 
 
@@ -54,16 +54,16 @@ def test_csv_line_quotes_a_carriage_return() -> None:
 
 @given(st.floats())
 def test_view_float_text_is_the_decimal_rule(value: float) -> None:
-    assert view_float_text(value) == _csv_text(_computed_number(value))
+    assert view_float_text(value) == value_text(computed_number(value))
 
 
 @pytest.mark.parametrize("value", [0.1 + 0.2, 4590089.34, -0.05, 1e13, 99999999999.99, 1e-7, 12.5])
 def test_view_float_text_on_awkward_values(value: float) -> None:
-    assert view_float_text(value) == _csv_text(_computed_number(value))
+    assert view_float_text(value) == value_text(computed_number(value))
 
 
 def test_view_float_text_keeps_two_decimals() -> None:
-    assert view_float_text(85.0) == "85.00" and _computed_number(85.0) == Decimal("85.00")
+    assert view_float_text(85.0) == "85.00" and computed_number(85.0) == Decimal("85.00")
 
 
 @pytest.fixture
@@ -128,14 +128,14 @@ def test_tables_written_by_workers_equal_tables_written_in_process(
     serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, *args)
     # This process writes slowly, so the worker takes tables too.
     here: list[str] = []
-    real_write = exporters.write_csv_file
+    real_run_job = csvworker.run_job
 
-    def slow_write(connection, root, table, filters):  # type: ignore[no-untyped-def]
-        here.append(table.name)
+    def slow_run_job(connection, folder, job):  # type: ignore[no-untyped-def]
+        here.append(job["table"])
         time.sleep(0.2)
-        return real_write(connection, root, table, filters)
+        return real_run_job(connection, folder, job)
 
-    monkeypatch.setattr(exporters, "write_csv_file", slow_write)
+    monkeypatch.setattr(csvworker, "run_job", slow_run_job)
     outcomes = _attempts(monkeypatch)
     parallel = _export(runner, archive, tmp_path / "parallel", *args)
     assert len(outcomes) == 1 and outcomes[0]  # one attempt, its snapshot check passed
@@ -202,3 +202,41 @@ def test_a_bad_worker_count_is_a_clear_error(
     assert result.exit_code != 0
     assert "EUFUNDS_EXPORT_WORKERS='two' is not a whole number" in result.output
     assert "Traceback" not in result.output
+
+
+@sqlite_archive
+@pytest.mark.parametrize("processes,writer", [("1", "in-process"), ("2", "main"), ("2", "worker")])
+def test_a_table_that_cannot_be_written_is_one_error_naming_it(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: str, writer: str
+) -> None:
+    real_jobs = exporters._sqlite_csv_jobs
+
+    def broken_jobs(connection, table, *args):  # type: ignore[no-untyped-def]
+        jobs = real_jobs(connection, table, *args)
+        if table.name == "evidence":
+            for job in jobs:
+                job["sql"] = job["sql"].replace("FROM evidence", "FROM no_such_table")
+        return jobs
+
+    monkeypatch.setattr(exporters, "_sqlite_csv_jobs", broken_jobs)
+    if writer == "worker":  # this process starts late, so the worker takes the first (broken) job
+        real_work_here = exportpool._Attempt._work_here
+
+        def late(self, connection):  # type: ignore[no-untyped-def]
+            time.sleep(1.0)
+            return real_work_here(self, connection)
+
+        monkeypatch.setattr(exportpool._Attempt, "_work_here", late)
+    # With one process the export is written in-process and never meets the
+    # broken jobs; with two, whichever process takes one reports it alike.
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, processes)
+    url = archive.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(
+        cli, ["--db", url, "export", "--format", "csv", "--output", str(tmp_path / "o")]
+    )
+    if processes == "1":
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1
+    assert result.output.startswith("error: evidence: ") and "no such table: no_such_table" in result.output
+    assert "Traceback" not in result.output and result.output.count("\n") == 1

@@ -18,19 +18,31 @@ import io
 import itertools
 import json
 import re
+import shutil
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, TextIO
 
 import yaml
 from sqlalchemy import Column, Connection, MetaData, Select, Table, func, inspect, select, union
 from sqlalchemy import types as sqltypes
+from sqlalchemy.exc import CompileError
 from sqlalchemy.sql.elements import ColumnElement
 
+from .csvtext import (
+    ROWS_PER_FETCH,
+    SQLITE_TEXT,
+    computed_number,
+    csv_line,
+    csv_lines,
+    observed_kind,
+    value_text,
+    write_sqlite_rows,
+)
 from .db import ArchiveError
 from .models import (
     Base,
@@ -43,15 +55,15 @@ from .models import (
     Result,
     SpecificObjective,
 )
-from .money import format_minor_units, from_minor_units
+from .money import from_minor_units
 from .records import ProjectFilters, iter_records, iter_records_with_sources, selected_project_ids
 
 FORMATS: tuple[str, ...] = ("csv", "json", "jsonl", "yaml", "xlsx", "datapackage")
 # Formats whose output is a folder of files rather than one stream.
 FOLDER_FORMATS: frozenset[str] = frozenset({"yaml", "datapackage"})
 
-# Rows fetched per round trip when streaming a table.
-ROWS_PER_FETCH = 1000
+# The smallest range of a table's rows given to an export process as one job.
+PART_MIN_ROWS = 10_000
 # Spreadsheet limits (Excel's): longer texts are cut, extra rows dropped, with a warning.
 XLSX_MAX_CELL_CHARS = 32_767
 XLSX_MAX_ROWS = 1_048_576
@@ -538,7 +550,7 @@ def iter_table_rows(
     if query is None:
         return
     convert = [
-        _computed_number if table.is_view and col.kind in ("number", "unknown") else _converter(col.kind)
+        computed_number if table.is_view and col.kind in ("number", "unknown") else _converter(col.kind)
         for col in table.columns
     ]
     result = connection.execution_options(yield_per=ROWS_PER_FETCH).execute(query)
@@ -552,38 +564,6 @@ def _converter(kind: str) -> Callable[[Any], Any]:
     return lambda v: v
 
 
-_CENT = Decimal("0.01")
-
-
-def _computed_number(value: Any) -> Any:
-    """A view's computed amount (minor units / 100.0): a float on SQLite, a numeric
-    with many zeros on PostgreSQL; both become the same two-decimal Decimal."""
-    if isinstance(value, bool) or not isinstance(value, float | Decimal):
-        return value
-    number = Decimal(repr(value)) if isinstance(value, float) else value
-    if not number.is_finite():
-        return value
-    try:
-        cents = number.quantize(_CENT)
-    except InvalidOperation:  # more digits than a Decimal context holds: keep them as they are
-        return number.normalize()
-    return cents if cents == number else number.normalize()
-
-
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 class _ObservedTypes:
     """The types seen in columns whose database type is unknown (computed view
     columns on SQLite), so the data package can still declare them."""
@@ -594,19 +574,9 @@ class _ObservedTypes:
 
     def add(self, row: tuple[Any, ...]) -> None:
         for i in self.watch:
-            value = row[i]
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                self.seen[i].add("boolean")
-            elif isinstance(value, int):
-                self.seen[i].add("integer")
-            elif isinstance(value, float | Decimal):
-                self.seen[i].add("number")
-            elif isinstance(value, dt.date):
-                self.seen[i].add("date")
-            else:
-                self.seen[i].add("string")
+            kind = observed_kind(row[i])
+            if kind is not None:
+                self.seen[i].add(kind)
 
     def type_of(self, index: int) -> str:
         seen = self.seen.get(index, set())
@@ -617,57 +587,20 @@ class _ObservedTypes:
         return "number" if seen <= {"integer", "number"} else "string"
 
 
-def csv_field(value: Any) -> str:
-    """One CSV field: quoted when it holds a comma, a quote or a line break
-    (``\\r`` included, which the csv module leaves bare before Python 3.12)."""
-    if type(value) is str:
-        if '"' in value:
-            return '"' + value.replace('"', '""') + '"'
-        if "," in value or "\n" in value or "\r" in value:
-            return '"' + value + '"'
-        return value
-    return "" if value is None else str(value)
-
-
-def csv_line(fields: Sequence[Any]) -> str:
-    """One CSV record, ``\\n``-terminated, of values already in their CSV text
-    (or ints and None); a record of one empty field is written ``""`` so that it
-    is not an empty line."""
-    return (",".join(map(csv_field, fields)) or '""') + "\n"
-
-
 def _write_csv(
     connection: Connection, stream: TextIO, table: ExportTable, filters: ProjectFilters | None
 ) -> tuple[int, _ObservedTypes]:
     stream.write(csv_line([col.name for col in table.columns]))
     observed = _ObservedTypes(table.columns)
-    if connection.dialect.name == "sqlite" and _sqlite_csv_plan(table) is not None:
-        batches = _sqlite_csv_batches(connection, table, filters, observed)
-    else:
-        batches = _csv_batches(connection, table, filters, observed)
+    plan = _sqlite_csv_plan(table) if connection.dialect.name == "sqlite" else None
+    if plan is not None:
+        return _write_sqlite_csv(connection, stream, table, filters, plan, observed), observed
     count = 0
     width = len(table.columns)
-    for batch in batches:
-        stream.write(_csv_lines(batch, width))
+    for batch in _csv_batches(connection, table, filters, observed):
+        stream.write(csv_lines(batch, width))
         count += len(batch)
     return count, observed
-
-
-def _csv_lines(rows: list[Any], width: int) -> str:
-    """CSV records of rows holding only text and ints (no None): most rows need
-    no quoting, which one join and four scans of the joined line tell at C
-    speed; the rest are written field by field."""
-    if width < 2:
-        return "".join(map(csv_line, rows))
-    commas = width - 1
-    lines = []
-    for row in rows:
-        line = ",".join(map(str, row))
-        if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line:
-            line = ",".join(map(csv_field, row))
-        lines.append(line)
-    lines.append("")
-    return "\n".join(lines)
 
 
 def _csv_batches(
@@ -676,7 +609,7 @@ def _csv_batches(
     batch: list[list[str]] = []
     for row in iter_table_rows(connection, table, filters):
         observed.add(row)
-        batch.append([_csv_text(v) for v in row])
+        batch.append([value_text(v) for v in row])
         if len(batch) == ROWS_PER_FETCH:
             yield batch
             batch = []
@@ -684,87 +617,90 @@ def _csv_batches(
         yield batch
 
 
-# The CSV text of a value as SQLite stores it, for the columns whose stored form
-# is not already what the CSV says (see _csv_text for the general rule).
-_SQLITE_CSV_TEXT: dict[str, Callable[[Any], Any] | None] = {
-    "integer": None,
-    "string": None,
-    "date": None,  # stored as YYYY-MM-DD text
-    "money": format_minor_units,
-    "share": format_minor_units,
-    "boolean": lambda v: "true" if v else "false",
-    "number": lambda v: _csv_text(IndicatorValue().process_result_value(v, None)) if type(v) is float else v,
-    "unknown": lambda v: view_float_text(v) if type(v) is float else v,
-}
-
-
-def view_float_text(value: float) -> str:
-    """The CSV text of a view's computed float, as ``_computed_number`` gives it,
-    without the Decimal detour for the usual case: below 1e13 a double is
-    closer than half a cent to one two-decimal number at most, so if ``.2f``
-    reads back as the same double, that is the number."""
-    if -1e13 < value < 1e13:
-        text = f"{value:.2f}"
-        if float(text) == value:
-            return text
-    return _csv_text(_computed_number(value))
-
-
-def _sqlite_csv_plan(table: ExportTable) -> list[tuple[int, Callable[[Any], Any]]] | None:
-    """Which columns of a SQLite row need turning into their CSV text, and how;
-    None when a column type has no known stored form (that table takes the
-    general path)."""
+def _sqlite_csv_plan(table: ExportTable) -> list[tuple[int, str]] | None:
+    """The columns of a SQLite row to convert into their CSV text, with their
+    kinds (``csvtext.SQLITE_TEXT``); None when a column type has no known stored
+    form (that table takes the general path)."""
     plan = []
     for index, col in enumerate(table.columns):
         kind = "unknown" if table.is_view and col.kind == "number" else col.kind
         stored = table.table.c[col.source].type
-        if kind not in _SQLITE_CSV_TEXT or isinstance(stored, sqltypes.DateTime):
+        if kind not in SQLITE_TEXT or isinstance(stored, sqltypes.DateTime):
             return None
         if kind == "number" and not isinstance(stored, IndicatorValue):
             return None
-        convert = _SQLITE_CSV_TEXT[kind]
-        if convert is not None:
-            plan.append((index, convert))
+        if SQLITE_TEXT[kind] is not None or not col.required:
+            plan.append((index, kind))
     return plan
 
 
-def _sqlite_csv_batches(
-    connection: Connection, table: ExportTable, filters: ProjectFilters | None, observed: _ObservedTypes
-) -> Iterator[list[Any]]:
-    """Batches of CSV-ready rows, fetched from the DBAPI cursor as SQLite stores
-    them: per-row result processing costs several times what writing the CSV
-    does, and most columns are already in their CSV form (bench/RESULTS.md)."""
-    plan = _sqlite_csv_plan(table)
-    if plan is None:
-        return
-    # NULL is an empty field: SQLite says so for the columns written as stored.
-    planned = {index for index, _ in plan}
-    columns = [
-        column if index in planned or col.required else func.coalesce(column, "")
-        for index, (col, column) in enumerate((c, table.table.c[c.source]) for c in table.columns)
-    ]
-    query = _table_query(table, filters, columns)
+def _write_sqlite_csv(
+    connection: Connection,
+    stream: TextIO,
+    table: ExportTable,
+    filters: ProjectFilters | None,
+    plan: list[tuple[int, str]],
+    observed: _ObservedTypes,
+) -> int:
+    query = _table_query(table, filters)
     if query is None:
-        return
+        return 0
+    # Rows as SQLite stores them, read off the DBAPI cursor: SQLAlchemy's
+    # per-row result processing costs several times what writing them does.
     cursor = connection.execute(query).cursor
     try:
-        while batch := cursor.fetchmany(ROWS_PER_FETCH):
-            if observed.watch:
-                for row in batch:
-                    observed.add(row)
-            if plan:
-                batch = [_apply(row, plan) for row in batch]
-            yield batch
+        count, seen = write_sqlite_rows(cursor, stream, plan, observed.watch, len(table.columns))
     finally:
         cursor.close()
+    for index, kinds in seen.items():
+        observed.seen[index] |= kinds
+    return count
 
 
-def _apply(row: tuple[Any, ...], plan: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
-    values = list(row)
-    for index, convert in plan:
-        value = values[index]
-        values[index] = "" if value is None else convert(value)
-    return values
+def _sqlite_csv_jobs(
+    connection: Connection, table: ExportTable, filters: ProjectFilters | None, rows: int, part_rows: int
+) -> list[dict[str, Any]] | None:
+    """``table``'s CSV file as jobs for ``eufunds.csvworker``: one, or for a big
+    table one per range of its key (the first writes the file with its header,
+    the others parts that are appended to it in order); None when the table
+    has no job form."""
+    plan = _sqlite_csv_plan(table)
+    query = _table_query(table, filters) if plan is not None else None
+    if plan is None or query is None:
+        return None
+    key = table.table.c[table.primary_key[0]] if len(table.primary_key) == 1 and rows else None
+    parts = max(1, -(-rows // part_rows)) if key is not None else 1
+    # Open-ended first and last ranges: the estimate comes from another snapshot.
+    edges: list[int | None] = [None, *(rows * i // parts for i in range(1, parts)), None]
+    final = _table_file(table, ".csv")
+    jobs = []
+    for part in range(parts):
+        low, high = edges[part], edges[part + 1]
+        ranged = query
+        if key is not None and low is not None:
+            ranged = ranged.where(key > low)
+        if key is not None and high is not None:
+            ranged = ranged.where(key <= high)
+        try:
+            # The worker runs plain sqlite3: the filters' values go into the SQL
+            # as literals (codes, slugs and dates the archive already holds).
+            sql = str(ranged.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        except CompileError:  # pragma: no cover - every filter value renders as a literal
+            return None
+        jobs.append(
+            {
+                "table": table.name,
+                "part": part,
+                "sql": sql,
+                "file": final.as_posix() if part == 0 else f"{final.parent}/.{final.name}.part{part}",
+                "header": [col.name for col in table.columns] if part == 0 else None,
+                "width": len(table.columns),
+                "plan": plan,
+                "watch": [i for i, c in enumerate(table.columns) if c.kind == "unknown"],
+                "work": (rows // parts) * len(table.columns),
+            }
+        )
+    return jobs
 
 
 def export_csv_table(
@@ -831,27 +767,60 @@ def _write_csv_files_in_workers(
     database = exportpool.archive_file(connection)
     if database is None or len(tables) < 2:
         return None
-    sizes = {table.name: _row_estimate(connection, table) for table in tables}
-    workers = exportpool.worker_count(sum(sizes.values()))
-    if workers < 2:
+    rows = {table.name: _row_estimate(connection, table) for table in tables}
+    projects = rows.get("projects", 0)
+    processes = exportpool.worker_count(sum(rows.values()))
+    if processes < 2:
         return None
-    # Largest first, so that no worker starts the biggest table last.
-    order = sorted(sizes, key=lambda name: -sizes[name])
-    done = exportpool.write_tables(database, root, order, filters, workers)
+    # Jobs of about an eighth of a process's share of rows, so that all finish
+    # close together; largest first (rows times columns; a view has about one
+    # row a project or more), so that no process starts a big one last.
+    part_rows = max(PART_MIN_ROWS, sum(rows.values()) // (processes * 8))
+    jobs: list[dict[str, Any]] = []
+    for table in tables:
+        estimate = rows[table.name] or (projects if table.is_view else 0)
+        found = _sqlite_csv_jobs(connection, table, filters, estimate if not table.is_view else 0, part_rows)
+        if found is None:
+            return None
+        if table.is_view:
+            found[0]["work"] = estimate * len(table.columns)
+        jobs += found
+    jobs.sort(key=lambda job: -job["work"])
+    done = exportpool.write_tables(database, root, jobs, processes)
     if done is None:
         return None
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for job in jobs:
+        by_table.setdefault(job["table"], []).append(job)
     written = []
     for table in tables:
-        count, seen = done[table.name]
+        parts = sorted(by_table[table.name], key=lambda job: job["part"])
+        _join_parts(root, [job["file"] for job in parts])
         observed = _ObservedTypes(table.columns)
-        observed.seen.update(seen)
-        written.append((_table_file(table, ".csv"), count, observed))
+        for job in parts:
+            _, seen = done[job["file"]]
+            for index, kinds in seen.items():
+                observed.seen[index] |= kinds
+        total = sum(done[job["file"]][0] for job in parts)
+        written.append((_table_file(table, ".csv"), total, observed))
     return written
 
 
+def _join_parts(root: Path, files: list[str]) -> None:
+    """Append the part files (in order) to the first file, and remove them."""
+    if len(files) < 2:
+        return
+    with (root / files[0]).open("ab") as target:
+        for name in files[1:]:
+            part = root / name
+            with part.open("rb") as source:
+                shutil.copyfileobj(source, target, 1 << 20)
+            part.unlink()
+
+
 def _row_estimate(connection: Connection, table: ExportTable) -> int:
-    """Rows in a table (its largest rowid, read from the index's end), or, for a
-    view, in the largest table it could show; cheap, and enough to order work."""
+    """Rows in a table (its largest key, read from the index's end; 0 for a view):
+    cheap, and enough to order work."""
     if table.is_view:
         return 0
     key = table.primary_key[0] if len(table.primary_key) == 1 else None

@@ -1,46 +1,46 @@
 """Writing the CSV files of one export in several processes, from one snapshot.
 
 A CSV export spends its time turning rows into Python objects and text, one
-core's work per table; on a large SQLite archive the tables are written in
-worker processes, each table by one of them, largest first.
+core's work per table; on a large SQLite archive this process and worker
+processes (``eufunds.csvworker``, which start in a few hundredths of a second)
+take the tables one at a time, largest first, until none is left.
 
-An export must show the archive at one moment, even while a load commits. Each
-worker reads in its own transaction, so the pool checks that they all read the
-same state: ``PRAGMA data_version`` on a separate watching connection changes
-whenever anyone commits, so if it is the same before the first worker starts
-and after the last one has begun reading, no commit fell in between and every
-worker's snapshot is the same. If one did, the workers are stopped and the
-export is tried again; after a few tries it is written in-process.
+An export must show the archive at one moment, even while a load commits.
+Each process reads in its own transaction, so the pool checks that they all
+read the same state: ``PRAGMA data_version`` on a separate watching connection
+changes whenever anyone commits, so if it is the same before the first
+snapshot is taken and after the last one is, no commit fell in between and
+every snapshot is the same. If one did, the attempt is abandoned and made
+again; after a few tries the caller writes the export in-process.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import json
 import os
-import queue
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Connection, text
 
+from . import csvworker
 from .db import ArchiveError
 
-# Below this many rows in all, starting workers costs more than it saves.
-PARALLEL_MIN_ROWS = 200_000
-# Set to 1 to write in-process whatever the size; to N to use N workers even
+# Below this many rows in all, an export is written in-process.
+PARALLEL_MIN_ROWS = 20_000
+# Set to 1 to write in-process whatever the size; to N to use N processes even
 # for a small archive (tests do).
 WORKERS_ENV_VAR = "EUFUNDS_EXPORT_WORKERS"
-# Attempts at a common snapshot before writing in-process instead.
+# Attempts at a common snapshot before the caller writes in-process instead.
 SNAPSHOT_ATTEMPTS = 3
-# How long to wait for a worker's next word before checking that it still lives.
-_POLL_SECONDS = 0.5
 
-
-# What an attempt returns when the workers could not start.
-_NO_WORKERS: dict[str, tuple[int, dict[int, set[str]]]] = {}
+Written = dict[str, tuple[int, dict[int, set[str]]]]
 
 
 class WorkerFailed(ArchiveError):
@@ -57,6 +57,7 @@ def archive_file(connection: Connection) -> Path | None:
 
 
 def worker_count(rows: int) -> int:
+    """Processes to write an export of about ``rows`` rows with, this one included."""
     configured = os.environ.get(WORKERS_ENV_VAR, "").strip()
     if configured:
         try:
@@ -72,24 +73,18 @@ def worker_count(rows: int) -> int:
 
 
 def write_tables(
-    database: Path,
-    root: Path,
-    tables: Sequence[str],
-    filters: Any,
-    workers: int,
-) -> dict[str, tuple[int, dict[int, set[str]]]] | None:
-    """Write each of ``tables`` as CSV under ``root``: this process and
-    ``workers - 1`` worker processes, reading ``database`` at one common snapshot,
-    each take the next table until none is left. Returns, per table, its row
-    count and the value types seen in untyped columns; None when no common
-    snapshot could be had or the workers could not start (the caller then
-    writes in-process)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["eufunds.exporters"])
-    helpers = max(1, min(workers, len(tables)) - 1)
+    database: Path, root: Path, jobs: Sequence[dict[str, Any]], processes: int
+) -> Written | None:
+    """Run ``jobs`` (see ``eufunds.csvworker``; largest first) in this process and
+    ``processes - 1`` workers, all reading ``database`` at one snapshot. Returns,
+    per file written, its row count and the value types seen in watched columns;
+    None when no common snapshot could be had or a worker could not start (the
+    caller then writes in-process)."""
+    helpers = max(1, min(processes, len(jobs)) - 1)
     for _ in range(SNAPSHOT_ATTEMPTS):
-        outcome = _Attempt(context, database, root, tables, filters, helpers).run()
-        if outcome is _NO_WORKERS:
+        attempt = _Attempt(database, root, list(jobs), helpers)
+        outcome = attempt.run()
+        if attempt.no_workers:
             return None
         if outcome is not None:
             return outcome
@@ -103,155 +98,169 @@ def _data_version(watch: sqlite3.Connection) -> int:
 class _Attempt:
     """One try at writing every table from one snapshot."""
 
-    def __init__(
-        self, context: Any, database: Path, root: Path, tables: Sequence[str], filters: Any, helpers: int
-    ):
-        self.context, self.database, self.root = context, database, root
-        self.tables, self.filters, self.helpers = list(tables), filters, helpers
-        # The index of the next table to take, shared by every process; set to
-        # the end, it stops them all after the table each is writing.
-        self.next_table = context.Value("i", 0)
-        self.reports = context.Queue()
-        self.written: dict[str, tuple[int, dict[int, set[str]]]] = {}
+    def __init__(self, database: Path, root: Path, jobs: list[dict[str, Any]], helpers: int):
+        self.database, self.root, self.jobs, self.helpers = database, root, jobs, helpers
+        self.lock = threading.Lock()
+        self.next_job = 0
+        self.written: Written = {}
         self.ready = 0
+        self.checked = False  # the snapshots were found to be one
         self.failure: Exception | None = None
         self.snapshot_moved = False
         self.no_workers = False
-        self.settled = threading.Event()  # the snapshot check is done, either way
-        self.main_ready = threading.Event()
+        self.worker_wrote = False
 
-    def run(self) -> dict[str, tuple[int, dict[int, set[str]]]] | None:
+    def run(self) -> Written | None:
         watch = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, check_same_thread=False)
         watch.isolation_level = None
-        processes: list[Any] = []
-        collector = threading.Thread(target=self._collect, args=(watch, processes), daemon=True)
+        self.watch = watch
+        workers: list[subprocess.Popen[str]] = []
+        threads: list[threading.Thread] = []
+        finished = False
         try:
             self.before = _data_version(watch)
-            # Starting a worker waits for the fork server to import eufunds (a
-            # few tenths of a second): this process writes tables meanwhile.
-            collector.start()
-            self._work_here()
-            collector.join()
+            here = csvworker.open_snapshot(self.database)
+            try:
+                for _ in range(self.helpers):
+                    worker = _start_worker(self.database, self.root)
+                    workers.append(worker)
+                    thread = threading.Thread(target=self._serve, args=(worker,), daemon=True)
+                    thread.start()
+                    threads.append(thread)
+                self._work_here(here)
+            finally:
+                here.close()
+            for thread in threads:
+                thread.join()
+            finished = True
         finally:
             self._stop_all()
-            if collector.is_alive():
-                self.failure = self.failure or WorkerFailed("the export was interrupted")
-                collector.join()
-            for process in processes:
-                process.join(timeout=5)
-                if process.is_alive():
-                    process.kill()
-                    process.join()
+            clean = finished and self.failure is None and not self.snapshot_moved and not self.no_workers
+            for worker in workers:
+                if clean:
+                    _end(worker)
+                else:
+                    # A worker may still be writing a file that a next attempt,
+                    # or the caller, is about to write: it must be gone first.
+                    _kill(worker)
+            for thread in threads:
+                thread.join()
+            for worker in workers:
+                _close_pipes(worker)
             watch.close()
-            self.reports.close()
         if self.failure is not None:
             raise self.failure
-        if self.no_workers:
-            return _NO_WORKERS
-        if self.snapshot_moved:
+        if self.no_workers or self.snapshot_moved:
+            return None
+        if self.worker_wrote and not self.checked:  # pragma: no cover - every worker was ready
             return None
         return self.written
 
-    def _work_here(self) -> None:
-        """This process's share, on its own connection, begun after ``before``."""
-        from .db import create_archive_engine
-        from .exporters import exportable_tables, write_csv_file
-
-        engine = create_archive_engine(f"sqlite:///{self.database}", read_only=True)
-        try:
-            with engine.connect() as connection, connection.begin():
-                found = {table.name: table for table in exportable_tables(connection)}
-                self.main_ready.set()
-                while self.failure is None and (name := _take(self.tables, self.next_table)) is not None:
-                    _, count, observed = write_csv_file(connection, self.root, found[name], self.filters)
-                    self.written[name] = (count, observed.seen)
-        except BaseException as exc:
-            self.main_ready.set()
-            self.failure = self.failure or (exc if isinstance(exc, Exception) else None)
-            self._stop_all()
-            raise
-        finally:
-            engine.dispose()
-
-    def _collect(self, watch: sqlite3.Connection, processes: list[Any]) -> None:
-        """Start the workers and gather their reports; once every snapshot is
-        taken, check that no commit fell between the first and the last."""
-        for _ in range(self.helpers):
-            process = self.context.Process(
-                target=_work,
-                args=(str(self.database), str(self.root), self.filters, self.tables, self.next_table,
-                      self.reports),
-                daemon=True,
-            )  # fmt: skip
-            process.start()
-            processes.append(process)
-        while self.failure is None and not (self.settled.is_set() and len(self.written) == len(self.tables)):
-            try:
-                kind, *detail = self.reports.get(timeout=_POLL_SECONDS)
-            except queue.Empty:
-                if self._lost_worker(processes):
-                    return
-                continue
-            if kind == "error":
-                self.failure = WorkerFailed(detail[1])
-                self._stop_all()
-            elif kind == "ready":
-                self.ready += 1
-                if self.ready == self.helpers:
-                    self.main_ready.wait()
-                    self.snapshot_moved = _data_version(watch) != self.before
-                    if self.snapshot_moved:
-                        self._stop_all()
-                        return
-                    self.settled.set()
-            elif kind == "done":
-                name, count, seen = detail
-                self.written[name] = (count, seen)
-
-    def _lost_worker(self, processes: list[Any]) -> bool:
-        # A worker killed from outside (OOM, a signal) sends nothing more.
-        for process in processes:
-            if not process.is_alive() and process.exitcode not in (0, None) and self.reports.empty():
-                if self.ready < self.helpers:
-                    # One that cannot even start (a script without the
-                    # ``if __name__ == "__main__":`` guard, say) leaves the
-                    # work to the caller, as eufunds.seedpool does.
-                    self.no_workers = True
-                else:
-                    self.failure = WorkerFailed(f"an export worker stopped (exit code {process.exitcode})")
-                self._stop_all()
-                return True
-        return False
+    def _take(self) -> dict[str, Any] | None:
+        with self.lock:
+            if self.failure is not None or self.snapshot_moved or self.next_job >= len(self.jobs):
+                return None
+            job = self.jobs[self.next_job]
+            self.next_job += 1
+            return job
 
     def _stop_all(self) -> None:
-        with self.next_table.get_lock():
-            self.next_table.value = len(self.tables)
+        with self.lock:
+            self.next_job = len(self.jobs)
+
+    def _fail(self, failure: Exception) -> None:
+        with self.lock:
+            self.failure = self.failure or failure
+            self.next_job = len(self.jobs)
+
+    def _work_here(self, connection: sqlite3.Connection) -> None:
+        while (job := self._take()) is not None:
+            try:
+                reply = csvworker.run_job(connection, self.root, job)
+            except (sqlite3.Error, OSError) as exc:
+                self._fail(WorkerFailed(f"{job['table']}: {type(exc).__name__}: {exc}"))
+                return
+            self._record(reply)
+
+    def _record(self, reply: dict[str, Any]) -> None:
+        seen = {int(index): set(kinds) for index, kinds in reply["seen"].items()}
+        with self.lock:
+            self.written[reply["done"]] = (reply["rows"], seen)
+
+    def _serve(self, worker: subprocess.Popen[str]) -> None:
+        """Talk to one worker: wait until it is ready, check the snapshots once
+        all are, then hand it jobs until none is left."""
+        assert worker.stdin is not None and worker.stdout is not None
+        try:
+            reply = _reply(worker)
+            if reply is None:
+                with self.lock:
+                    self.no_workers = True
+                    self.next_job = len(self.jobs)
+                return
+            if "error" in reply:
+                self._fail(WorkerFailed(f"an export worker could not start: {reply['error']}"))
+                return
+            with self.lock:
+                self.ready += 1
+                if self.ready == self.helpers:
+                    # Every snapshot (this process's and each worker's) is taken now.
+                    self.snapshot_moved = _data_version(self.watch) != self.before
+                    self.checked = not self.snapshot_moved
+            while (job := self._take()) is not None:
+                worker.stdin.write(json.dumps(job) + "\n")
+                worker.stdin.flush()
+                reply = _reply(worker)
+                if reply is None or "error" in reply:
+                    problem = "an export worker stopped" if reply is None else reply["error"]
+                    self._fail(WorkerFailed(f"{job['table']}: {problem}"))
+                    return
+                self.worker_wrote = True
+                self._record(reply)
+        except (OSError, ValueError) as exc:  # a broken pipe to a worker that died
+            self._fail(WorkerFailed(f"an export worker failed: {exc}"))
 
 
-def _take(tables: Sequence[str], next_table: Any) -> str | None:
-    with next_table.get_lock():
-        index = next_table.value
-        if index >= len(tables):
-            return None
-        next_table.value = index + 1
-    return tables[index]
+def _start_worker(database: Path, root: Path) -> subprocess.Popen[str]:
+    # The worker imports eufunds from where this process found it.
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    return subprocess.Popen(
+        [sys.executable, "-m", "eufunds.csvworker", str(database), str(root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
 
 
-def _work(database: str, root: str, filters: Any, tables: list[str], next_table: Any, reports: Any) -> None:
-    """A worker: open a read transaction, say so, then write tables until none is left."""
-    from .db import create_archive_engine
-    from .exporters import exportable_tables, write_csv_file
+def _reply(worker: subprocess.Popen[str]) -> dict[str, Any] | None:
+    """The worker's next answer, or None if it ended without one."""
+    stdout: IO[str] = worker.stdout  # type: ignore[assignment]
+    line = stdout.readline()
+    return json.loads(line) if line else None
 
-    name = None
-    try:
-        engine = create_archive_engine(f"sqlite:///{database}", read_only=True)
-        with engine.connect() as connection, connection.begin():
-            # Reading the schema fixes this transaction's snapshot.
-            found = {table.name: table for table in exportable_tables(connection)}
-            reports.put(("ready",))
-            while (name := _take(tables, next_table)) is not None:
-                _, count, observed = write_csv_file(connection, Path(root), found[name], filters)
-                reports.put(("done", name, count, observed.seen))
-        engine.dispose()
-    except Exception as exc:  # reported to the parent, which raises it there
-        reports.put(("error", name, f"{name or 'export'}: {exc}"))
+
+def _end(worker: subprocess.Popen[str]) -> None:
+    """Tell a worker to finish and reap it; it has no job in hand by now, so it
+    exits at once (a blocking wait: with a timeout, Popen.wait polls)."""
+    with contextlib.suppress(OSError):
+        if worker.stdin is not None and not worker.stdin.closed:
+            worker.stdin.write("null\n")
+            worker.stdin.close()
+    worker.wait()
+
+
+def _kill(worker: subprocess.Popen[str]) -> None:
+    worker.kill()
+    worker.wait()
+
+
+def _close_pipes(worker: subprocess.Popen[str]) -> None:
+    for stream in (worker.stdin, worker.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from .csvtext import indicator_number
 from .reference import (
     CURRENCY_CODES,
     DOCUMENT_KINDS,
@@ -65,10 +66,7 @@ class IndicatorValue(TypeDecorator[Decimal]):
         return value
 
     def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        number = Decimal(str(value))
-        return number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
+        return indicator_number(value)
 
 
 class Base(DeclarativeBase):
