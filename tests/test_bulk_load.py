@@ -183,3 +183,17 @@ def test_reading_seeds_retains_no_memory_per_seed(seeds_dir: Path) -> None:
     finally:
         tracemalloc.stop()
     assert retained < 200_000, f"{retained} bytes kept after 300 reads"
+
+
+def test_a_bad_load_worker_count_is_one_clear_error(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from eufunds.cli import cli
+
+    monkeypatch.setenv("EUFUNDS_LOAD_WORKERS", "many")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), "build", "--seeds", str(seeds_dir)])
+    assert result.exit_code == 1
+    assert "EUFUNDS_LOAD_WORKERS='many' is not a whole number" in result.output
+    assert "Traceback" not in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
-from synthetic import write_seed_folder
+from synthetic import eufunds_command, prepare_update_scenario, write_seed_folder
 
 from eufunds import csvworker, exporters, exportpool
 from eufunds.cli import cli
@@ -240,3 +241,43 @@ def test_a_table_that_cannot_be_written_is_one_error_naming_it(
     assert result.exit_code == 1
     assert result.output.startswith("error: evidence: ") and "no such table: no_such_table" in result.output
     assert "Traceback" not in result.output and result.output.count("\n") == 1
+
+
+def _folder(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+@pytest.mark.slow
+def test_csv_exports_taken_while_a_load_commits_each_show_one_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exports in several processes, again and again during a real load: each is
+    the archive before the load or after it, never a mix."""
+    scenario = prepare_update_scenario(tmp_path / "scenario", 400)
+    live = scenario.fresh_copy("live.db")
+    runner = CliRunner()
+
+    def export_folder(database: Path, out: Path) -> dict[str, bytes]:
+        result = runner.invoke(
+            cli, ["--db", str(database), "export", "--format", "csv", "--output", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        return _folder(out)
+
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    before = export_folder(live, tmp_path / "before")
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    load = subprocess.Popen(
+        eufunds_command(live, "load", str(scenario.folder)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    exports = []
+    while load.poll() is None:
+        exports.append(export_folder(live, tmp_path / f"during-{len(exports)}"))
+    assert load.wait() == 0
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    after = export_folder(live, tmp_path / "after")
+    assert before != after
+    print(f"\n{len(exports)} exports during the load")
+    assert exports
+    for number, folder in enumerate(exports):
+        assert folder in (before, after), f"export {number} mixes two states"

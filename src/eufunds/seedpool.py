@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 
+from .db import ArchiveError
 from .seedformat import Seed, SeedError, SeedProblem, read_seed
 
 # Below this many files, reading in-process is faster than starting workers.
@@ -46,9 +47,12 @@ def _read_chunk(items: Sequence[tuple[Path | str, str]]) -> list[Seed | list[See
 
 
 def worker_count(files: int) -> int:
-    configured = os.environ.get(WORKERS_ENV_VAR)
+    configured = os.environ.get(WORKERS_ENV_VAR, "").strip()
     if configured:
-        return max(1, int(configured))
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            raise ArchiveError(f"{WORKERS_ENV_VAR}={configured!r} is not a whole number") from None
     if files < PARALLEL_MIN_FILES:
         return 1
     try:
