@@ -137,10 +137,18 @@ def test_tables_written_by_workers_equal_tables_written_in_process(
         return real_run_job(connection, folder, job)
 
     monkeypatch.setattr(csvworker, "run_job", slow_run_job)
+    # Small ranges, so that big tables are written in parts and joined.
+    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)
+    joined = []
+    real_join = exporters._join_parts
+    monkeypatch.setattr(
+        exporters, "_join_parts", lambda root, files: joined.append(files) or real_join(root, files)
+    )
     outcomes = _attempts(monkeypatch)
     parallel = _export(runner, archive, tmp_path / "parallel", *args)
     assert len(outcomes) == 1 and outcomes[0]  # one attempt, its snapshot check passed
     assert 0 < len(here) < len(outcomes[0])  # type: ignore[arg-type]
+    assert max(len(files) for files in joined) > 2
     assert parallel == serial
 
 

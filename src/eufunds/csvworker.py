@@ -36,7 +36,7 @@ def open_snapshot(database: str | Path) -> sqlite3.Connection:
 
 def run_job(connection: sqlite3.Connection, folder: Path, job: dict[str, Any]) -> dict[str, Any]:
     """Write one table's CSV file as ``job`` says; the reply for the parent."""
-    cursor = connection.execute(job["sql"])
+    cursor = connection.execute(job["sql"], job.get("params") or {})
     try:
         with (folder / job["file"]).open("w", encoding="utf-8", newline="") as stream:
             if job["header"]:
