@@ -713,7 +713,7 @@ def _sqlite_csv_jobs(
                 "width": len(table.columns),
                 "plan": plan,
                 "watch": [i for i, c in enumerate(table.columns) if c.kind == "unknown"],
-                "work": (rows // parts) * len(table.columns),
+                "work": rows // parts,  # rows; the caller weighs them
             }
         )
     return jobs
@@ -789,17 +789,17 @@ def _write_csv_files_in_workers(
     if processes < 2:
         return None
     # Jobs of about an eighth of a process's share of rows, so that all finish
-    # close together; largest first (rows times columns; a view has about one
-    # row a project or more), so that no process starts a big one last.
+    # close together; largest first (a view has about one row a project or
+    # more), so that no process starts a big one last.
     part_rows = max(PART_MIN_ROWS, sum(rows.values()) // (processes * 8))
     jobs: list[dict[str, Any]] = []
     for table in tables:
-        estimate = rows[table.name] or (projects if table.is_view else 0)
-        found = _sqlite_csv_jobs(connection, table, filters, estimate if not table.is_view else 0, part_rows)
+        found = _sqlite_csv_jobs(connection, table, filters, rows[table.name], part_rows)
         if found is None:
             return None
-        if table.is_view:
-            found[0]["work"] = estimate * len(table.columns)
+        weight = _row_weight(connection, table)
+        for job in found:
+            job["work"] = (job["work"] or (projects if table.is_view else 0)) * weight
         jobs += found
     jobs.sort(key=lambda job: -job["work"])
     done = exportpool.write_tables(database, root, jobs, processes)
@@ -832,6 +832,17 @@ def _join_parts(root: Path, files: list[str]) -> None:
             with part.open("rb") as source:
                 shutil.copyfileobj(source, target, 1 << 20)
             part.unlink()
+
+
+def _row_weight(connection: Connection, table: ExportTable) -> float:
+    """About what writing one of the table's rows costs: a few units a field
+    plus the length of its text, averaged over a few rows (a release text
+    makes a documents row a hundred times an evidence row)."""
+    t = table.table
+    sample = select(*[t.c[col.source] for col in table.columns]).limit(32).subquery()
+    length = sum((func.coalesce(func.length(column), 0) for column in sample.c), literal_column("0"))
+    average = connection.execute(select(func.avg(length))).scalar()
+    return 8 * len(table.columns) + float(average or 0)
 
 
 def _row_estimate(connection: Connection, table: ExportTable) -> int:
