@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
+import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -164,6 +165,7 @@ def test_workers_start_again_when_a_commit_falls_between_their_snapshots(
     monkeypatch.setattr(
         exportpool, "_data_version", lambda watch: next(versions, None) or real_version(watch)
     )
+    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)
     outcomes = _attempts(monkeypatch)
     assert _export(runner, archive, tmp_path / "again", "--format", "csv") == serial
     assert outcomes[0] is None and outcomes[1]
@@ -177,6 +179,7 @@ def test_export_is_written_in_process_when_commits_never_stop(
     serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
     counter = iter(range(1_000_000))
     monkeypatch.setattr(exportpool, "_data_version", lambda watch: next(counter))
+    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)  # abandoned parts must not stay behind
     outcomes = _attempts(monkeypatch)
     assert _export(runner, archive, tmp_path / "fallback", "--format", "csv") == serial
     assert outcomes == [None] * exportpool.SNAPSHOT_ATTEMPTS
@@ -289,3 +292,25 @@ def test_csv_exports_taken_while_a_load_commits_each_show_one_state(
     assert exports
     for number, folder in enumerate(exports):
         assert folder in (before, after), f"export {number} mixes two states"
+
+
+@sqlite_archive
+@pytest.mark.parametrize("failure", ["no process", "exits at once"])
+def test_export_is_written_in_process_when_workers_cannot_start(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    runner = CliRunner()
+    serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
+
+    def cannot_start(database: Path, root: Path) -> subprocess.Popen[str]:
+        if failure == "no process":
+            raise OSError("Resource temporarily unavailable")
+        return subprocess.Popen(
+            [sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    monkeypatch.setattr(exportpool, "_start_worker", cannot_start)
+    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)  # parts written before the failure must go
+    outcomes = _attempts(monkeypatch)
+    assert _export(runner, archive, tmp_path / "fallback", "--format", "csv") == serial
+    assert outcomes == [None]

@@ -802,7 +802,14 @@ def _write_csv_files_in_workers(
             job["work"] = (job["work"] or (projects if table.is_view else 0)) * weight
         jobs += found
     jobs.sort(key=lambda job: -job["work"])
-    done = exportpool.write_tables(database, root, jobs, processes)
+    done = None
+    try:
+        done = exportpool.write_tables(database, root, jobs, processes)
+    finally:
+        if done is None:  # failed or given up: no part file may stay in the user's folder
+            for job in jobs:
+                if job["part"]:
+                    (root / job["file"]).unlink(missing_ok=True)
     if done is None:
         return None
     by_table: dict[str, list[dict[str, Any]]] = {}

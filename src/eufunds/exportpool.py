@@ -122,7 +122,13 @@ class _Attempt:
             here = csvworker.open_snapshot(self.database)
             try:
                 for _ in range(self.helpers):
-                    worker = _start_worker(self.database, self.root)
+                    try:
+                        worker = _start_worker(self.database, self.root)
+                    except OSError:  # no process to be had: the caller writes in-process
+                        with self.lock:
+                            self.no_workers = True
+                            self.next_job = len(self.jobs)
+                        break
                     workers.append(worker)
                     thread = threading.Thread(target=self._serve, args=(worker,), daemon=True)
                     thread.start()
@@ -217,7 +223,7 @@ class _Attempt:
                     return
                 self.worker_wrote = True
                 self._record(reply)
-        except (OSError, ValueError) as exc:  # a broken pipe to a worker that died
+        except Exception as exc:  # a broken pipe to a worker that died, a garbled reply
             self._fail(WorkerFailed(f"an export worker failed: {exc}"))
 
 
