@@ -31,6 +31,7 @@ from sqlalchemy import Connection, text
 
 from . import csvworker
 from .db import ArchiveError
+from .processes import process_count
 
 # Below this many rows in all, an export is written in-process.
 PARALLEL_MIN_ROWS = 20_000
@@ -58,18 +59,7 @@ def archive_file(connection: Connection) -> Path | None:
 
 def worker_count(rows: int) -> int:
     """Processes to write an export of about ``rows`` rows with, this one included."""
-    configured = os.environ.get(WORKERS_ENV_VAR, "").strip()
-    if configured:
-        try:
-            return max(1, int(configured))
-        except ValueError:
-            raise ArchiveError(f"{WORKERS_ENV_VAR}={configured!r} is not a whole number") from None
-    if rows < PARALLEL_MIN_ROWS:
-        return 1
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    return process_count(WORKERS_ENV_VAR, rows >= PARALLEL_MIN_ROWS)
 
 
 def write_tables(

@@ -10,7 +10,6 @@ pool costs more to start than it saves below a few dozen files.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 
-from .db import ArchiveError
+from .processes import process_count
 from .seedformat import Seed, SeedError, SeedProblem, read_seed
 
 # Below this many files, reading in-process is faster than starting workers.
@@ -47,19 +46,7 @@ def _read_chunk(items: Sequence[tuple[Path | str, str]]) -> list[Seed | list[See
 
 
 def worker_count(files: int) -> int:
-    configured = os.environ.get(WORKERS_ENV_VAR, "").strip()
-    if configured:
-        try:
-            return max(1, int(configured))
-        except ValueError:
-            raise ArchiveError(f"{WORKERS_ENV_VAR}={configured!r} is not a whole number") from None
-    if files < PARALLEL_MIN_FILES:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return cores
+    return process_count(WORKERS_ENV_VAR, files >= PARALLEL_MIN_FILES)
 
 
 def read_seed_files(files: Sequence[tuple[Path | str, str]]) -> Iterator[Seed | list[SeedProblem]]:
