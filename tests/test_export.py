@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from sqlalchemy import Engine, text
 from synthetic import write_seed_folder
 
 from eufunds.cli import cli
+from eufunds.exporters import export_datapackage
 from eufunds.loader import load_paths
 from eufunds.records import iter_records
 from eufunds.seedformat import read_seed, validate_record
@@ -279,6 +283,27 @@ def test_datapackage_declares_types_and_primary_and_foreign_keys(
     } in projects["foreignKeys"]
     results = resources["results"]["schema"]["foreignKeys"]
     assert {"fields": ["serves_result_id"], "reference": {"resource": "", "fields": ["id"]}} in results
+
+
+@pytest.mark.parametrize("hash_seed", ["1", "2", "3"])
+def test_datapackage_descriptor_is_the_same_in_every_process(
+    loaded_engine: Engine, db_url: str, tmp_path: Path, hash_seed: str
+) -> None:
+    # String hashing changes with each interpreter; a descriptor built from a
+    # set would list its foreign keys in another order every run.
+    out = tmp_path / "package"
+    command = [sys.executable, "-c", "from eufunds.cli import main; main()", "--db", db_url]
+    command += ["export", "--format", "datapackage", "--output", str(out)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": hash_seed}
+    )
+    assert done.returncode == 0, done.stderr
+    with loaded_engine.connect() as connection:
+        expected = export_datapackage(connection, tmp_path / "here")
+    assert expected.counts
+    assert (out / "datapackage.json").read_text(encoding="utf-8") == (
+        tmp_path / "here" / "datapackage.json"
+    ).read_text(encoding="utf-8")
 
 
 def test_frictionless_would_catch_a_broken_foreign_key(

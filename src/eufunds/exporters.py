@@ -473,8 +473,11 @@ def exportable_tables(connection: Connection) -> list[ExportTable]:
                 table=table,
                 columns=columns,
                 primary_key=[c.name for c in table.primary_key.columns],
+                # In column order: the set SQLAlchemy keeps them in changes order
+                # from one run to the next, and data package files must not.
                 foreign_keys=[
-                    (fk.parent.name, fk.column.table.name, fk.column.name) for fk in table.foreign_keys
+                    (fk.parent.name, fk.column.table.name, fk.column.name)
+                    for fk in sorted(table.foreign_keys, key=lambda fk: list(table.columns).index(fk.parent))
                 ],
             )
         )
