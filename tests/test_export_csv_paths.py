@@ -94,8 +94,8 @@ def _attempts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     outcomes: list[object] = []
     real_run = exportpool._Attempt.run
 
-    def run(self: exportpool._Attempt) -> object:
-        outcomes.append(real_run(self))
+    def run(self: exportpool._Attempt, jobs: list[dict]) -> object:
+        outcomes.append(real_run(self, jobs))
         return outcomes[-1]
 
     monkeypatch.setattr(exportpool._Attempt, "run", run)

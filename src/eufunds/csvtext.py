@@ -13,11 +13,20 @@ shares are decimals with a dot and two places; dates are ISO 8601.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol, TextIO
 
 from .money import format_minor_units
+
+# Type checkers read the names below; at run time ``typing`` would be most of
+# an export worker's start-up imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any, Protocol, TextIO
+
+    class Cursor(Protocol):
+        def fetchmany(self, size: int = ...) -> list[Any]: ...
+
 
 # Rows fetched per round trip when streaming a table.
 ROWS_PER_FETCH = 1000
@@ -139,10 +148,6 @@ SQLITE_TEXT: dict[str, Callable[[Any], Any] | None] = {
     "number": lambda v: value_text(indicator_number(v)) if type(v) is float else v,
     "unknown": lambda v: view_float_text(v) if type(v) is float else v,
 }
-
-
-class Cursor(Protocol):
-    def fetchmany(self, size: int = ...) -> list[Any]: ...
 
 
 def write_sqlite_rows(

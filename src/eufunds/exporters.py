@@ -800,28 +800,30 @@ def _write_csv_files_in_workers(
     processes = exportpool.worker_count(sum(rows.values()))
     if processes < 2:
         return None
-    # Jobs of about an eighth of a process's share of rows, so that all finish
-    # close together; largest first (a view has about one row a project or
-    # more), so that no process starts a big one last.
-    part_rows = max(PART_MIN_ROWS, sum(rows.values()) // (processes * 8))
-    jobs: list[dict[str, Any]] = []
-    for table in tables:
-        found = _sqlite_csv_jobs(connection, table, filters, rows[table.name], part_rows)
-        if found is None:
-            return None
-        weight = _row_weight(connection, table)
-        for job in found:
-            job["work"] = (job["work"] or (projects if table.is_view else 0)) * weight
-        jobs += found
-    jobs.sort(key=lambda job: -job["work"])
-    done = None
-    try:
-        done = exportpool.write_tables(database, root, jobs, processes)
-    finally:
-        if done is None:  # failed or given up: no part file may stay in the user's folder
-            for job in jobs:
-                if job["part"]:
-                    (root / job["file"]).unlink(missing_ok=True)
+    # The workers start now and get ready while this process plans their jobs.
+    with exportpool.ExportPool(database, root, processes) as pool:
+        # Jobs of about an eighth of a process's share of rows, so that all finish
+        # close together; largest first (a view has about one row a project or
+        # more), so that no process starts a big one last.
+        part_rows = max(PART_MIN_ROWS, sum(rows.values()) // (processes * 8))
+        jobs: list[dict[str, Any]] = []
+        for table in tables:
+            found = _sqlite_csv_jobs(connection, table, filters, rows[table.name], part_rows)
+            if found is None:
+                return None
+            weight = _row_weight(connection, table)
+            for job in found:
+                job["work"] = (job["work"] or (projects if table.is_view else 0)) * weight
+            jobs += found
+        jobs.sort(key=lambda job: -job["work"])
+        done = None
+        try:
+            done = pool.write(jobs)
+        finally:
+            if done is None:  # failed or given up: no part file may stay in the user's folder
+                for job in jobs:
+                    if job["part"]:
+                        (root / job["file"]).unlink(missing_ok=True)
     if done is None:
         return None
     by_table: dict[str, list[dict[str, Any]]] = {}
@@ -856,23 +858,25 @@ def _join_parts(root: Path, files: list[str]) -> None:
 def _row_weight(connection: Connection, table: ExportTable) -> float:
     """About what writing one of the table's rows costs: a few units a field
     plus the length of its text, averaged over a few rows (a release text
-    makes a documents row a hundred times an evidence row)."""
-    t = table.table
-    sample = select(*[t.c[col.source] for col in table.columns]).limit(32).subquery()
-    length = sum((func.coalesce(func.length(column), 0) for column in sample.c), literal_column("0"))
-    average = connection.execute(select(func.avg(length))).scalar()
+    makes a documents row a hundred times an evidence row). Plain SQL: an
+    export plans this for every table, and compiling it would cost more than
+    running it."""
+    quote = connection.dialect.identifier_preparer.quote
+    names = [quote(col.source) for col in table.columns]
+    length = " + ".join(f"coalesce(length({name}), 0)" for name in names)
+    sample = f"SELECT {', '.join(names)} FROM {quote(table.table.name)} LIMIT 32"
+    average = connection.exec_driver_sql(f"SELECT avg({length}) FROM ({sample})").scalar()
     return 8 * len(table.columns) + float(average or 0)
 
 
 def _row_estimate(connection: Connection, table: ExportTable) -> int:
     """Rows in a table (its largest key, read from the index's end; 0 for a view):
     cheap, and enough to order work."""
-    if table.is_view:
+    if table.is_view or len(table.primary_key) != 1:
         return 0
-    key = table.primary_key[0] if len(table.primary_key) == 1 else None
-    if key is None:
-        return 0
-    value = connection.execute(select(func.max(table.table.c[key]))).scalar()
+    quote = connection.dialect.identifier_preparer.quote
+    sql = f"SELECT max({quote(table.primary_key[0])}) FROM {quote(table.table.name)}"
+    value = connection.exec_driver_sql(sql).scalar()
     return value if isinstance(value, int) else 0
 
 

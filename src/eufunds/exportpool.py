@@ -62,23 +62,43 @@ def worker_count(rows: int) -> int:
     return process_count(WORKERS_ENV_VAR, rows >= PARALLEL_MIN_ROWS)
 
 
-def write_tables(
-    database: Path, root: Path, jobs: Sequence[dict[str, Any]], processes: int
-) -> Written | None:
-    """Run ``jobs`` (see ``eufunds.csvworker``; largest first) in this process and
-    ``processes - 1`` workers, all reading ``database`` at one snapshot. Returns,
-    per file written, its row count and the value types seen in watched columns;
-    None when no common snapshot could be had or a worker could not start (the
-    caller then writes in-process)."""
-    helpers = max(1, min(processes, len(jobs)) - 1)
-    for _ in range(SNAPSHOT_ATTEMPTS):
-        attempt = _Attempt(database, root, list(jobs), helpers)
-        outcome = attempt.run()
-        if attempt.no_workers:
-            return None
-        if outcome is not None:
-            return outcome
-    return None
+class ExportPool:
+    """Worker processes for one export, started before its jobs are known so
+    that they are ready by the time the export has planned them.
+
+    Use it as a context manager: leaving it stops any worker still running.
+    """
+
+    def __init__(self, database: Path, root: Path, processes: int):
+        self.database, self.root = database, root
+        self.helpers = max(1, processes - 1)
+        self.started: _Attempt | None = None
+
+    def __enter__(self) -> ExportPool:
+        self.started = _Attempt(self.database, self.root, self.helpers).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.started is not None:
+            self.started.abandon()
+            self.started = None
+
+    def write(self, jobs: Sequence[dict[str, Any]]) -> Written | None:
+        """Run ``jobs`` (see ``eufunds.csvworker``; largest first) in this process
+        and the workers, all reading the archive at one snapshot. Returns, per
+        file written, its row count and the value types seen in watched
+        columns; None when no common snapshot could be had or a worker could
+        not start (the caller then writes in-process)."""
+        for _ in range(SNAPSHOT_ATTEMPTS):
+            attempt, self.started = self.started, None
+            if attempt is None:
+                attempt = _Attempt(self.database, self.root, self.helpers).start()
+            outcome = attempt.run(jobs)
+            if attempt.no_workers:
+                return None
+            if outcome is not None:
+                return outcome
+        return None
 
 
 def _data_version(watch: sqlite3.Connection) -> int:
@@ -86,64 +106,68 @@ def _data_version(watch: sqlite3.Connection) -> int:
 
 
 class _Attempt:
-    """One try at writing every table from one snapshot."""
+    """One try at writing every table from one snapshot: ``start`` takes the
+    watching connection's first reading and starts the workers (each takes its
+    snapshot as it starts); ``run`` takes this process's snapshot, checks that
+    all are one once the last is taken, and writes."""
 
-    def __init__(self, database: Path, root: Path, jobs: list[dict[str, Any]], helpers: int):
-        self.database, self.root, self.jobs, self.helpers = database, root, jobs, helpers
+    def __init__(self, database: Path, root: Path, helpers: int):
+        self.database, self.root, self.helpers = database, root, helpers
         self.lock = threading.Lock()
+        self.jobs: list[dict[str, Any]] = []
         self.next_job = 0
+        self.stopped = False
+        self.go = threading.Event()  # the jobs are known
         self.written: Written = {}
-        self.ready = 0
+        self.snapshots = 0
         self.checked = False  # the snapshots were found to be one
         self.failure: Exception | None = None
         self.snapshot_moved = False
         self.no_workers = False
         self.worker_wrote = False
+        self.workers: list[subprocess.Popen[str]] = []
+        self.threads: list[threading.Thread] = []
 
-    def run(self) -> Written | None:
-        watch = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, check_same_thread=False)
-        watch.isolation_level = None
-        self.watch = watch
-        workers: list[subprocess.Popen[str]] = []
-        threads: list[threading.Thread] = []
+    def start(self) -> _Attempt:
+        self.watch = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, check_same_thread=False)
+        self.watch.isolation_level = None
+        try:
+            self.before = _data_version(self.watch)
+            for _ in range(self.helpers):
+                try:
+                    worker = _start_worker(self.database, self.root)
+                except OSError:  # no process to be had: the caller writes in-process
+                    self._stop(no_workers=True)
+                    break
+                self.workers.append(worker)
+                thread = threading.Thread(target=self._serve, args=(worker,), daemon=True)
+                thread.start()
+                self.threads.append(thread)
+        except BaseException:
+            self.abandon()
+            raise
+        return self
+
+    def run(self, jobs: Sequence[dict[str, Any]]) -> Written | None:
+        with self.lock:
+            self.jobs = list(jobs)
         finished = False
         try:
-            self.before = _data_version(watch)
-            here = csvworker.open_snapshot(self.database)
-            try:
-                for _ in range(self.helpers):
-                    try:
-                        worker = _start_worker(self.database, self.root)
-                    except OSError:  # no process to be had: the caller writes in-process
-                        with self.lock:
-                            self.no_workers = True
-                            self.next_job = len(self.jobs)
-                        break
-                    workers.append(worker)
-                    thread = threading.Thread(target=self._serve, args=(worker,), daemon=True)
-                    thread.start()
-                    threads.append(thread)
-                self._work_here(here)
-            finally:
-                here.close()
-            for thread in threads:
+            if not self.no_workers:
+                here = csvworker.open_snapshot(self.database)
+                try:
+                    self._snapshot_taken()
+                    self.go.set()
+                    self._work_here(here)
+                finally:
+                    here.close()
+            self.go.set()
+            for thread in self.threads:
                 thread.join()
             finished = True
         finally:
-            self._stop_all()
             clean = finished and self.failure is None and not self.snapshot_moved and not self.no_workers
-            for worker in workers:
-                if clean:
-                    _end(worker)
-                else:
-                    # A worker may still be writing a file that a next attempt,
-                    # or the caller, is about to write: it must be gone first.
-                    _kill(worker)
-            for thread in threads:
-                thread.join()
-            for worker in workers:
-                _close_pipes(worker)
-            watch.close()
+            self._finish(clean)
         if self.failure is not None:
             raise self.failure
         if self.no_workers or self.snapshot_moved:
@@ -152,22 +176,55 @@ class _Attempt:
             return None
         return self.written
 
+    def abandon(self) -> None:
+        """Stop an attempt that will not run (the export gave up before)."""
+        self._finish(clean=False)
+
+    def _finish(self, clean: bool) -> None:
+        self._stop()
+        self.go.set()
+        for worker in self.workers:
+            if clean:
+                _end(worker)
+            else:
+                # A worker may still be writing a file that a next attempt,
+                # or the caller, is about to write: it must be gone first.
+                _kill(worker)
+        for thread in self.threads:
+            thread.join()
+        for worker in self.workers:
+            _close_pipes(worker)
+        self.workers, self.threads = [], []
+        self.watch.close()
+
+    def _snapshot_taken(self) -> None:
+        """Count one more snapshot (a worker's or this process's); once all
+        are taken, see whether any commit fell between the first and the last."""
+        with self.lock:
+            self.snapshots += 1
+            if self.snapshots == len(self.workers) + 1:
+                self.snapshot_moved = _data_version(self.watch) != self.before
+                self.checked = not self.snapshot_moved
+
     def _take(self) -> dict[str, Any] | None:
         with self.lock:
-            if self.failure is not None or self.snapshot_moved or self.next_job >= len(self.jobs):
+            if self.stopped or self.failure is not None or self.snapshot_moved:
+                return None
+            if self.next_job >= len(self.jobs):
                 return None
             job = self.jobs[self.next_job]
             self.next_job += 1
             return job
 
-    def _stop_all(self) -> None:
+    def _stop(self, no_workers: bool = False) -> None:
         with self.lock:
-            self.next_job = len(self.jobs)
+            self.stopped = True
+            self.no_workers = self.no_workers or no_workers
 
     def _fail(self, failure: Exception) -> None:
         with self.lock:
             self.failure = self.failure or failure
-            self.next_job = len(self.jobs)
+            self.stopped = True
 
     def _work_here(self, connection: sqlite3.Connection) -> None:
         while (job := self._take()) is not None:
@@ -184,25 +241,19 @@ class _Attempt:
             self.written[reply["done"]] = (reply["rows"], seen)
 
     def _serve(self, worker: subprocess.Popen[str]) -> None:
-        """Talk to one worker: wait until it is ready, check the snapshots once
-        all are, then hand it jobs until none is left."""
+        """Talk to one worker: wait until it is ready (its snapshot taken) and
+        the jobs are known, then hand it jobs until none is left."""
         assert worker.stdin is not None and worker.stdout is not None
         try:
             reply = _reply(worker)
             if reply is None:
-                with self.lock:
-                    self.no_workers = True
-                    self.next_job = len(self.jobs)
+                self._stop(no_workers=True)
                 return
             if "error" in reply:
                 self._fail(WorkerFailed(f"an export worker could not start: {reply['error']}"))
                 return
-            with self.lock:
-                self.ready += 1
-                if self.ready == self.helpers:
-                    # Every snapshot (this process's and each worker's) is taken now.
-                    self.snapshot_moved = _data_version(self.watch) != self.before
-                    self.checked = not self.snapshot_moved
+            self._snapshot_taken()
+            self.go.wait()
             while (job := self._take()) is not None:
                 worker.stdin.write(json.dumps(job) + "\n")
                 worker.stdin.flush()
@@ -218,12 +269,13 @@ class _Attempt:
 
 
 def _start_worker(database: Path, root: Path) -> subprocess.Popen[str]:
-    # The worker imports eufunds from where this process found it.
+    # The worker imports eufunds from where this process found it, and only the
+    # standard library besides: without ``site`` it starts in half the time.
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return subprocess.Popen(
-        [sys.executable, "-m", "eufunds.csvworker", str(database), str(root)],
+        [sys.executable, "-S", "-m", "eufunds.csvworker", str(database), str(root)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
