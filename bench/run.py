@@ -76,8 +76,14 @@ def child_main(args: argparse.Namespace) -> None:
 
     if args.child.startswith("export-"):
         import eufunds.exporters
+        import eufunds.exportpool  # imported on first use by a CSV export
     if args.child == "search":
         import eufunds.search  # noqa: F401
+    # SQLAlchemy imports a backend's dialect when the first engine is made.
+    if (args.db or "").startswith("sqlite"):
+        import sqlalchemy.dialects.sqlite.pysqlite
+    elif (args.db or "").startswith("postgresql"):
+        import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
     started = time.perf_counter()
     extra: dict[str, Any] = {}
     if args.child == "load":
