@@ -197,3 +197,74 @@ def test_a_bad_load_worker_count_is_one_clear_error(
     assert result.exit_code == 1
     assert "EUFUNDS_LOAD_WORKERS='many' is not a whole number" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def parallel_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Enough synthetic seeds for a pool of two readers, as (file, name) pairs."""
+    from eufunds import seedpool
+    from eufunds.seedformat import discover_seed_files
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    generate.generate(seedpool.PARALLEL_MIN_FILES + 70, folder)
+    monkeypatch.setenv(seedpool.WORKERS_ENV_VAR, "2")
+    return [(str(file), name) for file, name in discover_seed_files([folder])]
+
+
+def _labels(outcomes: object) -> list[str]:
+    return [outcome.label if hasattr(outcome, "label") else repr(outcome) for outcome in outcomes]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("breaks", ["when a chunk is handed over", "when a chunk's result is awaited"])
+def test_seeds_are_read_in_file_order_when_the_reading_pool_breaks(
+    parallel_seeds: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch, breaks: str
+) -> None:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from eufunds import seedpool
+
+    monkeypatch.setenv(seedpool.WORKERS_ENV_VAR, "1")
+    expected = _labels(seedpool.read_seed_files(parallel_seeds))
+    monkeypatch.setenv(seedpool.WORKERS_ENV_VAR, "2")
+
+    class BreakingPool(ProcessPoolExecutor):
+        handed = 0
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            BreakingPool.handed += 1
+            if BreakingPool.handed == 9:  # a worker died: the pool is broken from here on
+                if breaks == "when a chunk is handed over":
+                    raise BrokenProcessPool("a worker stopped")
+                broken: Future = Future()
+                broken.set_exception(BrokenProcessPool("a worker stopped"))
+                return broken
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(seedpool, "ProcessPoolExecutor", BreakingPool)
+    assert _labels(seedpool.read_seed_files(parallel_seeds)) == expected
+    assert BreakingPool.handed >= 9
+    assert len(expected) == len(parallel_seeds)
+
+
+def test_seed_files_are_taken_as_they_are_read_not_all_at_once(
+    parallel_seeds: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eufunds import seedpool
+
+    monkeypatch.setattr(seedpool, "PARALLEL_MIN_FILES", 20)
+    monkeypatch.setattr(seedpool, "CHUNK_SIZE", 4)
+    taken = 0
+
+    def files() -> object:
+        nonlocal taken
+        for item in parallel_seeds:
+            taken += 1
+            yield item
+
+    outcomes = seedpool.read_seed_files(files())  # type: ignore[arg-type]
+    next(outcomes)
+    in_flight = seedpool.PARALLEL_MIN_FILES + (seedpool.IN_FLIGHT * 2 + 1) * seedpool.CHUNK_SIZE
+    assert taken <= in_flight < len(parallel_seeds)
+    assert 1 + sum(1 for _ in outcomes) == len(parallel_seeds)

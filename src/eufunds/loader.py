@@ -103,7 +103,7 @@ def read_seeds(
     for path in paths:
         if not path.exists():
             problems.append(SeedProblem(str(path), None, None, "no such file or folder"))
-    files = list(discover_seed_files([p for p in paths if p.exists()]))
+    files = discover_seed_files([p for p in paths if p.exists()])
     for outcome in read_seed_files(files):  # in parallel for large loads, in file order
         if isinstance(outcome, Seed):
             seeds.append(outcome)
@@ -166,8 +166,8 @@ def load_paths(
     for path in paths:
         if not path.exists():
             problems.append(SeedProblem(str(path), None, None, "no such file or folder"))
-    # Plain strings: a Path costs several times more memory, per file of a large load.
-    files = [(str(file), name) for file, name in discover_seed_files([p for p in paths if p.exists()])]
+    # Found as they are read, as plain strings (what a worker is sent).
+    files = ((str(file), name) for file, name in discover_seed_files([p for p in paths if p.exists()]))
     report = LoadReport()
     with _LoadIndex() as index, _SeedSpool() as spool, _write_transaction(engine) as connection:
         writer = _Writer(connection, report, progress)

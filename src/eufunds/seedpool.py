@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from .processes import process_count
@@ -29,6 +29,9 @@ CHUNK_SIZE = 32
 IN_FLIGHT = 3
 # Set to 1 to read in-process whatever the size (debugging, profiling).
 WORKERS_ENV_VAR = "EUFUNDS_LOAD_WORKERS"
+
+_Chunk = list[tuple[Path | str, str]]
+_Outcomes = list[Seed | list[SeedProblem]]
 
 
 def _read_one(item: tuple[Path | str, str]) -> Seed | list[SeedProblem]:
@@ -49,9 +52,13 @@ def worker_count(files: int) -> int:
     return process_count(WORKERS_ENV_VAR, files >= PARALLEL_MIN_FILES)
 
 
-def read_seed_files(files: Sequence[tuple[Path | str, str]]) -> Iterator[Seed | list[SeedProblem]]:
-    """Each file's ``Seed``, or its problems, in the order of ``files``."""
-    workers = worker_count(len(files))
+def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | list[SeedProblem]]:
+    """Each file's ``Seed``, or its problems, in the order of ``files``, which
+    is read as the seeds are: only the files in flight are held."""
+    items = iter(files)
+    head = list(islice(items, PARALLEL_MIN_FILES))
+    workers = worker_count(len(head))
+    files = chain(head, items)
     if workers <= 1:
         yield from map(_read_one, files)
         return
@@ -63,21 +70,36 @@ def read_seed_files(files: Sequence[tuple[Path | str, str]]) -> Iterator[Seed | 
     # start, and the files are read in-process instead.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["eufunds.seedformat"])
-    done = 0
-    chunks = iter([files[i : i + CHUNK_SIZE] for i in range(0, len(files), CHUNK_SIZE)])
+    chunks = _chunks(files, CHUNK_SIZE)
+    # Chunks handed to the pool and not yet given back, oldest first: a bounded
+    # window, not pool.map's all at once, since when the caller writes slower
+    # than the workers read, finished seeds would otherwise pile up in memory.
+    window: deque[tuple[Future[_Outcomes] | None, _Chunk]] = deque()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            # A bounded window of chunks in flight, not pool.map's all at once:
-            # when the caller writes slower than the workers read, finished
-            # seeds would otherwise pile up in memory.
-            window = deque(pool.submit(_read_chunk, chunk) for chunk in islice(chunks, IN_FLIGHT * workers))
+            for chunk in chunks:
+                window.append((None, chunk))  # held before submit, which may find the pool broken
+                window[-1] = (pool.submit(_read_chunk, chunk), chunk)
+                if len(window) > IN_FLIGHT * workers:
+                    yield from _oldest(window)
             while window:
-                outcomes = window.popleft().result()
-                following = next(chunks, None)
-                if following is not None:
-                    window.append(pool.submit(_read_chunk, following))
-                for outcome in outcomes:
-                    yield outcome
-                    done += 1
+                yield from _oldest(window)
     except BrokenProcessPool:
-        yield from map(_read_one, files[done:])
+        # What the pool did not give back is read here, in order.
+        for _, chunk in window:
+            yield from map(_read_one, chunk)
+        yield from map(_read_one, chain.from_iterable(chunks))
+
+
+def _oldest(window: deque[tuple[Future[_Outcomes] | None, _Chunk]]) -> _Outcomes:
+    """The outcomes of the oldest chunk in flight, which then leaves the window."""
+    future, _ = window[0]
+    assert future is not None
+    outcomes = future.result()
+    window.popleft()
+    return outcomes
+
+
+def _chunks(items: Iterator[tuple[Path | str, str]], size: int) -> Iterator[_Chunk]:
+    while chunk := list(islice(items, size)):
+        yield chunk
