@@ -32,12 +32,12 @@ def main(argv: list[str]) -> int:
     migrate.upgrade(engine)
     tracemalloc.start(6)
     started = time.perf_counter()
-    report = load_paths(engine, [seeds])
+    report = load_paths(engine, [seeds], keep_slugs=False)
     snapshot = tracemalloc.take_snapshot()
     current, peak = tracemalloc.get_traced_memory()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"{len(report.inserted)} inserted in {time.perf_counter() - started:.0f} s; Python objects: "
+        f"{report.counts['inserted']} inserted in {time.perf_counter() - started:.0f} s; Python objects: "
         f"peak {peak / 2**20:.0f} MB, held at the end {current / 2**20:.0f} MB; peak RSS {rss:.0f} MB"
     )
     for stat in snapshot.statistics("traceback")[:5]:

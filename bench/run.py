@@ -91,8 +91,8 @@ def child_main(args: argparse.Namespace) -> None:
         from eufunds.loader import load_paths
 
         engine = create_archive_engine(args.db)
-        report = load_paths(engine, [Path(args.seeds)])
-        extra = {"inserted": len(report.inserted), "warnings": len(report.warnings)}
+        report = load_paths(engine, [Path(args.seeds)], keep_slugs=False)  # as the command line loads
+        extra = {"inserted": report.counts["inserted"], "warnings": len(report.warnings)}
     elif args.child == "limit-load":
         extra = {"inserted": limit_load(Path(args.db), Path(args.seeds))}
     elif args.child.startswith("export-"):

@@ -203,13 +203,13 @@ def test_a_bad_load_worker_count_is_one_clear_error(
 def parallel_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Enough synthetic seeds for a pool of two readers, as (file, name) pairs."""
     from eufunds import seedpool
-    from eufunds.seedformat import discover_seed_files
+    from eufunds.discovery import discover_seed_files
 
     folder = tmp_path / "many"
     folder.mkdir()
     generate.generate(seedpool.PARALLEL_MIN_FILES + 70, folder)
     monkeypatch.setenv(seedpool.WORKERS_ENV_VAR, "2")
-    return [(str(file), name) for file, name in discover_seed_files([folder])]
+    return list(discover_seed_files([folder]))
 
 
 def _labels(outcomes: object) -> list[str]:

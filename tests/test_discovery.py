@@ -11,17 +11,19 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eufunds.seedformat import discover_seed_files
+from eufunds import discovery
+from eufunds.discovery import discover_seed_files
 
 
-def sorted_paths_walk(folder: Path) -> list[tuple[Path, str]]:
+def sorted_paths_walk(folder: Path) -> list[tuple[str, str]]:
     """The order the archive has always used: every path under the folder,
     sorted, keeping *.yaml and *.yml files."""
     return [
-        (found, found.relative_to(folder).as_posix())
+        (str(found), found.relative_to(folder).as_posix())
         for found in sorted(folder.rglob("*"))
         if found.suffix in (".yaml", ".yml") and found.is_file()
     ]
@@ -49,12 +51,27 @@ def build(folder: Path, tree: dict) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(TREE)
-def test_folder_seeds_come_in_the_order_of_their_sorted_paths(tree: dict) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
+@given(TREE, st.sampled_from([discovery.SPILL_NAMES, 1, 2]))
+def test_folder_seeds_come_in_the_order_of_their_sorted_paths(tree: dict, spill_names: int) -> None:
+    # A small SPILL_NAMES sorts even these folders on disk, the way a folder of
+    # a hundred thousand seeds is.
+    with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(discovery, "SPILL_NAMES", spill_names)
         root = Path(scratch)
         build(root, tree)
         assert list(discover_seed_files([root])) == sorted_paths_walk(root)
+
+
+def test_names_are_sorted_on_disk_as_python_sorts_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Code points outside the first plane and undecodable bytes sort as Python
+    # sorts them, not as UTF-8 or UTF-16 would.
+    names = ["z.yaml", "\U0001f600.yaml", "\uffff.yaml", "e.yaml", "é.yaml", os.fsdecode(b"\xff.yaml")]
+    for name in names:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    monkeypatch.setattr(discovery, "SPILL_NAMES", 2)
+    assert [name for _, name in discover_seed_files([tmp_path])] == sorted(names)
 
 
 def test_a_folder_behind_a_symbolic_link_is_not_entered_but_a_linked_seed_is_read(tmp_path: Path) -> None:
@@ -75,7 +92,7 @@ def test_a_file_named_on_the_command_line_is_named_by_its_file_name(tmp_path: Pa
     seed = tmp_path / "deep" / "one.yml"
     seed.parent.mkdir()
     seed.write_text("x", encoding="utf-8")
-    assert list(discover_seed_files([seed])) == [(seed, "one.yml")]
+    assert list(discover_seed_files([seed])) == [(str(seed), "one.yml")]
 
 
 def test_folders_and_files_given_together_keep_the_order_given(tmp_path: Path) -> None:
@@ -86,4 +103,8 @@ def test_folders_and_files_given_together_keep_the_order_given(tmp_path: Path) -
     lone = tmp_path / "m.yaml"
     lone.write_text("x", encoding="utf-8")
     found = list(discover_seed_files([first, lone, second]))
-    assert found == [(first / "s.yaml", "s.yaml"), (lone, "m.yaml"), (second / "s.yaml", "s.yaml")]
+    assert found == [
+        (str(first / "s.yaml"), "s.yaml"),
+        (str(lone), "m.yaml"),
+        (str(second / "s.yaml"), "s.yaml"),
+    ]

@@ -41,6 +41,19 @@ def test_load_twice_changes_nothing(engine: Engine, seeds_dir: Path) -> None:
     assert archive_dump(engine) == before
 
 
+def test_a_load_that_keeps_no_slugs_still_counts_every_outcome(engine: Engine, seeds_dir: Path) -> None:
+    load_paths(engine, [seeds_dir / CLUJ_SEED])
+    seed = seeds_dir / CLUJ_SEED
+    seed.write_text(seed.read_text(encoding="utf-8").replace("size: 40", "size: 41"), encoding="utf-8")
+    kept = load_paths(engine, [seeds_dir], keep_slugs=False)
+    assert kept.counts == {"inserted": 1, "updated": 1, "unchanged": 0}
+    assert kept.inserted == kept.updated == kept.unchanged == []
+    assert kept.summary() == "2 seeds: 1 inserted, 1 updated, 0 unchanged"
+    again = load_paths(engine, [seeds_dir])
+    assert again.counts == {"inserted": 0, "updated": 0, "unchanged": 2}
+    assert again.unchanged == sorted(again.unchanged) and len(again.unchanged) == 2
+
+
 def test_seed_names_do_not_depend_on_how_the_folder_is_spelled(engine: Engine, seeds_dir: Path) -> None:
     load_paths(engine, [seeds_dir])
     report = load_paths(engine, [Path(str(seeds_dir) + "/./")])

@@ -19,8 +19,8 @@ from sqlalchemy.exc import OperationalError
 
 from . import __version__, migrate
 from .db import ArchiveError, create_archive_engine, describe_url, resolve_database_url
+from .discovery import discover_seed_files
 from .loader import LoadError, LoadReport, load_paths
-from .seedformat import discover_seed_files
 
 
 class ArchiveContext:
@@ -172,8 +172,9 @@ def _load(archive: ArchiveContext, paths: list[Path], strict: bool) -> LoadRepor
         length=2 * files, label="Loading seeds", file=sys.stderr if show_bar else None,
         hidden=not show_bar,
     ) as bar:  # fmt: skip
-        # Streams seeds through a spool, so memory stays flat however many there are.
-        report = load_paths(archive.engine, paths, progress=bar.update, strict=strict)
+        # Streams seeds through a spool and prints numbers only, so memory stays
+        # flat however many seeds there are.
+        report = load_paths(archive.engine, paths, progress=bar.update, strict=strict, keep_slugs=False)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     return report

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import consistency, search
 from .db import ArchiveError, busy_timeout_ms, describe_url, has_schema
+from .discovery import discover_seed_files
 from .models import (
     Contact,
     Document,
@@ -43,7 +44,7 @@ from .models import (
     SpecificObjective,
 )
 from .money import share_to_basis_points, to_minor_units
-from .seedformat import Seed, SeedProblem, discover_seed_files
+from .seedformat import Seed, SeedProblem
 from .seedpool import read_seed_files
 
 Progress = Callable[[int], None]
@@ -54,23 +55,38 @@ Progress = Callable[[int], None]
 WRITE_BATCH = 500
 
 
+_OUTCOMES = ("inserted", "updated", "unchanged")
+
+
 @dataclass
 class LoadReport:
-    """What a load did, project by project."""
+    """What a load did, project by project: the slugs inserted, updated and
+    found unchanged, in load order. With ``keep_slugs`` off only their numbers
+    are kept (``counts``), so that a load's memory does not grow with its size
+    (the command line prints numbers only)."""
 
     inserted: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    keep_slugs: bool = True
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_OUTCOMES, 0))
+
+    def add(self, outcome: str, slugs: Sequence[str]) -> None:
+        """Count ``slugs`` under ``outcome`` (inserted, updated or unchanged)."""
+        self.counts[outcome] += len(slugs)
+        if self.keep_slugs:
+            getattr(self, outcome).extend(slugs)
 
     @property
     def total(self) -> int:
-        return len(self.inserted) + len(self.updated) + len(self.unchanged)
+        return sum(self.counts.values())
 
     def summary(self) -> str:
+        counts = self.counts
         return (
-            f"{self.total} seed{'s' if self.total != 1 else ''}: {len(self.inserted)} inserted, "
-            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged"
+            f"{self.total} seed{'s' if self.total != 1 else ''}: {counts['inserted']} inserted, "
+            f"{counts['updated']} updated, {counts['unchanged']} unchanged"
             + (
                 f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
                 if self.warnings
@@ -148,17 +164,20 @@ def load_paths(
     *,
     progress: Progress | None = None,
     strict: bool = False,
+    keep_slugs: bool = True,
 ) -> LoadReport:
     """Validate every seed under ``paths`` and load them in one transaction.
 
     Raises ``LoadError`` (nothing written) when any seed is invalid or conflicts
     with the archive.
 
-    Memory stays flat however many seeds there are: validated seeds wait in a
-    temporary spool file, and what the checks across seeds need (slugs, codes,
-    source hashes, where each is written) in a scratch SQLite database
-    (``_LoadIndex``), until every check has passed; then the spool is written in
-    batches inside the one transaction.
+    Memory stays flat however many seeds there are: files are found as they
+    are read (``eufunds.discovery``), validated seeds wait in a temporary spool
+    file, and what the checks across seeds need (slugs, codes, source hashes,
+    where each is written) in a scratch SQLite database (``_LoadIndex``), until
+    every check has passed; then the spool is written in batches inside the one
+    transaction. Only the report's lists of slugs grow with the load; with
+    ``keep_slugs`` off it keeps their numbers alone.
     """
     if not has_schema(engine):
         raise _no_schema(engine)
@@ -166,9 +185,8 @@ def load_paths(
     for path in paths:
         if not path.exists():
             problems.append(SeedProblem(str(path), None, None, "no such file or folder"))
-    # Found as they are read, as plain strings (what a worker is sent).
-    files = ((str(file), name) for file, name in discover_seed_files([p for p in paths if p.exists()]))
-    report = LoadReport()
+    files = discover_seed_files([p for p in paths if p.exists()])  # found as they are read
+    report = LoadReport(keep_slugs=keep_slugs)
     with _LoadIndex() as index, _SeedSpool() as spool, _write_transaction(engine) as connection:
         writer = _Writer(connection, report, progress)
         # While every seed so far is valid, new to the archive and clear of any
@@ -438,7 +456,7 @@ class _Writer:
             if row is None:
                 new.append(seed)
             elif row.record_sha256 == seed.fingerprint():
-                self.report.unchanged.append(seed.slug)
+                self.report.add("unchanged", [seed.slug])
                 self._tick()
             else:
                 changed.append((row.id, seed))
@@ -513,7 +531,7 @@ class _Writer:
         statuses = index.db.execute("SELECT project_id, unchanged FROM seed WHERE streamed = 0 ORDER BY seq")
         for seed, (project_id, unchanged) in zip(spool, statuses, strict=True):
             if unchanged:
-                self.report.unchanged.append(seed.slug)
+                self.report.add("unchanged", [seed.slug])
                 self._tick()
             elif project_id is None:
                 new.append(seed)
@@ -550,8 +568,8 @@ class _Writer:
         self._insert_children(list(zip(project_ids, [s for _, s in changed] + new, strict=True)))
         # Same transaction: the search index never disagrees with the rows it covers.
         search.reindex_projects(self.c, project_ids)
-        self.report.updated.extend(seed.slug for _, seed in changed)
-        self.report.inserted.extend(seed.slug for seed in new)
+        self.report.add("updated", [seed.slug for _, seed in changed])
+        self.report.add("inserted", [seed.slug for seed in new])
 
     def _tick(self) -> None:
         if self.progress:

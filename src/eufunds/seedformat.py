@@ -20,10 +20,9 @@ import difflib
 import functools
 import hashlib
 import json
-import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -914,57 +913,3 @@ def _locate_evidence(seed: Seed) -> None:
                     break
             else:
                 raise _problem(seed, where, f"quote not found in the source: {item['quote'][:80]!r}")
-
-
-# --------------------------------------------------------------------------- discovery
-
-
-def discover_seed_files(paths: list[Path]) -> Iterator[tuple[Path, str]]:
-    """Seed files named on the command line, each with its stable name: files as
-    given (named by their file name), folders searched for *.yaml (named by their
-    path inside the folder, so ``seeds/`` and ``/abs/seeds`` name a seed alike).
-
-    A folder's files come in the order of their paths' parts, one folder at a
-    time, as they are found: memory holds one folder's seed names, not every
-    path of a load (sorting ``rglob``'s paths held some 1 KB a file at once).
-    """
-    for path in paths:
-        if path.is_dir():
-            yield from _seed_files_in(path, "")
-        else:
-            yield path, path.name
-
-
-def _seed_files_in(folder: Path, prefix: str) -> Iterator[tuple[Path, str]]:
-    # Sorting each folder's names and descending into subfolders where their
-    # names fall is the order of the sorted paths' parts. As ``Path.rglob``
-    # does, folders reached through a symbolic link are not entered, and a
-    # folder that cannot be read is passed over.
-    names: list[str] = []
-    subfolders: set[str] = set()
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                try:
-                    if entry.is_dir() and not entry.is_symlink():
-                        subfolders.add(entry.name)
-                        names.append(entry.name)
-                    elif _seed_suffix(entry.name) and entry.is_file():
-                        names.append(entry.name)
-                except OSError:
-                    continue
-    except PermissionError:
-        return
-    names.sort()
-    for name in names:
-        if name in subfolders:
-            yield from _seed_files_in(folder / name, f"{prefix}{name}/")
-        else:
-            yield folder / name, prefix + name
-
-
-def _seed_suffix(name: str) -> bool:
-    """Whether a file name ends in .yaml or .yml the way ``Path.suffix`` reads
-    it (so ``.yaml`` alone, a hidden file with no suffix, is not a seed)."""
-    dot = name.rfind(".")
-    return 0 < dot < len(name) - 1 and name[dot:] in (".yaml", ".yml")
