@@ -36,6 +36,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -292,14 +293,42 @@ def limit_load(db: Path, seeds: Path) -> int:
 # --------------------------------------------------------------------------- parent
 
 
+# Linux counts a process's peak memory from before its exec: a process started
+# by this one (which grows as it migrates, probes and writes results) would
+# report at least this one's size. So every measured process is started by a
+# small launcher instead, which also times it and reads its peak when it ends.
+LAUNCHER = """
+import json, resource, subprocess, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+started = time.perf_counter()
+code = subprocess.call(command)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(report, "w") as out:
+    json.dump({"seconds": seconds, "rss_kb": peak}, out)
+sys.exit(code)
+"""
+
+
+def launch(command: list[str], report: Path, **popen: Any) -> subprocess.Popen[str]:
+    """Start ``command`` through the launcher, which writes its time and peak
+    memory to ``report`` when it ends."""
+    report.unlink(missing_ok=True)
+    return subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, str(report), *command], text=True, **popen)
+
+
 def measure(op: str, **options: str) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__)), "--child", op]
     for key, value in options.items():
         command += [f"--{key}", value]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
-    if done.returncode != 0:
-        raise RuntimeError(f"{op} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory() as scratch:
+        process = launch(
+            command, Path(scratch) / "launched.json", stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO
+        )
+        stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"{op} failed:\n{stderr[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def measure_sqlite3_csv(db: Path, folder: Path, tables: list[str]) -> dict[str, Any]:
@@ -309,15 +338,14 @@ def measure_sqlite3_csv(db: Path, folder: Path, tables: list[str]) -> dict[str, 
         f'.headers on\n.mode csv\n.once {folder / (name + ".csv")}\nSELECT * FROM "{name}";\n'
         for name in tables
     )
-    started = time.perf_counter()
-    process = subprocess.Popen(["sqlite3", str(db)], stdin=subprocess.PIPE, text=True)
-    process.stdin.write(script)  # type: ignore[union-attr]
-    process.stdin.close()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError("sqlite3 -csv failed")
-    return {"seconds": time.perf_counter() - started, "rss_kb": usage.ru_maxrss, "workers_rss_kb": 0}
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "launched.json"
+        process = launch(["sqlite3", str(db)], report, stdin=subprocess.PIPE)
+        process.communicate(script)
+        if process.returncode != 0:
+            raise RuntimeError("sqlite3 -csv failed")
+        figures = json.loads(report.read_text())
+    return {**figures, "workers_rss_kb": 0}
 
 
 def fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
