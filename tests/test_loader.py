@@ -11,7 +11,7 @@ from dumps import archive_dump, archive_snapshot
 from sqlalchemy import Engine, text
 
 from eufunds.db import sqlite_path
-from eufunds.loader import LoadError, load_paths
+from eufunds.loader import LoadError, LoadReport, load_paths
 from eufunds.seedformat import read_seed
 
 CLUJ_SEED = "cj-cluj-calitate-competenta-performanta.yaml"
@@ -52,6 +52,13 @@ def test_a_load_that_keeps_no_slugs_still_counts_every_outcome(engine: Engine, s
     again = load_paths(engine, [seeds_dir])
     assert again.counts == {"inserted": 0, "updated": 0, "unchanged": 2}
     assert again.unchanged == sorted(again.unchanged) and len(again.unchanged) == 2
+
+
+def test_a_report_built_from_lists_counts_them() -> None:
+    report = LoadReport(inserted=["a", "b"], unchanged=["c"], warnings=["w"])
+    report.add("updated", ["d"])
+    assert report.counts == {"inserted": 2, "updated": 1, "unchanged": 1}
+    assert report.summary() == "4 seeds: 2 inserted, 1 updated, 1 unchanged, 1 warning"
 
 
 def test_seed_names_do_not_depend_on_how_the_folder_is_spelled(engine: Engine, seeds_dir: Path) -> None:

@@ -62,21 +62,31 @@ _OUTCOMES = ("inserted", "updated", "unchanged")
 class LoadReport:
     """What a load did, project by project: the slugs inserted, updated and
     found unchanged, in load order. With ``keep_slugs`` off only their numbers
-    are kept (``counts``), so that a load's memory does not grow with its size
-    (the command line prints numbers only)."""
+    are kept, so that a load's memory does not grow with its size (the command
+    line prints numbers only)."""
 
     inserted: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     keep_slugs: bool = True
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_OUTCOMES, 0))
+    _counted: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(_OUTCOMES, 0), init=False, repr=False
+    )
 
     def add(self, outcome: str, slugs: Sequence[str]) -> None:
-        """Count ``slugs`` under ``outcome`` (inserted, updated or unchanged)."""
-        self.counts[outcome] += len(slugs)
+        """Record ``slugs`` under ``outcome`` (inserted, updated or unchanged)."""
         if self.keep_slugs:
             getattr(self, outcome).extend(slugs)
+        else:
+            self._counted[outcome] += len(slugs)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Seeds per outcome: the lists' lengths, or the numbers kept instead."""
+        if self.keep_slugs:
+            return {outcome: len(getattr(self, outcome)) for outcome in _OUTCOMES}
+        return dict(self._counted)
 
     @property
     def total(self) -> int:
