@@ -115,6 +115,33 @@ def test_rows_read_as_sqlite_stores_them_give_the_general_paths_csv(
 
 
 @sqlite_archive
+def test_workers_started_for_an_export_that_goes_in_process_are_stopped(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers start before the jobs are planned; when a table turns out to
+    have no job form, the export is written in-process and they must go."""
+    runner = CliRunner()
+    serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
+    started: list[subprocess.Popen[str]] = []
+    real_start = exportpool._start_worker
+    monkeypatch.setattr(
+        exportpool, "_start_worker", lambda *args: started.append(real_start(*args)) or started[-1]
+    )
+    real_jobs = exporters._sqlite_csv_jobs
+    monkeypatch.setattr(
+        exporters,
+        "_sqlite_csv_jobs",
+        lambda connection, table, *args: (
+            None if table.name == "results" else real_jobs(connection, table, *args)
+        ),
+    )
+    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)
+    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    assert _export(runner, archive, tmp_path / "given-up", "--format", "csv") == serial
+    assert started and all(worker.poll() is not None for worker in started)
+
+
+@sqlite_archive
 @pytest.mark.parametrize(
     "args",
     [

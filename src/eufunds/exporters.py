@@ -797,7 +797,9 @@ def _write_csv_files_in_workers(
         return None
     rows = {table.name: _row_estimate(connection, table) for table in tables}
     projects = rows.get("projects", 0)
-    processes = exportpool.worker_count(sum(rows.values()))
+    # No more processes than tables: a worker with nothing to take would only
+    # widen the moment in which a commit makes the export start again.
+    processes = min(exportpool.worker_count(sum(rows.values())), len(tables))
     if processes < 2:
         return None
     # The workers start now and get ready while this process plans their jobs.
