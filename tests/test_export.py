@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -285,18 +284,30 @@ def test_datapackage_declares_types_and_primary_and_foreign_keys(
     assert {"fields": ["serves_result_id"], "reference": {"resource": "", "fields": ["id"]}} in results
 
 
-@pytest.mark.parametrize("hash_seed", ["1", "2", "3"])
-def test_datapackage_descriptor_is_the_same_in_every_process(
-    loaded_engine: Engine, db_url: str, tmp_path: Path, hash_seed: str
+def test_datapackage_lists_foreign_keys_in_the_order_of_their_fields(
+    runner: CliRunner, loaded_engine: Engine, tmp_path: Path
 ) -> None:
-    # String hashing changes with each interpreter; a descriptor built from a
-    # set would list its foreign keys in another order every run.
+    out = tmp_path / "package"
+    run(runner, loaded_engine, "export", "--format", "datapackage", "--output", str(out))
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    several = 0
+    for resource in descriptor["resources"]:
+        fields = [f["name"] for f in resource["schema"]["fields"]]
+        keys = [key["fields"][0] for key in resource["schema"].get("foreignKeys", [])]
+        assert keys == sorted(keys, key=fields.index), resource["name"]
+        several += len(keys) > 2
+    assert several  # projects has five: an order to get wrong
+
+
+def test_datapackage_descriptor_is_the_same_in_another_process(
+    loaded_engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    # SQLAlchemy keeps a table's foreign keys in a set ordered by where each
+    # object sits in memory, which differs from one process to the next.
     out = tmp_path / "package"
     command = [sys.executable, "-c", "from eufunds.cli import main; main()", "--db", db_url]
     command += ["export", "--format", "datapackage", "--output", str(out)]
-    done = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": hash_seed}
-    )
+    done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     with loaded_engine.connect() as connection:
         expected = export_datapackage(connection, tmp_path / "here")
