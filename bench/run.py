@@ -304,28 +304,30 @@ started = time.perf_counter()
 code = subprocess.call(command)
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-with open(report, "w") as out:
-    json.dump({"seconds": seconds, "rss_kb": peak}, out)
+if report != "-":
+    with open(report, "w") as out:
+        json.dump({"seconds": seconds, "rss_kb": peak}, out)
 sys.exit(code)
 """
 
 
-def launch(command: list[str], report: Path, **popen: Any) -> subprocess.Popen[str]:
+def launch(command: list[str], report: Path | None, **popen: Any) -> subprocess.Popen[str]:
     """Start ``command`` through the launcher, which writes its time and peak
-    memory to ``report`` when it ends."""
-    report.unlink(missing_ok=True)
-    return subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, str(report), *command], text=True, **popen)
+    memory to ``report`` (if any) when it ends."""
+    if report is not None:
+        report.unlink(missing_ok=True)
+    argv = [sys.executable, "-S", "-c", LAUNCHER, str(report or "-"), *command]
+    return subprocess.Popen(argv, text=True, **popen)
 
 
 def measure(op: str, **options: str) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__)), "--child", op]
     for key, value in options.items():
         command += [f"--{key}", value]
-    with tempfile.TemporaryDirectory() as scratch:
-        process = launch(
-            command, Path(scratch) / "launched.json", stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO
-        )
-        stdout, stderr = process.communicate()
+    # The child times itself (after its imports) and reads its own peak, and
+    # its seed-reading or export workers'.
+    process = launch(command, None, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    stdout, stderr = process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"{op} failed:\n{stderr[-3000:]}")
     return json.loads(stdout.strip().splitlines()[-1])
@@ -447,14 +449,14 @@ def run(
                 print(f"   {backend} load", file=sys.stderr)
                 os.sync()  # the limit's writes are flushed before this load starts
                 figures: dict[str, Any] = {"load": measure("load", db=url, seeds=str(seeds))}
-                # The load leaves its writes for the kernel to flush; an export
-                # measured meanwhile would pay for them.
-                os.sync()
                 limit_csv = backend == "sqlite" and has_exporters and "csv" in exports
                 if limit_csv:
                     csv_tables = csv_table_names(work, url, count)
                     limit_out = work / f"limit-csv-{count}"
                     limit_runs = []
+                # The load (and the probe above) leave writes for the kernel to
+                # flush; an export measured meanwhile would pay for them.
+                os.sync()
                 if has_exporters:
                     for fmt in exports:
                         out = work / f"export-{backend}-{count}-{fmt}"
