@@ -70,3 +70,43 @@ def test_load_after_a_kill_finishes_the_job(scenario: UpdateScenario) -> None:
     kill_load(scenario, database, random.Random(7), mid_write=True)
     subprocess.run(eufunds_command(database, "load", str(scenario.folder)), check=True, capture_output=True)
     assert checked_dump(database) == scenario.after
+
+
+def processes_marked(mark: str) -> list[int]:
+    """Live processes started with ``EUFUNDS_TEST_MARK=mark`` in their environment."""
+    wanted = f"EUFUNDS_TEST_MARK={mark}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environment = (entry / "environ").read_bytes()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if wanted in environment.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc")
+def test_a_killed_load_leaves_no_process_behind(scenario: UpdateScenario) -> None:
+    """The seed-reading workers (and the fork server that started them) end
+    on their own once the load is killed."""
+    database = scenario.fresh_copy("orphans.db")
+    mark = f"{os.getpid()}-{time.monotonic_ns()}"
+    process = subprocess.Popen(
+        eufunds_command(database, "load", str(scenario.folder)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "EUFUNDS_TEST_MARK": mark, "EUFUNDS_LOAD_WORKERS": "2"},
+    )
+    deadline = time.monotonic() + scenario.load_seconds * 3 + 10
+    while len(processes_marked(mark)) < 4 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(processes_marked(mark)) >= 4, "the load, its fork server and two readers were never all up"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while processes_marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_marked(mark) == []

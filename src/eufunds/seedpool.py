@@ -10,6 +10,9 @@ pool costs more to start than it saves below a few dozen files.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,6 +30,8 @@ PARALLEL_MIN_FILES = 200
 CHUNK_SIZE = 32
 # Chunks queued per worker: enough to keep every worker busy.
 IN_FLIGHT = 3
+# How often a worker looks whether the loading process is still there.
+LOADER_CHECK_SECONDS = 0.5
 # Set to 1 to read in-process whatever the size (debugging, profiling).
 WORKERS_ENV_VAR = "EUFUNDS_LOAD_WORKERS"
 
@@ -46,6 +51,27 @@ def _read_one(item: tuple[Path | str, str]) -> Seed | list[SeedProblem]:
 
 def _read_chunk(items: Sequence[tuple[Path | str, str]]) -> list[Seed | list[SeedProblem]]:
     return [_read_one(item) for item in items]
+
+
+def _end_with(loader: int) -> None:
+    """Pool initializer: end this worker once the loading process is gone.
+
+    A load stopped by SIGKILL or SIGTERM never shuts its pool down, and the
+    workers would wait for work for ever (each holds the pool's queue open,
+    and the fork server stays for them).
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(LOADER_CHECK_SECONDS)
+            try:
+                os.kill(loader, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the number went to another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-loader", daemon=True).start()
 
 
 def worker_count(files: int) -> int:
@@ -76,7 +102,9 @@ def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | 
     # than the workers read, finished seeds would otherwise pile up in memory.
     window: deque[tuple[Future[_Outcomes] | None, _Chunk]] = deque()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+        ) as pool:
             for chunk in chunks:
                 window.append((None, chunk))  # held before submit, which may find the pool broken
                 window[-1] = (pool.submit(_read_chunk, chunk), chunk)
