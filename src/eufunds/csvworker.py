@@ -77,4 +77,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Every file is closed and every answer flushed by now; skipping the
+    # interpreter's tear-down saves the export waiting for it.
+    os._exit(main())
