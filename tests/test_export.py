@@ -265,12 +265,16 @@ def test_export_datapackage_validates_with_frictionless(
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
 
 
+def datapackage_descriptor(runner: CliRunner, engine: Engine, out: Path) -> dict:
+    """``datapackage.json`` of the archive's data package, exported into ``out``."""
+    run(runner, engine, "export", "--format", "datapackage", "--output", str(out))
+    return json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+
+
 def test_datapackage_declares_types_and_primary_and_foreign_keys(
     runner: CliRunner, loaded_engine: Engine, tmp_path: Path
 ) -> None:
-    out = tmp_path / "package"
-    run(runner, loaded_engine, "export", "--format", "datapackage", "--output", str(out))
-    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = datapackage_descriptor(runner, loaded_engine, tmp_path / "package")
     resources = {r["name"]: r for r in descriptor["resources"]}
     projects = resources["projects"]["schema"]
     types = {f["name"]: f["type"] for f in projects["fields"]}
@@ -287,9 +291,7 @@ def test_datapackage_declares_types_and_primary_and_foreign_keys(
 def test_datapackage_lists_foreign_keys_in_the_order_of_their_fields(
     runner: CliRunner, loaded_engine: Engine, tmp_path: Path
 ) -> None:
-    out = tmp_path / "package"
-    run(runner, loaded_engine, "export", "--format", "datapackage", "--output", str(out))
-    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = datapackage_descriptor(runner, loaded_engine, tmp_path / "package")
     several = 0
     for resource in descriptor["resources"]:
         fields = [f["name"] for f in resource["schema"]["fields"]]

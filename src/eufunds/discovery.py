@@ -106,6 +106,7 @@ class _Spill:
 
 def _seed_suffix(name: str) -> bool:
     """Whether a file name ends in .yaml or .yml the way ``Path.suffix`` reads
-    it (so ``.yaml`` alone, a hidden file with no suffix, is not a seed)."""
+    it (so ``.yaml`` alone, a hidden file with no suffix, is not a seed);
+    ``PurePath(name).suffix`` would intern every name of a folder."""
     dot = name.rfind(".")
     return 0 < dot < len(name) - 1 and name[dot:] in (".yaml", ".yml")

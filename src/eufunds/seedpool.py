@@ -66,9 +66,7 @@ def _end_with(loader: int) -> None:
             time.sleep(LOADER_CHECK_SECONDS)
             try:
                 os.kill(loader, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the number went to another user's process
+            except (ProcessLookupError, PermissionError):  # gone, or its number reused by another user
                 os._exit(1)
 
     threading.Thread(target=watch, name="end-with-loader", daemon=True).start()
