@@ -115,6 +115,69 @@ def test_rows_read_as_sqlite_stores_them_give_the_general_paths_csv(
 
 
 @sqlite_archive
+def test_the_sql_written_out_for_every_row_reads_what_the_table_query_reads(archive: Engine) -> None:
+    """Unfiltered jobs skip SQLAlchemy's compiler; the rows, their order and the
+    blanked NULLs must be exactly the query's (both read as SQLite stores them)."""
+    with archive.connect() as connection:
+        for table in exporters.exportable_tables(connection):
+            planned = exporters._sqlite_csv_plan(table)
+            assert planned is not None, table.name
+            query = exporters._sqlite_csv_query(table, None, planned[0])
+            sql = exporters._sqlite_csv_sql(connection, table, None, planned[0])
+            assert query is not None and sql is not None
+            expected = connection.execute(query).cursor.fetchall()
+            assert expected, table.name
+            assert connection.exec_driver_sql(sql).cursor.fetchall() == expected, table.name
+
+
+@sqlite_archive
+def test_a_range_of_rows_written_out_is_the_rows_of_its_key_range(archive: Engine) -> None:
+    with archive.connect() as connection:
+        table = next(t for t in exporters.exportable_tables(connection) if t.name == "funding_sources")
+        blanked = exporters._sqlite_csv_plan(table)[0]  # type: ignore[index]
+        every = [
+            tuple(row)
+            for row in connection.exec_driver_sql(exporters._sqlite_csv_sql(connection, table, None, blanked))
+        ]  # type: ignore[arg-type]
+        ranged = exporters._sqlite_csv_sql(connection, table, None, blanked, ranged=True)
+        assert ranged is not None
+        ids = [row[0] for row in every]
+        low, high = ids[len(ids) // 3], ids[2 * len(ids) // 3]
+
+        def rows(low: int | None, high: int | None) -> list[tuple[object, ...]]:
+            return [tuple(r) for r in connection.exec_driver_sql(ranged, {"low": low, "high": high})]
+
+        assert rows(None, None) == every
+        assert rows(None, low) + rows(low, high) + rows(high, None) == every
+        assert rows(low, high) == [row for row in every if low < row[0] <= high]
+
+
+frame_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text() | st.integers(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.lists(frame_values, min_size=1, max_size=5))
+def test_frames_between_an_export_and_its_workers_read_back_as_sent(values: list[object]) -> None:
+    pipe = io.BytesIO()
+    for value in values:
+        csvworker.send(pipe, value)
+    pipe.seek(0)
+    assert [csvworker.receive(pipe) for _ in values] == values
+    with pytest.raises(EOFError):
+        csvworker.receive(pipe)
+
+
+def test_a_frame_cut_short_means_the_other_end_is_gone() -> None:
+    pipe = io.BytesIO()
+    csvworker.send(pipe, {"done": "projects.csv", "rows": 3})
+    with pytest.raises(EOFError):
+        csvworker.receive(io.BytesIO(pipe.getvalue()[:-1]))
+
+
+@sqlite_archive
 def test_workers_started_for_an_export_that_goes_in_process_are_stopped(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,7 +185,7 @@ def test_workers_started_for_an_export_that_goes_in_process_are_stopped(
     have no job form, the export is written in-process and they must go."""
     runner = CliRunner()
     serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
-    started: list[subprocess.Popen[str]] = []
+    started: list[subprocess.Popen[bytes]] = []
     real_start = exportpool._start_worker
     monkeypatch.setattr(
         exportpool, "_start_worker", lambda *args: started.append(real_start(*args)) or started[-1]
@@ -329,12 +392,10 @@ def test_export_is_written_in_process_when_workers_cannot_start(
     runner = CliRunner()
     serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
 
-    def cannot_start(database: Path, root: Path) -> subprocess.Popen[str]:
+    def cannot_start(database: Path, root: Path) -> subprocess.Popen[bytes]:
         if failure == "no process":
             raise OSError("Resource temporarily unavailable")
-        return subprocess.Popen(
-            [sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
+        return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     monkeypatch.setattr(exportpool, "_start_worker", cannot_start)
     monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)  # parts written before the failure must go

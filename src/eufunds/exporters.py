@@ -463,12 +463,18 @@ def exportable_tables(connection: Connection) -> list[ExportTable]:
             kind = _column_kind(col)
             columns.append(
                 ExportColumn(
-                    col.name, _export_name(col, kind), kind, not col.nullable, col.name in unique_columns
+                    str(col.name),
+                    str(_export_name(col, kind)),
+                    kind,
+                    not col.nullable,
+                    col.name in unique_columns,
                 )
             )
         found.append(
             ExportTable(
-                name=table.name,
+                # Names as plain str (SQLAlchemy's are a subclass): jobs for
+                # export workers are sent in marshal form, which takes only str.
+                name=str(table.name),
                 is_view=False,
                 table=table,
                 columns=columns,
@@ -486,8 +492,10 @@ def exportable_tables(connection: Connection) -> list[ExportTable]:
         # Names and types are all a view has to give; a full autoload (keys,
         # indexes, …) costs a small export a tenth of its time.
         view = Table(name, views, *[Column(c["name"], c["type"]) for c in inspector.get_columns(name)])
-        columns = [ExportColumn(c.name, c.name, _column_kind(c), False, False) for c in view.columns]
-        found.append(ExportTable(name, True, view, columns, [], []))
+        columns = [
+            ExportColumn(str(c.name), str(c.name), _column_kind(c), False, False) for c in view.columns
+        ]
+        found.append(ExportTable(str(name), True, view, columns, [], []))
     return found
 
 
@@ -634,14 +642,13 @@ def _csv_batches(
         yield batch
 
 
-def _sqlite_csv_plan(table: ExportTable) -> tuple[list[Any], list[tuple[int, str]]] | None:
-    """What to select from SQLite for ``table``'s CSV rows, and which of those
-    columns to convert into their CSV text, with their kinds
-    (``csvtext.SQLITE_TEXT``); None when a column type has no known stored form
-    (that table takes the general path). A NULL in a column that needs no
-    conversion comes back from SQLite as the empty field already, which spares
-    most rows any per-row step in Python."""
-    selected: list[Any] = []
+def _sqlite_csv_plan(table: ExportTable) -> tuple[list[bool], list[tuple[int, str]]] | None:
+    """How to read ``table``'s CSV rows from SQLite: per column, whether a NULL
+    is to come back as the empty field already (most columns: it spares most
+    rows any per-row step in Python), and which columns to convert into their
+    CSV text, with their kinds (``csvtext.SQLITE_TEXT``); None when a column
+    type has no known stored form (that table takes the general path)."""
+    blanked: list[bool] = []
     plan = []
     for index, col in enumerate(table.columns):
         kind = "unknown" if table.is_view and col.kind == "number" else col.kind
@@ -652,10 +659,66 @@ def _sqlite_csv_plan(table: ExportTable) -> tuple[list[Any], list[tuple[int, str
             return None
         if SQLITE_TEXT[kind] is not None:
             plan.append((index, kind))
-        elif not col.required:
-            column = func.coalesce(column, literal_column("''"))
-        selected.append(column)
-    return selected, plan
+        blanked.append(SQLITE_TEXT[kind] is None and not col.required)
+    return blanked, plan
+
+
+# The bounds of a job's range of rows, as the worker's named parameters; open
+# at both ends, as the estimate that cut the ranges comes from another snapshot.
+_RANGE_BOUNDS = ("low", "high")
+
+
+def _sqlite_csv_sql(
+    connection: Connection,
+    table: ExportTable,
+    filters: ProjectFilters | None,
+    blanked: list[bool],
+    ranged: bool = False,
+) -> str | None:
+    """The SQL, for plain sqlite3, that reads ``table``'s rows (those of the
+    selected projects, filter values written in as literals) for CSV; with
+    ``ranged``, only those between the named parameters ``low`` and ``high``
+    of its key. None when the table cannot be narrowed to a selection."""
+    if filters is not None and filters.active:
+        query = _sqlite_csv_query(table, filters, blanked)
+        if query is None:
+            return None
+        if ranged:
+            key = table.table.c[table.primary_key[0]]
+            low, high = (literal_column(f":{name}") for name in _RANGE_BOUNDS)
+            query = query.where(or_(literal_column(f"{low} IS NULL"), key > low))
+            query = query.where(or_(literal_column(f"{high} IS NULL"), key <= high))
+        try:
+            return str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        except CompileError:  # pragma: no cover - every filter value renders as a literal
+            return None
+    # Every row: written out here, as SQLAlchemy's compiler spends about a
+    # millisecond on each table, a sixth of a small export's time
+    # (tests/test_export_csv_paths.py holds this to the same rows as the query).
+    quote = connection.dialect.identifier_preparer.quote
+    fields = [
+        f"coalesce({quote(col.source)}, '')" if blank else quote(col.source)
+        for col, blank in zip(table.columns, blanked, strict=True)
+    ]
+    order = table.primary_key or [col.source for col in table.columns][:2]
+    sql = f"SELECT {', '.join(fields)} FROM {quote(table.table.name)}"
+    if ranged:
+        key = quote(table.primary_key[0])
+        low, high = _RANGE_BOUNDS
+        sql += f" WHERE (:{low} IS NULL OR {key} > :{low}) AND (:{high} IS NULL OR {key} <= :{high})"
+    return sql + " ORDER BY " + ", ".join(map(quote, order))
+
+
+def _sqlite_csv_query(
+    table: ExportTable, filters: ProjectFilters | None, blanked: list[bool]
+) -> Select[Any] | None:
+    """``_table_query`` with each column blanked or not as ``_sqlite_csv_plan`` says."""
+    t = table.table
+    selected = [
+        func.coalesce(t.c[col.source], literal_column("''")) if blank else t.c[col.source]
+        for col, blank in zip(table.columns, blanked, strict=True)
+    ]
+    return _table_query(table, filters, selected)
 
 
 def _write_sqlite_csv(
@@ -663,16 +726,19 @@ def _write_sqlite_csv(
     stream: TextIO,
     table: ExportTable,
     filters: ProjectFilters | None,
-    selected: list[Any],
+    blanked: list[bool],
     plan: list[tuple[int, str]],
     observed: _ObservedTypes,
 ) -> int:
-    query = _table_query(table, filters, selected)
-    if query is None:
-        return 0
     # Rows as SQLite stores them, read off the DBAPI cursor: SQLAlchemy's
     # per-row result processing costs several times what writing them does.
-    cursor = connection.execute(query).cursor
+    if filters is not None and filters.active:
+        query = _sqlite_csv_query(table, filters, blanked)
+        if query is None:
+            return 0
+        cursor = connection.execute(query).cursor
+    else:
+        cursor = connection.exec_driver_sql(str(_sqlite_csv_sql(connection, table, None, blanked))).cursor
     try:
         count, seen = write_sqlite_rows(cursor, stream, plan, observed.watch, len(table.columns))
     finally:
@@ -690,25 +756,12 @@ def _sqlite_csv_jobs(
     the others parts that are appended to it in order); None when the table
     has no job form."""
     planned = _sqlite_csv_plan(table)
-    query = _table_query(table, filters, planned[0]) if planned is not None else None
-    if planned is None or query is None:
+    if planned is None:
         return None
-    plan = planned[1]
-    key = table.table.c[table.primary_key[0]] if len(table.primary_key) == 1 and rows else None
-    parts = max(1, -(-rows // part_rows)) if key is not None else 1
-    if parts > 1:
-        assert key is not None
-        # One compiled statement for every range: the bounds are the worker's
-        # named parameters; open-ended at both ends, as the estimate comes
-        # from another snapshot than the workers'.
-        low, high = literal_column(":low"), literal_column(":high")
-        query = query.where(or_(literal_column(":low IS NULL"), key > low))
-        query = query.where(or_(literal_column(":high IS NULL"), key <= high))
-    try:
-        # The worker runs plain sqlite3: the filters' values go into the SQL as
-        # literals (codes, slugs and dates the archive already holds).
-        sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    except CompileError:  # pragma: no cover - every filter value renders as a literal
+    blanked, plan = planned
+    parts = max(1, -(-rows // part_rows)) if len(table.primary_key) == 1 and rows > 0 else 1
+    sql = _sqlite_csv_sql(connection, table, filters, blanked, ranged=parts > 1)
+    if sql is None:
         return None
     edges: list[int | None] = [None, *(rows * i // parts for i in range(1, parts)), None]
     final = _table_file(table, ".csv")

@@ -17,7 +17,6 @@ again; after a few tries the caller writes the export in-process.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import subprocess
@@ -25,7 +24,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -125,7 +124,7 @@ class _Attempt:
         self.snapshot_moved = False
         self.no_workers = False
         self.worker_wrote = False
-        self.workers: list[subprocess.Popen[str]] = []
+        self.workers: list[subprocess.Popen[bytes]] = []
         self.threads: list[threading.Thread] = []
 
     def start(self) -> _Attempt:
@@ -236,14 +235,13 @@ class _Attempt:
             self._record(reply)
 
     def _record(self, reply: dict[str, Any]) -> None:
-        seen = {int(index): set(kinds) for index, kinds in reply["seen"].items()}
+        seen = {index: set(kinds) for index, kinds in reply["seen"].items()}
         with self.lock:
             self.written[reply["done"]] = (reply["rows"], seen)
 
-    def _serve(self, worker: subprocess.Popen[str]) -> None:
+    def _serve(self, worker: subprocess.Popen[bytes]) -> None:
         """Talk to one worker: wait until it is ready (its snapshot taken) and
         the jobs are known, then hand it jobs until none is left."""
-        assert worker.stdin is not None and worker.stdout is not None
         try:
             reply = _reply(worker)
             if reply is None:
@@ -255,8 +253,7 @@ class _Attempt:
             self._snapshot_taken()
             self.go.wait()
             while (job := self._take()) is not None:
-                worker.stdin.write(json.dumps(job) + "\n")
-                worker.stdin.flush()
+                csvworker.send(worker.stdin, job)  # type: ignore[arg-type]
                 reply = _reply(worker)
                 if reply is None or "error" in reply:
                     problem = "an export worker stopped" if reply is None else reply["error"]
@@ -268,46 +265,45 @@ class _Attempt:
             self._fail(WorkerFailed(f"an export worker failed: {exc}"))
 
 
-def _start_worker(database: Path, root: Path) -> subprocess.Popen[str]:
+def _start_worker(database: Path, root: Path) -> subprocess.Popen[bytes]:
     # The worker imports eufunds from where this process found it, and only the
     # standard library besides: without ``site`` it starts in half the time.
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return subprocess.Popen(
-        [sys.executable, "-S", "-m", "eufunds.csvworker", str(database), str(root)],
+        [sys.executable, "-S", "-c", csvworker.START, str(database), str(root)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        text=True,
-        encoding="utf-8",
         env=env,
     )
 
 
-def _reply(worker: subprocess.Popen[str]) -> dict[str, Any] | None:
+def _reply(worker: subprocess.Popen[bytes]) -> dict[str, Any] | None:
     """The worker's next answer, or None if it ended without one."""
-    stdout: IO[str] = worker.stdout  # type: ignore[assignment]
-    line = stdout.readline()
-    return json.loads(line) if line else None
+    try:
+        return csvworker.receive(worker.stdout)  # type: ignore[no-any-return,arg-type]
+    except EOFError:
+        return None
 
 
-def _end(worker: subprocess.Popen[str]) -> None:
+def _end(worker: subprocess.Popen[bytes]) -> None:
     """Tell a worker to finish and reap it; it has no job in hand by now, so it
     exits at once (a blocking wait: with a timeout, Popen.wait polls)."""
     with contextlib.suppress(OSError):
         if worker.stdin is not None and not worker.stdin.closed:
-            worker.stdin.write("null\n")
+            csvworker.send(worker.stdin, None)  # type: ignore[arg-type]
             worker.stdin.close()
     worker.wait()
 
 
-def _kill(worker: subprocess.Popen[str]) -> None:
+def _kill(worker: subprocess.Popen[bytes]) -> None:
     worker.kill()
     worker.wait()
 
 
-def _close_pipes(worker: subprocess.Popen[str]) -> None:
+def _close_pipes(worker: subprocess.Popen[bytes]) -> None:
     for stream in (worker.stdin, worker.stdout):
         if stream is not None:
             with contextlib.suppress(OSError):
