@@ -630,7 +630,7 @@ def main(argv: list[str] | None = None) -> int:
         "--exports", default="csv,json,yaml", help="which exports to measure (default csv,json,yaml)"
     )
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each CSV export and sqlite3 -csv; the fastest counts"
+        "--repeat", type=int, default=5, help="runs of each CSV export and sqlite3 -csv; the fastest counts"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
