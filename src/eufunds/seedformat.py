@@ -776,6 +776,12 @@ def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = Non
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if "maximum nesting depth" in str(exc.problem):
+            # libyaml from 0.2.6 on stops at a thousand levels of its own, and
+            # can get there (looking ahead in flow style) before our limit is
+            # met: the same refusal, in the same words.
+            message = f"nested deeper than {MAX_DEPTH} levels"
+            raise SeedError([SeedProblem(label, line, None, message)]) from None
         raise SeedError([SeedProblem(label, line, None, f"malformed YAML: {message}")]) from None
     except yaml.reader.ReaderError as exc:
         # Raised before any mark exists (a control character, say). libyaml's
