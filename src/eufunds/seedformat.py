@@ -128,16 +128,35 @@ def _child_path(parent: str, key: str | int) -> str:
 
 _resolver = Resolver()
 _constructor = SafeConstructor()
+# Tags of plain (unquoted, untagged) scalars already resolved: keys and short
+# values such as ``null`` or ``RON`` repeat in every seed, and the resolver
+# tries its regular expressions on each. Bounded, so odd files cannot grow it.
+_plain_tags: dict[str, str] = {}
+_PLAIN_TAGS_MAX = 4096
+_PLAIN_CACHED_LENGTH = 64
+
+
+def _implicit_tag(event: yaml.ScalarEvent) -> str:
+    """The resolver's tag for an untagged (or ``!``) scalar, remembered for short plain ones."""
+    if not event.implicit[0]:
+        return _STR  # quoted: the resolver tries no pattern on it
+    value = event.value
+    tag = _plain_tags.get(value)
+    if tag is None:
+        tag = _resolver.resolve(yaml.ScalarNode, value, event.implicit)
+        if len(value) <= _PLAIN_CACHED_LENGTH and len(_plain_tags) < _PLAIN_TAGS_MAX:
+            _plain_tags[value] = tag
+    return tag
 
 
 def _scalar_value(event: yaml.ScalarEvent, path: str) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
-    if tag not in _ALLOWED_SCALAR_TAGS:
-        raise _Invalid(path, f"YAML tag {tag!r} is not allowed in a seed")
+        tag = _implicit_tag(event)
     if tag == _STR:
         return event.value
+    if tag not in _ALLOWED_SCALAR_TAGS:
+        raise _Invalid(path, f"YAML tag {tag!r} is not allowed in a seed")
     if tag == "tag:yaml.org,2002:float":
         text = event.value.replace("_", "")
         try:
@@ -158,6 +177,14 @@ def _scalar_value(event: yaml.ScalarEvent, path: str) -> Any:
         _constructor.constructed_objects.clear()
 
 
+_Scalar = yaml.ScalarEvent
+_MappingStart = yaml.MappingStartEvent
+_MappingEnd = yaml.MappingEndEvent
+_SequenceStart = yaml.SequenceStartEvent
+_SequenceEnd = yaml.SequenceEndEvent
+_FRAMING = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+
+
 def parse_yaml(text: str, lines: _Lines | None = None) -> tuple[Any, _Lines]:
     """Parse one YAML document into plain data and the line of every field path.
 
@@ -165,74 +192,81 @@ def parse_yaml(text: str, lines: _Lines | None = None) -> tuple[Any, _Lines]:
     (filled as parsing goes) then tells where the problem is.
     """
     lines = _Lines() if lines is None else lines
-    # Each frame: [container, path, pending mapping key or None, key line]
+    # Each frame: [container, path, pending mapping key or None, is a mapping]
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise _Invalid("", "a seed holds one YAML document; found a second '---'")
-            continue
-        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
-            continue
-        line = event.start_mark.line + 1
-        if stack:
-            frame = stack[-1]
-            container = frame[0]
-            if isinstance(container, dict) and frame[2] is None:
-                # Expecting a key.
-                if isinstance(event, yaml.MappingEndEvent):
-                    stack.pop()
-                    continue
-                if not isinstance(event, yaml.ScalarEvent):
-                    raise _Invalid(frame[1], f"line {line}: a mapping key must be plain text")
-                key = _scalar_value(event, frame[1])
-                if not isinstance(key, str):
-                    key = str(key)
-                if key in container:
-                    first = lines.get(_child_path(frame[1], key))
-                    lines[_child_path(frame[1], key)] = line  # the error points at the repeat
-                    raise _Invalid(
-                        _child_path(frame[1], key), f"key repeated in one mapping (first at line {first})"
-                    )
-                frame[2], frame[3] = key, line
-                continue
-            path = (
-                _child_path(frame[1], frame[2])
-                if isinstance(container, dict)
-                else _child_path(frame[1], len(container))
-            )
-        else:
-            path = ""
-        if isinstance(event, yaml.SequenceEndEvent):
-            stack.pop()
-            continue
-        lines[path] = line
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Invalid(path, "YAML anchors and aliases are not allowed in a seed")
-        if isinstance(event, yaml.ScalarEvent):
-            value: Any = _scalar_value(event, path)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            if event.tag is not None and event.tag not in _ALLOWED_COLLECTION_TAGS and event.tag != "!":
-                raise _Invalid(path, f"YAML tag {event.tag!r} is not allowed in a seed")
-            if len(stack) >= MAX_DEPTH:
-                raise _Invalid(path, f"nested deeper than {MAX_DEPTH} levels")
-            value = {} if isinstance(event, yaml.MappingStartEvent) else []
-        else:  # pragma: no cover - the parser emits no other events here
-            raise _Invalid(path, f"unexpected YAML event {type(event).__name__}")
-        if stack:
-            frame = stack[-1]
-            if isinstance(frame[0], dict):
-                frame[0][frame[2]] = value
-                frame[2] = None
+    loader = _Loader(text)
+    try:
+        # get_event gives None after the stream's end; calling it directly saves
+        # yaml.parse's generator and check_event, a tenth of a seed's parsing.
+        for event in iter(loader.get_event, None):
+            kind = type(event)
+            if stack:
+                frame = stack[-1]
+                if frame[3]:
+                    if frame[2] is None:  # expecting a key
+                        if kind is _MappingEnd:
+                            stack.pop()
+                            continue
+                        if kind is not _Scalar:
+                            line = event.start_mark.line + 1
+                            raise _Invalid(frame[1], f"line {line}: a mapping key must be plain text")
+                        key = _scalar_value(event, frame[1])
+                        if not isinstance(key, str):
+                            key = str(key)
+                        if key in frame[0]:
+                            where = _child_path(frame[1], key)
+                            first = lines.get(where)
+                            lines[where] = event.start_mark.line + 1  # the error points at the repeat
+                            raise _Invalid(where, f"key repeated in one mapping (first at line {first})")
+                        frame[2] = key
+                        continue
+                    path = f"{frame[1]}.{frame[2]}" if frame[1] else frame[2]
+                else:
+                    if kind is _SequenceEnd:
+                        stack.pop()
+                        continue
+                    path = f"{frame[1]}[{len(frame[0])}]"
             else:
-                frame[0].append(value)
-        else:
-            root = value
-        if isinstance(value, dict | list):
-            stack.append([value, path, None, None])
+                if kind is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        raise _Invalid("", "a seed holds one YAML document; found a second '---'")
+                    continue
+                if (
+                    kind is yaml.StreamStartEvent
+                    or kind is yaml.StreamEndEvent
+                    or kind is yaml.DocumentEndEvent
+                ):
+                    continue
+                path = ""
+            lines[path] = event.start_mark.line + 1
+            if kind is yaml.AliasEvent or getattr(event, "anchor", None):
+                raise _Invalid(path, "YAML anchors and aliases are not allowed in a seed")
+            if kind is _Scalar:
+                value: Any = _scalar_value(event, path)
+            elif kind is _MappingStart or kind is _SequenceStart:
+                if event.tag is not None and event.tag not in _ALLOWED_COLLECTION_TAGS and event.tag != "!":
+                    raise _Invalid(path, f"YAML tag {event.tag!r} is not allowed in a seed")
+                if len(stack) >= MAX_DEPTH:
+                    raise _Invalid(path, f"nested deeper than {MAX_DEPTH} levels")
+                value = {} if kind is _MappingStart else []
+            else:  # pragma: no cover - the parser emits no other events here
+                raise _Invalid(path, f"unexpected YAML event {kind.__name__}")
+            if stack:
+                frame = stack[-1]
+                if frame[3]:
+                    frame[0][frame[2]] = value
+                    frame[2] = None
+                else:
+                    frame[0].append(value)
+            else:
+                root = value
+            if kind is not _Scalar:
+                stack.append([value, path, None, kind is _MappingStart])
+    finally:
+        loader.dispose()
     return root, lines
 
 
