@@ -268,3 +268,30 @@ def test_seed_files_are_taken_as_they_are_read_not_all_at_once(
     in_flight = seedpool.PARALLEL_MIN_FILES + (seedpool.IN_FLIGHT * 2 + 1) * seedpool.CHUNK_SIZE
     assert taken <= in_flight < len(parallel_seeds)
     assert 1 + sum(1 for _ in outcomes) == len(parallel_seeds)
+
+
+def test_reading_workers_do_not_run_the_callers_script_again(
+    parallel_seeds: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    """A worker needs nothing from the script that started the load; running it
+    again cost each worker the command line's imports, and a script without the
+    ``if __name__ == "__main__":`` guard would start a load in every worker."""
+    import subprocess
+
+    folder = Path(parallel_seeds[0][0]).parent
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from eufunds.discovery import discover_seed_files\n"
+        "from eufunds.seedpool import read_seed_files\n"
+        "print('script ran in', os.getpid(), flush=True)\n"
+        "outcomes = list(read_seed_files(discover_seed_files([Path(sys.argv[1])])))\n"
+        "print('seeds read:', sum(hasattr(o, 'record') for o in outcomes), flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(folder)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.count("script ran in") == 1, done.stdout
+    assert f"seeds read: {len(parallel_seeds)}" in done.stdout
+    assert "Traceback" not in done.stderr

@@ -9,14 +9,17 @@ pool costs more to start than it saves below a few dozen files.
 
 from __future__ import annotations
 
+import importlib.machinery
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
 
@@ -88,10 +91,7 @@ def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | 
         return
     # forkserver, not fork: the parent may hold open database connections
     # (SQLite must not cross a fork; a forked psycopg socket closed by a child
-    # would end the parent's session). The server imports eufunds once. As with
-    # any multiprocessing code, a script calling this needs the usual
-    # ``if __name__ == "__main__":`` guard; without it the workers fail to
-    # start, and the files are read in-process instead.
+    # would end the parent's session). The server imports eufunds once.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["eufunds.seedformat"])
     chunks = _chunks(files, CHUNK_SIZE)
@@ -100,9 +100,12 @@ def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | 
     # than the workers read, finished seeds would otherwise pile up in memory.
     window: deque[tuple[Future[_Outcomes] | None, _Chunk]] = deque()
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
-        ) as pool:
+        with (
+            _main_not_rerun(),
+            ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+            ) as pool,
+        ):
             for chunk in chunks:
                 window.append((None, chunk))  # held before submit, which may find the pool broken
                 window[-1] = (pool.submit(_read_chunk, chunk), chunk)
@@ -115,6 +118,30 @@ def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | 
         for _, chunk in window:
             yield from map(_read_one, chunk)
         yield from map(_read_one, chain.from_iterable(chunks))
+
+
+@contextmanager
+def _main_not_rerun() -> Iterator[None]:
+    """Start workers that do not run the caller's main script again.
+
+    A worker started by forkserver (or spawn) runs the parent's ``__main__``
+    file again, as ``__mp_main__``, unless that module has a spec, which only
+    ``python -m`` gives it. A seed reader needs nothing from it; for the
+    ``eufunds`` command it is the whole command line, whose imports cost each
+    worker about a third of a second, and a script without the
+    ``if __name__ == "__main__":`` guard would have each worker run the script.
+    So, while this pool lives, ``__main__`` carries the spec multiprocessing
+    leaves alone.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+    try:
+        yield
+    finally:
+        main.__spec__ = None
 
 
 def _oldest(window: deque[tuple[Future[_Outcomes] | None, _Chunk]]) -> _Outcomes:
