@@ -17,16 +17,14 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
+from .errors import ArchiveError
+
 DEFAULT_DATABASE = "archive.db"
 ENV_VAR = "EUFUNDS_DB"
 # How long a command waits for another writer before saying the archive is busy;
 # $EUFUNDS_BUSY_TIMEOUT (seconds, e.g. 0.5) overrides it, for scripts and tests.
 BUSY_TIMEOUT_MS = 10_000
 BUSY_TIMEOUT_VAR = "EUFUNDS_BUSY_TIMEOUT"
-
-
-class ArchiveError(Exception):
-    """A problem the user can act on; the CLI prints it without a traceback."""
 
 
 def resolve_database_url(value: str | None = None) -> str:

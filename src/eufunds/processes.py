@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from .db import ArchiveError
+from .errors import ArchiveError
 
 
 def process_count(env_var: str, large_enough: bool) -> int:

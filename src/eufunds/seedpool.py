@@ -93,7 +93,7 @@ def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | 
     # (SQLite must not cross a fork; a forked psycopg socket closed by a child
     # would end the parent's session). The server imports eufunds once.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["eufunds.seedformat"])
+    context.set_forkserver_preload(["eufunds.seedpool"])
     chunks = _chunks(files, CHUNK_SIZE)
     # Chunks handed to the pool and not yet given back, oldest first: a bounded
     # window, not pool.map's all at once, since when the caller writes slower
