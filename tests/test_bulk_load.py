@@ -295,3 +295,31 @@ def test_reading_workers_do_not_run_the_callers_script_again(
     assert done.stdout.count("script ran in") == 1, done.stdout
     assert f"seeds read: {len(parallel_seeds)}" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_pool_the_caller_starts_between_seeds_still_finds_the_callers_functions(
+    parallel_seeds: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    """Workers skip the caller's script only while the reading pool starts one:
+    a pool of the caller's own, started while seeds come back, runs it as usual."""
+    import subprocess
+
+    folder = Path(parallel_seeds[0][0]).parent
+    script = tmp_path / "own_pool.py"
+    script.write_text(
+        "import multiprocessing, sys\n"
+        "from pathlib import Path\n"
+        "from eufunds.discovery import discover_seed_files\n"
+        "from eufunds.seedpool import read_seed_files\n"
+        "def square(x):\n"
+        "    return x * x\n"
+        "if __name__ == '__main__':\n"
+        "    for i, _ in enumerate(read_seed_files(discover_seed_files([Path(sys.argv[1])]))):\n"
+        "        if i == 5:\n"
+        "            with multiprocessing.get_context('spawn').Pool(1) as pool:\n"
+        "                print('squares:', pool.map(square, [3]), flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(folder)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert "squares: [9]" in done.stdout, done.stderr

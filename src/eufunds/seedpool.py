@@ -100,15 +100,14 @@ def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | 
     # than the workers read, finished seeds would otherwise pile up in memory.
     window: deque[tuple[Future[_Outcomes] | None, _Chunk]] = deque()
     try:
-        with (
-            _main_not_rerun(),
-            ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
-            ) as pool,
-        ):
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+        ) as pool:
             for chunk in chunks:
                 window.append((None, chunk))  # held before submit, which may find the pool broken
-                window[-1] = (pool.submit(_read_chunk, chunk), chunk)
+                with _main_not_rerun():  # submit is where the pool starts a worker it lacks
+                    future = pool.submit(_read_chunk, chunk)
+                window[-1] = (future, chunk)
                 if len(window) > IN_FLIGHT * workers:
                     yield from _oldest(window)
             while window:
@@ -130,8 +129,9 @@ def _main_not_rerun() -> Iterator[None]:
     ``eufunds`` command it is the whole command line, whose imports cost each
     worker about a third of a second, and a script without the
     ``if __name__ == "__main__":`` guard would have each worker run the script.
-    So, while this pool lives, ``__main__`` carries the spec multiprocessing
-    leaves alone.
+    So, while a worker may be starting, ``__main__`` carries the spec
+    multiprocessing leaves alone; never across a ``yield``, where the caller's
+    own pools may need its script run again.
     """
     main = sys.modules.get("__main__")
     if main is None or getattr(main, "__spec__", None) is not None:
