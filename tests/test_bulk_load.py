@@ -4,6 +4,7 @@ do exactly what an in-memory load of the same seeds does."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -270,27 +271,36 @@ def test_seed_files_are_taken_as_they_are_read_not_all_at_once(
     assert 1 + sum(1 for _ in outcomes) == len(parallel_seeds)
 
 
+_SCRIPT_HEAD = (
+    "import multiprocessing, os, sys\n"
+    "from pathlib import Path\n"
+    "from eufunds.discovery import discover_seed_files\n"
+    "from eufunds.seedpool import read_seed_files\n"
+)
+
+
+def _run_script(tmp_path: Path, body: str, seeds: list[tuple[str, str]]) -> subprocess.CompletedProcess[str]:
+    """Run a script that reads the folder of ``seeds`` (its first argument) in a fresh interpreter."""
+    script = tmp_path / "caller.py"
+    script.write_text(_SCRIPT_HEAD + body)
+    folder = str(Path(seeds[0][0]).parent)
+    return subprocess.run(
+        [sys.executable, str(script), folder], capture_output=True, text=True, timeout=120, check=True
+    )
+
+
 def test_reading_workers_do_not_run_the_callers_script_again(
     parallel_seeds: list[tuple[str, str]], tmp_path: Path
 ) -> None:
     """A worker needs nothing from the script that started the load; running it
     again cost each worker the command line's imports, and a script without the
     ``if __name__ == "__main__":`` guard would start a load in every worker."""
-    import subprocess
-
-    folder = Path(parallel_seeds[0][0]).parent
-    script = tmp_path / "unguarded.py"
-    script.write_text(
-        "import os, sys\n"
-        "from pathlib import Path\n"
-        "from eufunds.discovery import discover_seed_files\n"
-        "from eufunds.seedpool import read_seed_files\n"
+    done = _run_script(
+        tmp_path,
         "print('script ran in', os.getpid(), flush=True)\n"
         "outcomes = list(read_seed_files(discover_seed_files([Path(sys.argv[1])])))\n"
-        "print('seeds read:', sum(hasattr(o, 'record') for o in outcomes), flush=True)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, str(script), str(folder)], capture_output=True, text=True, timeout=120, check=True
+        "print('seeds read:', sum(hasattr(o, 'record') for o in outcomes), flush=True)\n",
+        parallel_seeds,
     )
     assert done.stdout.count("script ran in") == 1, done.stdout
     assert f"seeds read: {len(parallel_seeds)}" in done.stdout
@@ -302,24 +312,15 @@ def test_a_pool_the_caller_starts_between_seeds_still_finds_the_callers_function
 ) -> None:
     """Workers skip the caller's script only while the reading pool starts one:
     a pool of the caller's own, started while seeds come back, runs it as usual."""
-    import subprocess
-
-    folder = Path(parallel_seeds[0][0]).parent
-    script = tmp_path / "own_pool.py"
-    script.write_text(
-        "import multiprocessing, sys\n"
-        "from pathlib import Path\n"
-        "from eufunds.discovery import discover_seed_files\n"
-        "from eufunds.seedpool import read_seed_files\n"
+    done = _run_script(
+        tmp_path,
         "def square(x):\n"
         "    return x * x\n"
         "if __name__ == '__main__':\n"
         "    for i, _ in enumerate(read_seed_files(discover_seed_files([Path(sys.argv[1])]))):\n"
         "        if i == 5:\n"
         "            with multiprocessing.get_context('spawn').Pool(1) as pool:\n"
-        "                print('squares:', pool.map(square, [3]), flush=True)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, str(script), str(folder)], capture_output=True, text=True, timeout=120, check=True
+        "                print('squares:', pool.map(square, [3]), flush=True)\n",
+        parallel_seeds,
     )
     assert "squares: [9]" in done.stdout, done.stderr

@@ -222,12 +222,12 @@ def parse_yaml(text: str, lines: _Lines | None = None) -> tuple[Any, _Lines]:
                             raise _Invalid(where, f"key repeated in one mapping (first at line {first})")
                         frame[2] = key
                         continue
-                    path = f"{frame[1]}.{frame[2]}" if frame[1] else frame[2]
+                    path = _child_path(frame[1], frame[2])
                 else:
                     if kind is _SequenceEnd:
                         stack.pop()
                         continue
-                    path = f"{frame[1]}[{len(frame[0])}]"
+                    path = _child_path(frame[1], len(frame[0]))
             else:
                 if kind is yaml.DocumentStartEvent:
                     documents += 1
