@@ -36,7 +36,7 @@ def build_archive(database: Path, count: int, work: Path) -> float:
 
     from eufunds import migrate
     from eufunds.db import create_archive_engine, resolve_database_url
-    from eufunds.loader import load_paths
+    from eufunds.load.loader import load_paths
 
     started = time.perf_counter()
     engine = create_archive_engine(resolve_database_url(str(database)))
@@ -53,7 +53,7 @@ def build_archive(database: Path, count: int, work: Path) -> float:
 def measure(database: Path, fmt: str, output: Path) -> dict[str, float]:
     """Run one export in this interpreter and report its peaks."""
     from eufunds.db import create_archive_engine, resolve_database_url
-    from eufunds.exporters import export
+    from eufunds.export.exporters import export
 
     engine = create_archive_engine(resolve_database_url(str(database)), read_only=True)
     target = output / fmt if fmt in ("csv", "yaml", "datapackage") else output / f"export.{fmt}"

@@ -15,8 +15,8 @@ import argparse
 import time
 from pathlib import Path
 
-from eufunds.extractor import extract_release
-from eufunds.releasetext import decode_release
+from eufunds.extract.extractor import extract_release
+from eufunds.text import decode_release
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 200.0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from eufunds import migrate
 from eufunds.db import create_archive_engine
-from eufunds.loader import load_paths
+from eufunds.load.loader import load_paths
 
 
 def main(argv: list[str]) -> int:

@@ -1,6 +1,6 @@
 """Peak memory of reading seeds, as one seed-reading worker does, against N.
 
-A worker of ``eufunds.seedpool`` reads thousands of seeds in one process; what
+A worker of ``eufunds.load._pool`` reads thousands of seeds in one process; what
 it keeps per seed would grow with N. This reads every seed of a folder in this
 process and prints the peak resident memory after each tenth of them:
 
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from eufunds.seedpool import _read_one
+from eufunds.load._pool import _read_one
 
 
 def main(argv: list[str]) -> int:

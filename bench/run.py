@@ -4,12 +4,12 @@ against a practical limit measured in the same run.
 For each N it generates N synthetic projects (``bench/generate.py``), then
 measures, each in a fresh child process (so peak memory is that operation's):
 
-- **load**: ``eufunds.loader.load_paths`` into a migrated, empty archive, from
+- **load**: ``eufunds.load.loader.load_paths`` into a migrated, empty archive, from
   reading the files to the commit: records/s and MB/s of seed files + texts;
 - **limit load**: the same files parsed with PyYAML's C loader and the same
   rows inserted with plain ``sqlite3`` ``executemany`` in one transaction, into
   the same migrated schema: no validation, no framework;
-- **export** CSV (every table and view), JSON and YAML with ``eufunds.exporters``;
+- **export** CSV (every table and view), JSON and YAML with ``eufunds.export.exporters``;
   **limit export**: ``sqlite3 -csv`` writing the same tables and views;
 - **search** latency (median, 95th percentile) over a fixed query set;
 - **peak memory** (max RSS of the child and of any worker it started).
@@ -73,13 +73,13 @@ def child_main(args: argparse.Namespace) -> None:
     import yaml  # noqa: F401
 
     import eufunds.db
-    import eufunds.loader
+    import eufunds.load.loader
 
     if args.child.startswith("export-"):
-        import eufunds.exporters
-        import eufunds.exportpool  # imported on first use by a CSV export
+        import eufunds.export._csvpool  # imported on first use by a CSV export
+        import eufunds.export.exporters
     if args.child == "search":
-        import eufunds.search  # noqa: F401
+        import eufunds.read.search  # noqa: F401
     # SQLAlchemy imports a backend's dialect when the first engine is made.
     if (args.db or "").startswith("sqlite"):
         import sqlalchemy.dialects.sqlite.pysqlite
@@ -89,7 +89,7 @@ def child_main(args: argparse.Namespace) -> None:
     extra: dict[str, Any] = {}
     if args.child == "load":
         from eufunds.db import create_archive_engine
-        from eufunds.loader import load_paths
+        from eufunds.load.loader import load_paths
 
         engine = create_archive_engine(args.db)
         report = load_paths(engine, [Path(args.seeds)], keep_slugs=False)  # as the command line loads
@@ -98,7 +98,7 @@ def child_main(args: argparse.Namespace) -> None:
         extra = {"inserted": limit_load(Path(args.db), Path(args.seeds))}
     elif args.child.startswith("export-"):
         from eufunds.db import create_archive_engine
-        from eufunds.exporters import export
+        from eufunds.export.exporters import export
 
         fmt = args.child.removeprefix("export-")
         engine = create_archive_engine(args.db)
@@ -108,7 +108,7 @@ def child_main(args: argparse.Namespace) -> None:
         extra = {"counts": report.counts}
     elif args.child == "search":
         from eufunds.db import create_archive_engine
-        from eufunds.search import search
+        from eufunds.read.search import search
 
         engine = create_archive_engine(args.db)
         search(engine, "calitate")  # warm the connection and the page cache
@@ -375,7 +375,7 @@ def seeds_for(count: int, work: Path) -> Path:
 
 def exporters_available() -> bool:
     try:
-        import eufunds.exporters  # noqa: F401
+        import eufunds.export.exporters  # noqa: F401
     except ImportError:
         return False
     return True
@@ -383,7 +383,7 @@ def exporters_available() -> bool:
 
 def search_available() -> bool:
     try:
-        from eufunds.search import search  # noqa: F401
+        from eufunds.read.search import search  # noqa: F401
     except ImportError:
         return False
     return True
@@ -405,9 +405,9 @@ def run(
     has_exporters = exporters_available() and bool(exports)
     has_search = search_available()
     if not has_exporters:
-        results["notes"].append("exports not measured: eufunds.exporters is missing (or --exports '')")
+        results["notes"].append("exports not measured: eufunds.export.exporters is missing (or --exports '')")
     if not has_search:
-        results["notes"].append("search not measured: eufunds.search is missing")
+        results["notes"].append("search not measured: eufunds.read.search is missing")
     cluster = None
     if "postgresql" in backends:
         from pgcluster import ClusterUnavailable, PostgresCluster
@@ -498,7 +498,7 @@ def run(
 def csv_table_names(work: Path, url: str, count: int) -> list[str]:
     """The tables and views our CSV export writes, to give sqlite3 the same work."""
     from eufunds.db import create_archive_engine
-    from eufunds.exporters import export
+    from eufunds.export.exporters import export
 
     probe = work / f"probe-{count}"
     shutil.rmtree(probe, ignore_errors=True)

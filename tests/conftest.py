@@ -157,7 +157,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def loaded_engine(engine: Engine, seeds_dir: Path) -> Engine:
     """A migrated archive holding the two seeds."""
-    from eufunds.loader import load_paths
+    from eufunds.load.loader import load_paths
 
     load_paths(engine, [seeds_dir])
     return engine

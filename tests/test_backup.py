@@ -16,7 +16,7 @@ from eufunds import migrate
 from eufunds.backup import backup_archive
 from eufunds.cli import cli
 from eufunds.db import ArchiveError, create_archive_engine
-from eufunds.loader import load_paths
+from eufunds.load.loader import load_paths
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, MetaData, func, select
 
 from eufunds import migrate
 from eufunds.db import create_archive_engine, resolve_database_url
-from eufunds.loader import load_paths, read_seeds
+from eufunds.load.loader import load_paths, read_seeds
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))

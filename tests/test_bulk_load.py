@@ -12,9 +12,11 @@ import pytest
 from dumps import archive_dump
 from sqlalchemy import Engine, text
 
-from eufunds import loader, migrate
+from eufunds import migrate
 from eufunds.db import create_archive_engine
-from eufunds.loader import LoadError, load_paths, load_seeds, read_seeds
+from eufunds.load import _pool as seedpool
+from eufunds.load import loader
+from eufunds.load.loader import LoadError, load_paths, load_seeds, read_seeds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import generate
@@ -168,7 +170,7 @@ def test_reading_seeds_retains_no_memory_per_seed(seeds_dir: Path) -> None:
     import gc
     import tracemalloc
 
-    from eufunds.seedformat import read_seed
+    from eufunds.seed.format import read_seed
 
     seed = seeds_dir / CLUJ_SEED
     for _ in range(20):  # warm caches that are bounded (re, codecs, reference lists)
@@ -203,8 +205,7 @@ def test_a_bad_load_worker_count_is_one_clear_error(
 @pytest.fixture
 def parallel_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Enough synthetic seeds for a pool of two readers, as (file, name) pairs."""
-    from eufunds import seedpool
-    from eufunds.discovery import discover_seed_files
+    from eufunds.load.discovery import discover_seed_files
 
     folder = tmp_path / "many"
     folder.mkdir()
@@ -223,8 +224,6 @@ def test_seeds_are_read_in_file_order_when_the_reading_pool_breaks(
 ) -> None:
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-
-    from eufunds import seedpool
 
     monkeypatch.setenv(seedpool.WORKERS_ENV_VAR, "1")
     expected = _labels(seedpool.read_seed_files(parallel_seeds))
@@ -252,7 +251,6 @@ def test_seeds_are_read_in_file_order_when_the_reading_pool_breaks(
 def test_seed_files_are_taken_as_they_are_read_not_all_at_once(
     parallel_seeds: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from eufunds import seedpool
 
     monkeypatch.setattr(seedpool, "PARALLEL_MIN_FILES", 20)
     monkeypatch.setattr(seedpool, "CHUNK_SIZE", 4)
@@ -274,8 +272,8 @@ def test_seed_files_are_taken_as_they_are_read_not_all_at_once(
 _SCRIPT_HEAD = (
     "import multiprocessing, os, sys\n"
     "from pathlib import Path\n"
-    "from eufunds.discovery import discover_seed_files\n"
-    "from eufunds.seedpool import read_seed_files\n"
+    "from eufunds.load.discovery import discover_seed_files\n"
+    "from eufunds.load._pool import read_seed_files\n"
 )
 
 

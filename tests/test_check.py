@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from generated_seeds import write_seed
 from sqlalchemy import Engine, text
 
-from eufunds.check import check_archive, title_key
 from eufunds.cli import cli
-from eufunds.loader import load_paths
+from eufunds.load.loader import load_paths
+from eufunds.read.check import check_archive, title_key
 
 CLUJ = "cj-cluj-calitate-competenta-performanta"
 CLUJ_SEED = f"{CLUJ}.yaml"

@@ -191,7 +191,7 @@ def test_load_on_postgresql_blocked_by_another_says_busy_after_a_bounded_wait(
 ) -> None:
     from sqlalchemy import create_engine, text
 
-    from eufunds.loader import LOAD_LOCK_KEY
+    from eufunds.load.loader import LOAD_LOCK_KEY
 
     holder = create_engine(pg_archive)
     with holder.connect() as connection, connection.begin():

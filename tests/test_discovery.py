@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eufunds import discovery
-from eufunds.discovery import discover_seed_files
+from eufunds.load import discovery
+from eufunds.load.discovery import discover_seed_files
 
 
 def sorted_paths_walk(folder: Path) -> list[tuple[str, str]]:

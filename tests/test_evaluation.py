@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eufunds.evaluation import compare_records, evaluate_directory, values_equal
+from eufunds.extract.evaluation import compare_records, evaluate_directory, values_equal
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "extract"

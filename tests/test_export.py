@@ -19,10 +19,10 @@ from sqlalchemy import Engine, text
 from synthetic import write_seed_folder
 
 from eufunds.cli import cli
-from eufunds.exporters import export_datapackage
-from eufunds.loader import load_paths
-from eufunds.records import iter_records
-from eufunds.seedformat import read_seed, validate_record
+from eufunds.export.exporters import export_datapackage
+from eufunds.load.loader import load_paths
+from eufunds.read.records import iter_records
+from eufunds.seed.format import read_seed, validate_record
 
 CJ = "cj-cluj-calitate-competenta-performanta"
 CALAFAT = "primaria-calafat-management-calitate"

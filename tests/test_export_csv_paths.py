@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from synthetic import eufunds_command, prepare_update_scenario, write_seed_folder
 
-from eufunds import csvworker, exporters, exportpool
 from eufunds.cli import cli
-from eufunds.csvtext import computed_number, csv_line, value_text, view_float_text
-from eufunds.loader import load_paths
+from eufunds.export import _csvpool as exportpool
+from eufunds.export import _csvworker as csvworker
+from eufunds.export import exporters
+from eufunds.export._csvtext import computed_number, csv_line, value_text, view_float_text
+from eufunds.load.loader import load_paths
 
 
 def sqlite_archive(test):  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ from eufunds import migrate
 from eufunds.cli import cli
 from eufunds.db import create_archive_engine, resolve_database_url
 from eufunds.models import Base
-from eufunds.records import iter_records
+from eufunds.read.records import iter_records
 from eufunds.reference import (
     CURRENCY_CODES,
     DOCUMENT_KINDS,

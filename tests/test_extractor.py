@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eufunds.evaluation import compare_records, load_expected
-from eufunds.extractor import extract_release, parse_amount, parse_date, slugify
-from eufunds.releasetext import decode_release
+from eufunds.extract.evaluation import compare_records, load_expected
+from eufunds.extract.extractor import extract_release, parse_amount, parse_date, slugify
+from eufunds.text import decode_release
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -18,7 +18,7 @@ from seedmutations import SEEDS, seed_folder_edit
 from eufunds import migrate
 from eufunds.cli import cli
 from eufunds.db import create_archive_engine, resolve_database_url
-from eufunds.loader import LoadError, load_paths
+from eufunds.load.loader import LoadError, load_paths
 
 FUZZ = settings(max_examples=120, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 _counter = itertools.count()

@@ -14,8 +14,8 @@ import pytest
 from dumps import archive_snapshot
 from sqlalchemy import Engine
 
-from eufunds.loader import LoadError, load_paths
-from eufunds.seedformat import SeedError, read_seed
+from eufunds.load.loader import LoadError, load_paths
+from eufunds.seed.format import SeedError, read_seed
 
 REGRESSIONS = sorted((Path(__file__).parent / "fuzz" / "regressions").iterdir())
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from seedmutations import SEEDS, any_seed, mutated_seed, random_seed
 
-from eufunds.seedformat import Seed, SeedError, parse_seed_text, read_seed
+from eufunds.seed.format import Seed, SeedError, parse_seed_text, read_seed
 
 # A slow example is a hang in the making: every example must finish within 2 s.
 FUZZ = settings(

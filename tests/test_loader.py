@@ -11,8 +11,8 @@ from dumps import archive_dump, archive_snapshot
 from sqlalchemy import Engine, text
 
 from eufunds.db import sqlite_path
-from eufunds.loader import LoadError, LoadReport, load_paths
-from eufunds.seedformat import read_seed
+from eufunds.load.loader import LoadError, LoadReport, load_paths
+from eufunds.seed.format import read_seed
 
 CLUJ_SEED = "cj-cluj-calitate-competenta-performanta.yaml"
 CALAFAT_SEED = "primaria-calafat-management-calitate.yaml"
@@ -131,7 +131,7 @@ def test_strict_load_refuses_figures_that_disagree(engine: Engine, seeds_dir: Pa
 
 
 def test_seeds_as_transcribed_agree_with_themselves(seeds_dir: Path) -> None:
-    from eufunds.consistency import record_warnings
+    from eufunds.seed.consistency import record_warnings
 
     for name in (CLUJ_SEED, CALAFAT_SEED):
         assert record_warnings(read_seed(seeds_dir / name).record) == []
@@ -139,7 +139,7 @@ def test_seeds_as_transcribed_agree_with_themselves(seeds_dir: Path) -> None:
 
 def test_every_text_in_the_seeds_is_written_as_in_its_source(seeds_dir: Path) -> None:
     """Texts are copied, not paraphrased: each occurs in the release (whitespace aside)."""
-    from eufunds.seedformat import find_quote
+    from eufunds.seed.format import find_quote
 
     for name in (CLUJ_SEED, CALAFAT_SEED):
         seed = read_seed(seeds_dir / name)
@@ -326,7 +326,7 @@ def test_load_into_an_archive_without_schema_says_to_migrate(db_url: str, seeds_
 def test_code_longer_than_its_column_is_refused_on_every_backend(
     seeds_dir: Path, old: str, new: str, field: str
 ) -> None:
-    from eufunds.seedformat import SeedError
+    from eufunds.seed.format import SeedError
 
     _edit(seeds_dir, CLUJ_SEED, old, new)
     with pytest.raises(SeedError, match=rf"{re.escape(field)}: is 17 characters long"):

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, inspect, text
 
 from eufunds import migrate
 from eufunds.db import create_archive_engine, sqlite_path
-from eufunds.loader import load_paths
+from eufunds.load.loader import load_paths
 from eufunds.models import Base
 
 REPO = Path(__file__).resolve().parents[1]

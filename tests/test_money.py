@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eufunds.money import (
+from eufunds.numbers import (
     MoneyError,
     basis_points_to_share,
     format_minor_units,
@@ -18,7 +18,7 @@ from eufunds.money import (
     share_to_basis_points,
     to_minor_units,
 )
-from eufunds.seedformat import parse_yaml
+from eufunds.seed.format import parse_yaml
 
 amounts = st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2)
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 from eufunds import migrate
 from eufunds.cli import cli
 from eufunds.db import create_archive_engine
-from eufunds.loader import load_paths
+from eufunds.load.loader import load_paths
 
 pytestmark = pytest.mark.postgres
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from eufunds.cli import cli
 from eufunds.db import sqlite_path
-from eufunds.query import open_query
+from eufunds.read.query import open_query
 
 
 def url_of(engine: Engine) -> str:

@@ -9,8 +9,8 @@ import pytest
 
 from eufunds import migrate
 from eufunds.db import create_archive_engine
-from eufunds.loader import load_paths
-from eufunds.query import QueryError, open_query
+from eufunds.load.loader import load_paths
+from eufunds.read.query import QueryError, open_query
 
 HOSTILE = {
     "cte_delete": "with x as (select 1) delete from projects",

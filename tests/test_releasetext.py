@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eufunds.releasetext import decode_release, detect_encoding, fold, plausibility
+from eufunds.text import decode_release, detect_encoding, fold, plausibility
 
 # Cedilla letters exist in every legacy code page; comma-below ones only in ISO-8859-16.
 CEDILLA = "Judeţul Iaşi anunţă finalizarea proiectului „Şcoala altfel”, în învăţământ"

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, text
 
 from eufunds import migrate
 from eufunds.cli import cli
-from eufunds.loader import load_paths
-from eufunds.search import SearchError, parse_terms, rebuild_index, search
+from eufunds.load.loader import load_paths
+from eufunds.read.search import SearchError, parse_terms, rebuild_index, search
 
 CLUJ = "cj-cluj-calitate-competenta-performanta"
 CALAFAT = "primaria-calafat-management-calitate"

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eufunds.seedformat import parse_yaml
+from eufunds.seed.format import parse_yaml
 
 _words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
 _scalars = (

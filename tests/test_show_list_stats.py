@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from synthetic import write_seed_folder
 
 from eufunds.cli import cli
-from eufunds.loader import load_paths
-from eufunds.seedformat import read_seed, validate_record
+from eufunds.load.loader import load_paths
+from eufunds.seed.format import read_seed, validate_record
 
 CJ = "cj-cluj-calitate-competenta-performanta"
 CALAFAT = "primaria-calafat-management-calitate"

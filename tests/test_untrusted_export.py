@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from eufunds import migrate
 from eufunds.db import create_archive_engine
-from eufunds.exporters import ExportError, export, safe_relative_path
-from eufunds.loader import load_paths
+from eufunds.export.exporters import ExportError, export, safe_relative_path
+from eufunds.load.loader import load_paths
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eufunds.seedformat import SeedError, read_seed
+from eufunds.seed.format import SeedError, read_seed
 
 CLUJ = "cj-cluj-calitate-competenta-performanta.yaml"
 SOURCE = "001_f36f72105a710f57.txt"

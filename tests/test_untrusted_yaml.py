@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from eufunds.seedformat import MAX_DEPTH, MAX_SEED_BYTES, MAX_SOURCE_BYTES, SeedError, read_seed
+from eufunds.seed.format import MAX_DEPTH, MAX_SEED_BYTES, MAX_SOURCE_BYTES, SeedError, read_seed
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 CLUJ = "cj-cluj-calitate-competenta-performanta.yaml"
@@ -39,7 +39,7 @@ def measure_read(path: Path) -> dict[str, float]:
     script = f"""
 import json, resource, time
 from pathlib import Path
-from eufunds.seedformat import SeedError, read_seed
+from eufunds.seed.format import SeedError, read_seed
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 try:

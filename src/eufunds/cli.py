@@ -19,8 +19,8 @@ from sqlalchemy.exc import OperationalError
 
 from . import __version__, migrate
 from .db import ArchiveError, create_archive_engine, describe_url, resolve_database_url
-from .discovery import discover_seed_files
-from .loader import LoadError, LoadReport, load_paths
+from .load.discovery import discover_seed_files
+from .load.loader import LoadError, LoadReport, load_paths
 
 
 class ArchiveContext:
@@ -262,7 +262,7 @@ def query(archive: ArchiveContext, sql: str, fmt: str | None, max_width: int) ->
       eufunds query "select slug, total_value from project_overview"
       eufunds query --format json "select * from funding_overview" > funding.json
     """
-    from .query import open_query, write_result
+    from .read.query import open_query, write_result
 
     out = sys.stdout
     with user_errors(), open_query(archive.url, sql) as result:
@@ -293,7 +293,7 @@ def search(archive: ArchiveContext, words: tuple[str, ...], limit: int, fmt: str
     """
     import json
 
-    from .search import search as search_archive
+    from .read.search import search as search_archive
 
     bold = fmt == "text" and sys.stdout.isatty()
     mark = (click.style("", bold=True, reset=False), "\x1b[0m") if bold else ("[", "]")
@@ -336,7 +336,7 @@ def check(archive: ArchiveContext, fmt: str) -> None:
     """
     import json
 
-    from .check import check_archive
+    from .read.check import check_archive
 
     with user_errors():
         engine = create_archive_engine(archive.url, read_only=True)
@@ -413,7 +413,7 @@ def _project_filter_options(command: Any) -> Any:
 def _project_filters(
     connection: Any, project: str | None, programme: str | None, status: str | None, since: Any
 ) -> Any:
-    from .records import ProjectFilters, find_project
+    from .read.records import ProjectFilters, find_project
 
     return ProjectFilters(
         project=find_project(connection, project) if project else None,
@@ -466,7 +466,7 @@ def export_command(
       eufunds export --format xlsx --output archive.xlsx
       eufunds export --format datapackage --output package/
     """
-    from .exporters import export
+    from .export.exporters import export
 
     stdout = sys.stdout.buffer
     if output is None and fmt == "xlsx" and stdout.isatty():
@@ -497,9 +497,9 @@ def show(archive: ArchiveContext, project: str, fmt: str) -> None:
       eufunds show cj-cluj-calitate-competenta-performanta
       eufunds show 474 --format json
     """
-    from .exporters import record_to_json, record_to_yaml
-    from .fiche import render_fiche
-    from .records import ProjectFilters, find_project, iter_records
+    from .export.exporters import record_to_json, record_to_yaml
+    from .read.fiche import render_fiche
+    from .read.records import ProjectFilters, find_project, iter_records
 
     with user_errors(), _reading(archive) as connection:
         slug = find_project(connection, project)
@@ -533,9 +533,9 @@ def list_command(
       eufunds list --programme POCA --status completed
       eufunds list --since 2020-01-01 --format json
     """
-    from .exporters import record_to_json
-    from .fiche import render_project_line
-    from .records import iter_project_lines, longest_slug
+    from .export.exporters import record_to_json
+    from .read.fiche import render_project_line
+    from .read.records import iter_project_lines, longest_slug
 
     count = 0
     with user_errors(), _pipe_closed_quietly(), _reading(archive) as connection:
@@ -578,9 +578,9 @@ def stats(
       eufunds stats
       eufunds stats --programme POCA --format json
     """
-    from .exporters import record_to_json
-    from .fiche import render_stats
-    from .stats import archive_stats
+    from .export.exporters import record_to_json
+    from .read.fiche import render_stats
+    from .read.stats import archive_stats
 
     with user_errors(), _reading(archive) as connection:
         filters = _project_filters(connection, project, programme, status, since)
@@ -619,8 +619,8 @@ def extract(files: tuple[Path, ...], fmt: str, evaluate: tuple[Path, Path] | Non
       eufunds extract seeds/001_f36f72105a710f57.txt
       eufunds extract --evaluate tests/corpus/extract tests/corpus/extract
     """
-    from .evaluation import evaluate_directory
-    from .ingest import extract_file, render_json, render_yaml
+    from .extract.evaluation import evaluate_directory
+    from .intake.ingest import extract_file, render_json, render_yaml
 
     if evaluate:
         report = evaluate_directory(*evaluate)
@@ -662,7 +662,7 @@ def ingest(
     Example:
       eufunds ingest --dry-run release.txt
     """
-    from .ingest import ingest_files
+    from .intake.ingest import ingest_files
 
     with user_errors():
         result = ingest_files(

@@ -20,7 +20,7 @@ import atheris
 with atheris.instrument_imports(include=["eufunds"]):
     from eufunds import migrate
     from eufunds.db import create_archive_engine, resolve_database_url
-    from eufunds.loader import LoadError, load_paths
+    from eufunds.load.loader import LoadError, load_paths
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 ROOT = Path(tempfile.mkdtemp(prefix="eufunds-fuzz-load-"))

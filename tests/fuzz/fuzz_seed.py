@@ -17,7 +17,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["eufunds", "yaml"]):
-    from eufunds.seedformat import SeedError, read_seed
+    from eufunds.seed.format import SeedError, read_seed
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 WORK = Path(tempfile.mkdtemp(prefix="eufunds-fuzz-seed-")) / "seeds"

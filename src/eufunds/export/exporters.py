@@ -45,18 +45,8 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.exc import CompileError
 from sqlalchemy.sql.elements import ColumnElement
 
-from .csvtext import (
-    ROWS_PER_FETCH,
-    SQLITE_TEXT,
-    computed_number,
-    csv_line,
-    csv_lines,
-    observed_kind,
-    value_text,
-    write_sqlite_rows,
-)
-from .db import ArchiveError
-from .models import (
+from ..db import ArchiveError
+from ..models import (
     Base,
     Contact,
     Indicator,
@@ -67,8 +57,18 @@ from .models import (
     Result,
     SpecificObjective,
 )
-from .money import from_minor_units
-from .records import ProjectFilters, iter_records, iter_records_with_sources, selected_project_ids
+from ..numbers import from_minor_units
+from ..read.records import ProjectFilters, iter_records, iter_records_with_sources, selected_project_ids
+from ._csvtext import (
+    ROWS_PER_FETCH,
+    SQLITE_TEXT,
+    computed_number,
+    csv_line,
+    csv_lines,
+    observed_kind,
+    value_text,
+    write_sqlite_rows,
+)
 
 FORMATS: tuple[str, ...] = ("csv", "json", "jsonl", "yaml", "xlsx", "datapackage")
 # Formats whose output is a folder of files rather than one stream.
@@ -751,7 +751,7 @@ def _write_sqlite_csv(
 def _sqlite_csv_jobs(
     connection: Connection, table: ExportTable, filters: ProjectFilters | None, rows: int, part_rows: int
 ) -> list[dict[str, Any]] | None:
-    """``table``'s CSV file as jobs for ``eufunds.csvworker``: one, or for a big
+    """``table``'s CSV file as jobs for ``eufunds.export._csvworker``: one, or for a big
     table one per range of its key (the first writes the file with its header,
     the others parts that are appended to it in order); None when the table
     has no job form."""
@@ -843,20 +843,20 @@ def _write_csv_files_in_workers(
     """The files written by ``exportpool`` workers, in the order of ``tables``;
     None when the archive is small, not a SQLite file, or no common snapshot
     could be had."""
-    from . import exportpool
+    from . import _csvpool
 
-    database = exportpool.archive_file(connection)
+    database = _csvpool.archive_file(connection)
     if database is None or len(tables) < 2:
         return None
     rows = {table.name: _row_estimate(connection, table) for table in tables}
     projects = rows.get("projects", 0)
     # No more processes than tables: a worker with nothing to take would only
     # widen the moment in which a commit makes the export start again.
-    processes = min(exportpool.worker_count(sum(rows.values())), len(tables))
+    processes = min(_csvpool.worker_count(sum(rows.values())), len(tables))
     if processes < 2:
         return None
     # The workers start now and get ready while this process plans their jobs.
-    with exportpool.ExportPool(database, root, processes) as pool:
+    with _csvpool.ExportPool(database, root, processes) as pool:
         # Jobs of about an eighth of a process's share of rows, so that all finish
         # close together; largest first (a view has about one row a project or
         # more), so that no process starts a big one last.

@@ -2,7 +2,7 @@
 
 A CSV export spends its time turning rows into Python objects and text, one
 core's work per table; on a large SQLite archive this process and worker
-processes (``eufunds.csvworker``, which start in a few hundredths of a second)
+processes (``eufunds.export._csvworker``, which start in a few hundredths of a second)
 take the tables one at a time, largest first, until none is left.
 
 An export must show the archive at one moment, even while a load commits.
@@ -28,9 +28,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from . import csvworker
-from .db import ArchiveError
-from .processes import process_count
+from ..db import ArchiveError
+from ..processes import process_count
+from . import _csvworker
 
 # Below this many rows in all, an export is written in-process.
 PARALLEL_MIN_ROWS = 20_000
@@ -83,7 +83,7 @@ class ExportPool:
             self.started = None
 
     def write(self, jobs: Sequence[dict[str, Any]]) -> Written | None:
-        """Run ``jobs`` (see ``eufunds.csvworker``; largest first) in this process
+        """Run ``jobs`` (see ``eufunds.export._csvworker``; largest first) in this process
         and the workers, all reading the archive at one snapshot. Returns, per
         file written, its row count and the value types seen in watched
         columns; None when no common snapshot could be had or a worker could
@@ -153,7 +153,7 @@ class _Attempt:
         finished = False
         try:
             if not self.no_workers:
-                here = csvworker.open_snapshot(self.database)
+                here = _csvworker.open_snapshot(self.database)
                 try:
                     self._snapshot_taken()
                     self.go.set()
@@ -228,7 +228,7 @@ class _Attempt:
     def _work_here(self, connection: sqlite3.Connection) -> None:
         while (job := self._take()) is not None:
             try:
-                reply = csvworker.run_job(connection, self.root, job)
+                reply = _csvworker.run_job(connection, self.root, job)
             except (sqlite3.Error, OSError) as exc:
                 self._fail(WorkerFailed(f"{job['table']}: {type(exc).__name__}: {exc}"))
                 return
@@ -253,7 +253,7 @@ class _Attempt:
             self._snapshot_taken()
             self.go.wait()
             while (job := self._take()) is not None:
-                csvworker.send(worker.stdin, job)  # type: ignore[arg-type]
+                _csvworker.send(worker.stdin, job)  # type: ignore[arg-type]
                 reply = _reply(worker)
                 if reply is None or "error" in reply:
                     problem = "an export worker stopped" if reply is None else reply["error"]
@@ -268,11 +268,11 @@ class _Attempt:
 def _start_worker(database: Path, root: Path) -> subprocess.Popen[bytes]:
     # The worker imports eufunds from where this process found it, and only the
     # standard library besides: without ``site`` it starts in half the time.
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return subprocess.Popen(
-        [sys.executable, "-S", "-c", csvworker.START, str(database), str(root)],
+        [sys.executable, "-S", "-c", _csvworker.START, str(database), str(root)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -283,7 +283,7 @@ def _start_worker(database: Path, root: Path) -> subprocess.Popen[bytes]:
 def _reply(worker: subprocess.Popen[bytes]) -> dict[str, Any] | None:
     """The worker's next answer, or None if it ended without one."""
     try:
-        return csvworker.receive(worker.stdout)  # type: ignore[no-any-return,arg-type]
+        return _csvworker.receive(worker.stdout)  # type: ignore[no-any-return,arg-type]
     except EOFError:
         return None
 
@@ -293,7 +293,7 @@ def _end(worker: subprocess.Popen[bytes]) -> None:
     exits at once (a blocking wait: with a timeout, Popen.wait polls)."""
     with contextlib.suppress(OSError):
         if worker.stdin is not None and not worker.stdin.closed:
-            csvworker.send(worker.stdin, None)  # type: ignore[arg-type]
+            _csvworker.send(worker.stdin, None)  # type: ignore[arg-type]
             worker.stdin.close()
     worker.wait()
 

@@ -32,8 +32,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
-from .money import MoneyError, parse_decimal
-from .reference import (
+from ..numbers import MoneyError, parse_decimal
+from ..reference import (
     CURRENCY_CODES,
     DOCUMENT_KINDS,
     EU_FUND_CODES,
@@ -765,7 +765,7 @@ def decode_source_bytes(data: bytes) -> str:
     byte-order mark) or, for files saved by older Windows editors, a legacy
     Central-European encoding."""
     try:
-        from .releasetext import decode_release  # the extractor's encoding detection
+        from ..text import decode_release  # the extractor's encoding detection
     except ImportError:  # pragma: no cover - only before the extractor existed
         return data.decode("utf-8-sig")
     return decode_release(data)

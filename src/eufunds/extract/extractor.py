@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .releasetext import fold
+from ..text import fold
 
 __all__ = ["Extraction", "Span", "extract_release", "parse_amount", "parse_date", "slugify"]
 

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
 
-from .processes import process_count
-from .seedformat import Seed, SeedError, SeedProblem, read_seed
+from ..processes import process_count
+from ..seed.format import Seed, SeedError, SeedProblem, read_seed
 
 # Below this many files, reading in-process is faster than starting workers.
 PARALLEL_MIN_FILES = 200
@@ -93,7 +93,7 @@ def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | 
     # (SQLite must not cross a fork; a forked psycopg socket closed by a child
     # would end the parent's session). The server imports eufunds once.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["eufunds.seedpool"])
+    context.set_forkserver_preload(["eufunds.load._pool"])
     chunks = _chunks(files, CHUNK_SIZE)
     # Chunks handed to the pool and not yet given back, oldest first: a bounded
     # window, not pool.map's all at once, since when the caller writes slower

@@ -26,9 +26,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from .consistency import SHARE_TOLERANCE, months_between
-from .models import Document, FundingSource, Programme, Project
-from .reference import eligibility_period
+from ..models import Document, FundingSource, Programme, Project
+from ..reference import eligibility_period
+from ..seed.consistency import SHARE_TOLERANCE, months_between
 
 ERROR, NOTICE = "error", "notice"
 

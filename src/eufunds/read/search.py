@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, text
 
-from .db import ArchiveError
+from ..db import ArchiveError
 
 KINDS: tuple[str, ...] = ("title", "document", "objective", "result")
 DEFAULT_LIMIT = 20

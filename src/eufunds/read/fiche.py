@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .consistency import months_between
+from ..seed.consistency import months_between
 from .stats import ArchiveStats, Group, Money
 
 _NONE = "-"

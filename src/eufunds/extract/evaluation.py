@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
+from ..text import decode_release, fold
 from .extractor import extract_release
-from .releasetext import decode_release, fold
 
 __all__ = [
     "EvaluationReport",

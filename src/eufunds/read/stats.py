@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, distinct, func, select
 
-from .models import Document, FundingSource, Programme, Project, ProjectFund
-from .money import from_minor_units
+from ..models import Document, FundingSource, Programme, Project, ProjectFund
+from ..numbers import from_minor_units
 from .records import ProjectFilters, project_conditions, selected_project_ids
 
 

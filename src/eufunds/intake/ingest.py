@@ -24,11 +24,11 @@ from typing import Any
 import yaml
 from sqlalchemy import Engine
 
-from .db import ArchiveError
-from .extractor import Extraction, Span, extract_release
-from .loader import LoadReport, load_paths
-from .releasetext import decode_release
-from .seedformat import SeedError, read_seed
+from ..db import ArchiveError
+from ..extract.extractor import Extraction, Span, extract_release
+from ..load.loader import LoadReport, load_paths
+from ..seed.format import SeedError, read_seed
+from ..text import decode_release
 
 __all__ = [
     "IngestError",

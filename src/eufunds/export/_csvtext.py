@@ -1,7 +1,7 @@
 """The CSV text of archive values, and the loop that writes SQLite rows as CSV.
 
 Its own module, free of SQLAlchemy, because export worker processes
-(``eufunds.csvworker``) import it and must start in a few hundredths of a
+(``eufunds.export._csvworker``) import it and must start in a few hundredths of a
 second; the exporter writes through the same functions, so a table comes out
 byte for byte the same whichever process wrote it.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from .money import format_minor_units
+from ..numbers import format_minor_units
 
 # Type checkers read the names below; at run time ``typing`` would be most of
 # an export worker's start-up imports.

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.exc import DBAPIError
 
-from .db import ArchiveError, create_archive_engine, is_sqlite
+from ..db import ArchiveError, create_archive_engine, is_sqlite
 
 FETCH_BATCH = 500
 FORMATS = ("table", "csv", "json")

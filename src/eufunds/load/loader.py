@@ -24,10 +24,8 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, sele
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from . import consistency, search
-from .db import ArchiveError, busy_timeout_ms, describe_url, has_schema
-from .discovery import discover_seed_files
-from .models import (
+from ..db import ArchiveError, busy_timeout_ms, describe_url, has_schema
+from ..models import (
     Contact,
     Document,
     Evidence,
@@ -44,9 +42,12 @@ from .models import (
     Result,
     SpecificObjective,
 )
-from .money import share_to_basis_points, to_minor_units
-from .seedformat import Seed, SeedProblem
-from .seedpool import read_seed_files
+from ..numbers import share_to_basis_points, to_minor_units
+from ..read import search
+from ..seed import consistency
+from ..seed.format import Seed, SeedProblem
+from ._pool import read_seed_files
+from .discovery import discover_seed_files
 
 Progress = Callable[[int], None]
 
@@ -183,7 +184,7 @@ def load_paths(
     with the archive.
 
     Memory stays flat however many seeds there are: files are found as they
-    are read (``eufunds.discovery``), validated seeds wait in a temporary spool
+    are read (``eufunds.load.discovery``), validated seeds wait in a temporary spool
     file, and what the checks across seeds need (slugs, codes, source hashes,
     where each is written) in a scratch SQLite database (``_LoadIndex``), until
     every check has passed; then the spool is written in batches inside the one

@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from .db import ArchiveError
-from .models import (
+from ..db import ArchiveError
+from ..models import (
     Contact,
     Document,
     Evidence,
@@ -39,8 +39,8 @@ from .models import (
     Result,
     SpecificObjective,
 )
-from .money import basis_points_to_share, minor_to_plain_decimal
-from .seedformat import find_quote
+from ..numbers import basis_points_to_share, minor_to_plain_decimal
+from ..seed.format import find_quote
 
 # Projects per page: large enough that per-page queries cost little, small enough
 # that a page of projects with their children stays a few megabytes.

@@ -1,4 +1,4 @@
-"""A CSV export worker process, started by ``eufunds.exportpool`` as
+"""A CSV export worker process, started by ``eufunds.export._csvpool`` as
 ``python -S -c "<START>" DATABASE FOLDER``.
 
 It opens the SQLite archive read-only, begins a read transaction (its
@@ -13,7 +13,7 @@ length, then the value in ``marshal`` form. marshal is built into the
 interpreter, so it costs no import (``json`` pulls in ``re``, a quarter of
 the worker's start), and both ends are this package, so nothing untrusted is
 ever read with it. The worker imports nothing heavier than ``sqlite3`` and
-``eufunds.csvtext`` (not even ``typing`` or ``pathlib``), runs without
+``eufunds.export._csvtext`` (not even ``typing`` or ``pathlib``), runs without
 ``site`` and without ``runpy`` (hence ``-c``, not ``-m``), and so is ready in
 about two hundredths of a second; the parent compiles the SQL.
 """
@@ -25,7 +25,7 @@ import os
 import sqlite3
 import sys
 
-from .csvtext import csv_line, write_sqlite_rows
+from ._csvtext import csv_line, write_sqlite_rows
 
 # Type checkers read the names below; at run time they would only cost imports.
 TYPE_CHECKING = False
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 BUSY_TIMEOUT_MS = 10_000
 # What the parent runs with ``python -S -c``.
-START = "import sys; from eufunds.csvworker import run; run(sys.argv[1], sys.argv[2])"
+START = "import sys; from eufunds.export._csvworker import run; run(sys.argv[1], sys.argv[2])"
 _LENGTH_BYTES = 4
 
 

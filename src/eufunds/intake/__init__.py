@@ -1,0 +1,1 @@
+"""Intake: releases as they are found turned into drafts and loaded."""

@@ -1,0 +1,1 @@
+"""Seed files: reading, validating and normalising the YAML that curators write."""
