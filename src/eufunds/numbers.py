@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from .errors import MoneyError
+
 _CENT = Decimal("0.01")
-
-
-class MoneyError(ValueError):
-    """A value that is not an exact amount with at most two decimals."""
 
 
 def parse_decimal(value: object) -> Decimal:

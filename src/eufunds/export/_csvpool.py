@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from ..db import ArchiveError
+from ..errors import WorkerFailed
 from ..processes import process_count
 from . import _csvworker
 
@@ -41,10 +41,6 @@ WORKERS_ENV_VAR = "EUFUNDS_EXPORT_WORKERS"
 SNAPSHOT_ATTEMPTS = 3
 
 Written = dict[str, tuple[int, dict[int, set[str]]]]
-
-
-class WorkerFailed(ArchiveError):
-    """A worker stopped or reported an error; the message says which table."""
 
 
 def archive_file(connection: Connection) -> Path | None:

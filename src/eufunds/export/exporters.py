@@ -45,7 +45,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.exc import CompileError
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..db import ArchiveError
+from ..errors import ExportError
 from ..models import (
     Base,
     Contact,
@@ -81,10 +81,6 @@ XLSX_MAX_CELL_CHARS = 32_767
 XLSX_MAX_ROWS = 1_048_576
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-
-
-class ExportError(ArchiveError):
-    """An export that cannot be done as asked (unknown table, bad output path)."""
 
 
 @dataclass

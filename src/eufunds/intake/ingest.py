@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from sqlalchemy import Engine
 
-from ..db import ArchiveError
+from ..errors import IngestError
 from ..extract.extractor import Extraction, Span, extract_release
 from ..load.loader import LoadReport, load_paths
 from ..seed.format import SeedError, read_seed
@@ -148,14 +148,6 @@ def render_json(extractions: list[Extraction]) -> str:
 
 
 # --- ingest --------------------------------------------------------------------
-
-
-class IngestError(ArchiveError):
-    """Ingest refused; nothing was written. ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass

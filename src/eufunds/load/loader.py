@@ -25,6 +25,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..db import ArchiveError, busy_timeout_ms, describe_url, has_schema
+from ..errors import LoadError
 from ..models import (
     Contact,
     Document,
@@ -105,14 +106,6 @@ class LoadReport:
                 else ""
             )
         )
-
-
-class LoadError(ArchiveError):
-    """The load was refused; nothing was written. ``problems`` lists every reason."""
-
-    def __init__(self, problems: Sequence[SeedProblem | str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def organisation_key(name: str) -> str:

@@ -25,17 +25,14 @@ from typing import Any, TextIO
 
 from sqlalchemy.exc import DBAPIError
 
-from ..db import ArchiveError, create_archive_engine, is_sqlite
+from ..db import create_archive_engine, is_sqlite
+from ..errors import QueryError
 
 FETCH_BATCH = 500
 FORMATS = ("table", "csv", "json")
 # A table on a terminal is sized from the first rows; later, wider values still
 # print in full, they only break the alignment of their own line.
 TABLE_SAMPLE_ROWS = 200
-
-
-class QueryError(ArchiveError):
-    """The statement was refused or failed; nothing in the archive changed."""
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..db import ArchiveError
+from ..errors import ProjectNotFound
 from ..models import (
     Contact,
     Document,
@@ -47,10 +47,6 @@ from ..seed.format import find_quote
 DEFAULT_BATCH_SIZE = 200
 
 _DIGITS = re.compile(r"[0-9]+\Z")
-
-
-class ProjectNotFound(ArchiveError):
-    """No project has the slug or code the user gave."""
 
 
 @dataclass(frozen=True)

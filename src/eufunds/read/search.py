@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, text
 
-from ..db import ArchiveError
+from ..errors import SearchError
 
 KINDS: tuple[str, ...] = ("title", "document", "objective", "result")
 DEFAULT_LIMIT = 20
@@ -35,10 +35,6 @@ SNIPPET_TOKENS = 14
 # the same letters and must find each other.
 _CEDILLA_TO_COMMA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
 _FOLD_TABLE = str.maketrans(_CEDILLA_TO_COMMA)
-
-
-class SearchError(ArchiveError):
-    """The search could not run (nothing to search for, no index yet)."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
+from ..errors import SeedError
 from ..numbers import MoneyError, parse_decimal
 from ..reference import (
     CURRENCY_CODES,
@@ -83,14 +84,6 @@ class SeedProblem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
-class SeedError(Exception):
-    """A seed could not be read or validated; carries every problem found."""
-
-    def __init__(self, problems: list[SeedProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 class _Invalid(Exception):
