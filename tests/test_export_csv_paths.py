@@ -22,8 +22,9 @@ from eufunds.cli import cli
 from eufunds.export import _csvpool as exportpool
 from eufunds.export import _csvworker as csvworker
 from eufunds.export import exporters
-from eufunds.export._csvtext import computed_number, csv_line, value_text, view_float_text
+from eufunds.export._csvtext import csv_line, value_text
 from eufunds.load.loader import load_paths
+from eufunds.numbers import computed_number, view_float_text
 
 
 def sqlite_archive(test):  # type: ignore[no-untyped-def]

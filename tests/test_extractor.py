@@ -353,8 +353,8 @@ def test_extract_json_has_a_provenance_map(tmp_path: Path) -> None:
     import json
 
     result = _run(["extract", "--format", "json", str(SEEDS / "001_f36f72105a710f57.txt")], tmp_path)
-    draft = json.loads(result.output)[0]
-    assert draft["record"]["total_value"] == "624995.52"
+    draft = json.loads(result.output, parse_float=Decimal)[0]
+    assert draft["record"]["total_value"] == Decimal("624995.52")
     assert draft["provenance"]["total_value"]["line"] == 18
 
 

@@ -10,9 +10,9 @@ project and origin. On SQLite, ``search_index`` is an FTS5 index over it
 (external content, so snippets show the original spelling); on PostgreSQL a
 tsvector column built with unaccent does the same. Cedilla ş/ţ are folded to
 comma ș/ț before indexing. The index is built here for the data already in the
-archive; afterwards the loader keeps it in step (eufunds.read.search).
+archive; afterwards the loader keeps it in step (eufunds.searchindex).
 
-The SQL is frozen here on purpose rather than imported from eufunds.read.search, so
+The SQL is frozen here on purpose rather than imported from eufunds.searchindex, so
 this revision does the same thing whatever the package later becomes.
 """
 

@@ -7,7 +7,10 @@ nothing, because seed-reading and CSV workers import it and must start fast.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+# Even ``typing`` would weigh on a CSV worker's start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class ArchiveError(Exception):

@@ -27,7 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from .export._csvtext import indicator_number
+from .numbers import indicator_number
 from .reference import (
     CURRENCY_CODES,
     DOCUMENT_KINDS,

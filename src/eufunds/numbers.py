@@ -1,8 +1,11 @@
-"""Exact money and percentages: decimals in, integer minor units out, and back.
+"""Exact numbers: money and shares in and out of their integer units, and the
+text and shortest form of decimals — the one home of every such rule.
 
 The archive never stores a binary float for money. Amounts are integers of the
 currency's minor unit (bani for RON, cents for EUR); shares are integers of
 hundredths of a percent (basis points), so 85 % is 8500.
+
+Export workers import this module; it imports nothing heavier than ``decimal``.
 """
 
 from __future__ import annotations
@@ -10,6 +13,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from .errors import MoneyError
+
+# ``typing`` would be a large share of an export worker's start-up imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _CENT = Decimal("0.01")
 
@@ -61,13 +69,60 @@ def share_to_basis_points(share: Decimal) -> int:
     return int(share * 100)
 
 
+def shortest_decimal(number: Decimal) -> Decimal:
+    """The shortest exact form, as a curator writes it: 85.00 → 85, 12.50 → 12.5,
+    100 → 100 (never 1E+2), so equal values compare, hash and print alike."""
+    if number == number.to_integral():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
 def basis_points_to_share(bp: int) -> Decimal:
     """8500 → Decimal('85'); 1250 → Decimal('12.5') — no trailing zeros."""
-    value = Decimal(bp) / 100
-    return value.normalize() if value != value.to_integral() else value.quantize(Decimal(1))
+    return shortest_decimal(Decimal(bp) / 100)
 
 
 def minor_to_plain_decimal(minor: int) -> Decimal:
     """62499552 → 624995.52 and 100 → 1 (the shortest exact form, as a curator writes it)."""
-    value = Decimal(minor) / 100
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return shortest_decimal(Decimal(minor) / 100)
+
+
+def indicator_number(value: object) -> Decimal | None:
+    """An indicator value as SQLite gives it back (int or float) as the Decimal
+    that was written: 20, 60.5."""
+    if value is None:
+        return None
+    return shortest_decimal(Decimal(str(value)))
+
+
+def computed_number(value: Any) -> Any:
+    """A view's computed amount (minor units / 100.0): a float on SQLite, a numeric
+    with many zeros on PostgreSQL; both become the same two-decimal Decimal."""
+    if isinstance(value, bool) or not isinstance(value, float | Decimal):
+        return value
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    if not number.is_finite():
+        return value
+    try:
+        cents = number.quantize(_CENT)
+    except InvalidOperation:  # more digits than a Decimal context holds: keep them as they are
+        return number.normalize()
+    return cents if cents == number else number.normalize()
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal's digits as written, never in exponent form: 1E+2 → '100'."""
+    return format(value, "f")
+
+
+def view_float_text(value: float) -> str:
+    """The text of a view's computed float, as ``computed_number`` gives it,
+    without the Decimal detour for the usual case: below 1e13 a double is
+    closer than half a cent to one two-decimal number at most, so if ``.2f``
+    reads back as the same double, that is the number."""
+    if -1e13 < value < 1e13:
+        text = f"{value:.2f}"
+        if float(text) == value:
+            return text
+    number = computed_number(value)
+    return decimal_text(number) if isinstance(number, Decimal) else repr(number)

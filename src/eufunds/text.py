@@ -20,12 +20,16 @@ import unicodedata
 
 __all__ = [
     "LEGACY_ENCODINGS",
+    "comma_letters",
+    "comma_letters_sql",
     "decode_release",
     "detect_encoding",
     "fold",
     "fold_char",
     "normalise_newlines",
+    "organisation_key",
     "plausibility",
+    "title_key",
 ]
 
 # Tried in this order when the bytes are not UTF-8; ties in plausibility go to the
@@ -146,3 +150,39 @@ for _char in _SPECIAL:
 def fold(text: str) -> str:
     """The matching view of ``text``: same length, lower case, no diacritics, plain quotes."""
     return text.translate(_TABLE)
+
+
+# --------------------------------------------------------------------------- keys
+
+# Romanian ș and ț were long typed with a cedilla (ş ţ, Turkish letters); they are
+# the same letters and must find each other.
+_CEDILLA_TO_COMMA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
+_COMMA_TABLE = str.maketrans(_CEDILLA_TO_COMMA)
+
+
+def comma_letters(value: str) -> str:
+    """The cedilla forms ş ţ Ş Ţ written as ș ț Ș Ț (one code point for one, so
+    positions in the text do not move)."""
+    return value.translate(_COMMA_TABLE)
+
+
+def comma_letters_sql(expression: str) -> str:
+    """``comma_letters`` as a SQL expression (the same on SQLite and PostgreSQL)."""
+    for cedilla, comma in _CEDILLA_TO_COMMA.items():
+        expression = f"replace({expression}, '{cedilla}', '{comma}')"
+    return expression
+
+
+def organisation_key(name: str) -> str:
+    """Fold what does not make two organisation names different: case, runs of
+    whitespace, and the cedilla forms ş/ţ that old keyboards typed for ș/ț."""
+    return " ".join(unicodedata.normalize("NFC", comma_letters(name)).casefold().split())
+
+
+def title_key(title: str) -> str:
+    """A title with case, diacritics (ş and ș alike), punctuation and spacing folded
+    away: "Calitate, Competenţă" and "CALITATE COMPETENTA" have the same key."""
+    # NFKD splits ş into s + cedilla and ș into s + comma below; both marks go.
+    decomposed = unicodedata.normalize("NFKD", title)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())

@@ -13,9 +13,9 @@ shares are decimals with a dot and two places; dates are ISO 8601.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from ..numbers import format_minor_units
+from ..numbers import decimal_text, format_minor_units, indicator_number, view_float_text
 
 # Type checkers read the names below; at run time ``typing`` would be most of
 # an export worker's start-up imports.
@@ -75,7 +75,7 @@ def value_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return decimal_text(value)
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, dt.date):
@@ -83,42 +83,6 @@ def value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def computed_number(value: Any) -> Any:
-    """A view's computed amount (minor units / 100.0): a float on SQLite, a numeric
-    with many zeros on PostgreSQL; both become the same two-decimal Decimal."""
-    if isinstance(value, bool) or not isinstance(value, float | Decimal):
-        return value
-    number = Decimal(repr(value)) if isinstance(value, float) else value
-    if not number.is_finite():
-        return value
-    try:
-        cents = number.quantize(_CENT)
-    except InvalidOperation:  # more digits than a Decimal context holds: keep them as they are
-        return number.normalize()
-    return cents if cents == number else number.normalize()
-
-
-def view_float_text(value: float) -> str:
-    """The CSV text of a view's computed float, as ``computed_number`` gives it,
-    without the Decimal detour for the usual case: below 1e13 a double is
-    closer than half a cent to one two-decimal number at most, so if ``.2f``
-    reads back as the same double, that is the number."""
-    if -1e13 < value < 1e13:
-        text = f"{value:.2f}"
-        if float(text) == value:
-            return text
-    return value_text(computed_number(value))
-
-
-def indicator_number(value: object) -> Decimal | None:
-    """An indicator value as SQLite gives it back (int or float) as the Decimal
-    that was written: 20, 60.5."""
-    if value is None:
-        return None
-    number = Decimal(str(value))
-    return number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
 
 
 def observed_kind(value: Any) -> str | None:

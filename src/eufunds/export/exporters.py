@@ -46,6 +46,7 @@ from sqlalchemy.exc import CompileError
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import ExportError
+from ..jsontext import to_json as record_to_json
 from ..models import (
     Base,
     Contact,
@@ -57,12 +58,11 @@ from ..models import (
     Result,
     SpecificObjective,
 )
-from ..numbers import from_minor_units
+from ..numbers import computed_number, from_minor_units
 from ..read.records import ProjectFilters, iter_records, iter_records_with_sources, selected_project_ids
 from ._csvtext import (
     ROWS_PER_FETCH,
     SQLITE_TEXT,
-    computed_number,
     csv_line,
     csv_lines,
     observed_kind,
@@ -223,44 +223,6 @@ def _inside(folder: Path, relative: PurePosixPath) -> Path:
 
 
 # --------------------------------------------------------------------------- records as text
-
-
-def _json_scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        # Written as the exact decimal, never through a binary float.
-        return format(value, "f")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return f'"{value.isoformat()}"'
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def record_to_json(value: Any, *, indent: int | None = None, _level: int = 0) -> str:
-    """JSON text for a record: money as exact decimal numbers, dates as ISO strings."""
-    if isinstance(value, dict):
-        items = [f"{json.dumps(str(k), ensure_ascii=False)}: " for k in value]
-        values = [record_to_json(v, indent=indent, _level=_level + 1) for v in value.values()]
-        return _json_join("{", "}", [k + v for k, v in zip(items, values, strict=True)], indent, _level)
-    if isinstance(value, list | tuple):
-        parts = [record_to_json(v, indent=indent, _level=_level + 1) for v in value]
-        return _json_join("[", "]", parts, indent, _level)
-    return _json_scalar(value)
-
-
-def _json_join(open_: str, close: str, parts: list[str], indent: int | None, level: int) -> str:
-    if not parts:
-        return open_ + close
-    if indent is None:
-        return open_ + ", ".join(parts) + close
-    inner = "\n" + " " * (indent * (level + 1))
-    return open_ + inner + ("," + inner).join(parts) + "\n" + " " * (indent * level) + close
 
 
 # libyaml's emitter is several times faster than the pure-Python one; the

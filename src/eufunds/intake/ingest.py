@@ -13,7 +13,6 @@ to, and writing nothing at all when any release fails.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from sqlalchemy import Engine
 
 from ..errors import IngestError
 from ..extract.extractor import Extraction, Span, extract_release
+from ..jsontext import to_json
 from ..load.loader import LoadReport, load_paths
 from ..seed.format import SeedError, read_seed
 from ..text import decode_release
@@ -119,32 +119,18 @@ def render_yaml(extraction: Extraction, *, comments: bool = True, evidence: bool
     return "\n".join(lines) + "\n"
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        # Money as a string of its exact digits: a JSON number would be read as a float.
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def draft_as_dict(extraction: Extraction) -> dict[str, Any]:
-    """Record and provenance as plain data (dates as ISO strings, money as exact strings)."""
+    """Record and provenance as plain data, for ``eufunds.jsontext``."""
     return {
         "file": extraction.file_name,
-        "record": _jsonable(extraction.record),
+        "record": extraction.record,
         "provenance": {path: span.as_dict() for path, span in extraction.provenance.items()},
     }
 
 
 def render_json(extractions: list[Extraction]) -> str:
     """A JSON list of drafts, each ``{file, record, provenance}``."""
-    data = [draft_as_dict(e) for e in extractions]
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return to_json([draft_as_dict(e) for e in extractions], indent=2)
 
 
 # --- ingest --------------------------------------------------------------------

@@ -13,7 +13,6 @@ import operator
 import pickle
 import sqlite3
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, sele
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from .. import searchindex
 from ..db import ArchiveError, busy_timeout_ms, describe_url, has_schema
 from ..errors import LoadError
 from ..models import (
@@ -44,9 +44,9 @@ from ..models import (
     SpecificObjective,
 )
 from ..numbers import share_to_basis_points, to_minor_units
-from ..read import search
 from ..seed import consistency
 from ..seed.format import Seed, SeedProblem
+from ..text import organisation_key
 from ._pool import read_seed_files
 from .discovery import discover_seed_files
 
@@ -106,13 +106,6 @@ class LoadReport:
                 else ""
             )
         )
-
-
-def organisation_key(name: str) -> str:
-    """Fold what does not make two organisation names different: case, runs of
-    whitespace, and the cedilla forms ş/ţ that old keyboards typed for ș/ț."""
-    folded = name.replace("ş", "ș").replace("ţ", "ț").replace("Ş", "Ș").replace("Ţ", "Ț")
-    return " ".join(unicodedata.normalize("NFC", folded).casefold().split())
 
 
 def read_seeds(
@@ -573,7 +566,7 @@ class _Writer:
             project_ids += self._insert_returning(Project, new_rows)
         self._insert_children(list(zip(project_ids, [s for _, s in changed] + new, strict=True)))
         # Same transaction: the search index never disagrees with the rows it covers.
-        search.reindex_projects(self.c, project_ids)
+        searchindex.reindex_projects(self.c, project_ids)
         self.report.add("updated", [seed.slug for _, seed in changed])
         self.report.add("inserted", [seed.slug for seed in new])
 

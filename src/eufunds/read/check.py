@@ -16,8 +16,6 @@ at. Only errors make the check fail.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -27,8 +25,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from ..models import Document, FundingSource, Programme, Project
+from ..numbers import basis_points_to_share, decimal_text, from_minor_units
 from ..reference import eligibility_period
 from ..seed.consistency import SHARE_TOLERANCE, months_between
+from ..text import title_key
 
 ERROR, NOTICE = "error", "notice"
 
@@ -116,16 +116,11 @@ def check_archive(engine: Engine) -> CheckReport:
 
 
 def _money(minor: int | None) -> Decimal | None:
-    return None if minor is None else Decimal(minor).scaleb(-2)
+    return None if minor is None else from_minor_units(minor)
 
 
 def _share(basis_points: int | None) -> Decimal | None:
-    return None if basis_points is None else Decimal(basis_points).scaleb(-2).normalize()
-
-
-def _plain(number: Decimal) -> str:
-    # normalize() would write 100 as 1E+2.
-    return format(number, "f")
+    return None if basis_points is None else basis_points_to_share(basis_points)
 
 
 def _project_figures(connection: Connection) -> Iterator[Finding]:
@@ -159,8 +154,8 @@ def _funding_findings(project: Any, rows: list[Any]) -> Iterator[Finding]:
         if total_share != 100:
             yield Finding(
                 "shares_total", ERROR, slug,
-                f"funding shares add up to {_plain(total_share)} %, not 100 %",
-                {"shares_pct": [_plain(s) for s in shares], "sum_pct": _plain(total_share)},  # type: ignore[arg-type]
+                f"funding shares add up to {decimal_text(total_share)} %, not 100 %",
+                {"shares_pct": [decimal_text(s) for s in shares], "sum_pct": decimal_text(total_share)},  # type: ignore[arg-type]
             )  # fmt: skip
     if eligible is not None and rows and all(a is not None for a in amounts):
         total_amount = sum(amounts, Decimal(0))  # type: ignore[arg-type]
@@ -183,10 +178,10 @@ def _funding_findings(project: Any, rows: list[Any]) -> Iterator[Finding]:
             if abs(actual - share) > SHARE_TOLERANCE:
                 yield Finding(
                     "share_vs_amount", ERROR, slug,
-                    f"funding[{i}] ({row.source}): {_plain(share)} % stated, but {amount} {currency} "
+                    f"funding[{i}] ({row.source}): {decimal_text(share)} % stated, but {amount} {currency} "
                     f"is {actual:.2f} % of the eligible value {eligible} {currency}",
                     {
-                        "funding": i, "source": row.source, "share_pct": _plain(share),
+                        "funding": i, "source": row.source, "share_pct": decimal_text(share),
                         "amount": str(amount), "eligible_value": str(eligible),
                         "actual_pct": f"{actual:.2f}", "currency": currency,
                     },
@@ -236,15 +231,6 @@ def _date_findings(project: Any) -> Iterator[Finding]:
 
 
 # --------------------------------------------------------------------------- duplicates
-
-
-def title_key(title: str) -> str:
-    """A title with case, diacritics (ş and ș alike), punctuation and spacing folded
-    away: "Calitate, Competenţă" and "CALITATE COMPETENTA" have the same key."""
-    # NFKD splits ş into s + cedilla and ș into s + comma below; both marks go.
-    decomposed = unicodedata.normalize("NFKD", title)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
 
 
 def code_key(code: str) -> str:

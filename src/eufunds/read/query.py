@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
-import json
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -27,6 +26,8 @@ from sqlalchemy.exc import DBAPIError
 
 from ..db import create_archive_engine, is_sqlite
 from ..errors import QueryError
+from ..jsontext import to_json
+from ..numbers import shortest_decimal
 
 FETCH_BATCH = 500
 FORMATS = ("table", "csv", "json")
@@ -251,8 +252,8 @@ def _query_error(exc: Exception, authorizer: _ReadOnlyAuthorizer | None) -> Quer
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
-        # Exact decimals as JSON numbers, without a float round trip.
-        return int(value) if value == value.to_integral_value() else float(str(value))
+        # The shortest exact form (5.00 → 5), written with its own digits.
+        return shortest_decimal(value)
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, bytes | memoryview):
@@ -287,7 +288,7 @@ def write_json(result: QueryResult, out: TextIO) -> int:
     out.write("[")
     for row in result.rows:
         item = {name: _json_value(value) for name, value in zip(result.columns, row, strict=True)}
-        out.write(("," if count else "") + "\n" + json.dumps(item, ensure_ascii=False))
+        out.write(("," if count else "") + "\n" + to_json(item))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

@@ -1,312 +1,38 @@
-"""Full-text search over the archive's texts: source documents, project titles,
-objectives (with how they were achieved) and results.
+"""Search: the best matching texts of the archive for a person's words.
 
-The index lives in tables whose names start with ``search_`` (the models do not
-describe them; migration 0002 creates them). ``search_entries`` holds one row per
-searchable text, as written, with the project it belongs to and where it comes
-from; the full-text index over it ignores case and diacritics, and ş/ţ (cedilla,
-typed on old keyboards) are folded into ș/ț (comma) before indexing and before
-querying. The loader calls ``reindex_projects`` for every project it writes.
-
-Each database has its own backend behind ``SearchBackend``: SQLite uses an FTS5
-table with external content (snippets show the original spelling) ranked by
-bm25; PostgreSQL uses a tsvector column built with ``unaccent``, ranked by
-``ts_rank_cd``.
+The index itself (its tables, one backend per database, and its upkeep by the
+loader) lives in ``eufunds.searchindex``; this is the read side's entry to it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any, Protocol
-
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine
 
 from ..errors import SearchError
+from ..searchindex import (
+    DEFAULT_LIMIT,
+    KINDS,
+    MARK_END,
+    MARK_START,
+    QueryTerm,
+    SearchHit,
+    backend_for,
+    parse_terms,
+    rebuild_index,
+)
 
-KINDS: tuple[str, ...] = ("title", "document", "objective", "result")
-DEFAULT_LIMIT = 20
-# Snippet markers: plain brackets survive copying into any terminal or file.
-MARK_START, MARK_END = "[", "]"
-SNIPPET_TOKENS = 14
-
-# Romanian ș and ț were long typed with a cedilla (ş ţ, Turkish letters); they are
-# the same letters and must find each other.
-_CEDILLA_TO_COMMA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
-_FOLD_TABLE = str.maketrans(_CEDILLA_TO_COMMA)
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One text that matched: the project, where in it, and a highlighted snippet."""
-
-    slug: str | None
-    kind: str  # one of KINDS
-    label: str | None  # document file name, objective code, result level and code
-    snippet: str
-    rank: float  # smaller is better (bm25 on SQLite, negated ts_rank_cd on PostgreSQL)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def fold(value: str) -> str:
-    """Fold the cedilla forms ş ţ Ş Ţ into ș ț Ș Ț (one code point for one, so
-    positions in the text do not move)."""
-    return value.translate(_FOLD_TABLE)
-
-
-def sql_fold(expression: str) -> str:
-    """``fold`` as a SQL expression (the same on SQLite and PostgreSQL)."""
-    for cedilla, comma in _CEDILLA_TO_COMMA.items():
-        expression = f"replace({expression}, '{cedilla}', '{comma}')"
-    return expression
-
-
-@dataclass(frozen=True)
-class QueryTerm:
-    """A word or a quoted phrase of the user's search text; ``prefix`` for ``word*``."""
-
-    text: str
-    prefix: bool = False
-
-
-_TERM = re.compile(r'"([^"]*)"|(\S+)')
-_WORD_CHARS = re.compile(r"\w", re.UNICODE)
-
-
-def parse_terms(search_text: str) -> list[QueryTerm]:
-    """Split what the user typed into terms, all of which must match: words, and
-    "quoted phrases". A word ending in * matches any word starting with it."""
-    terms = []
-    for match in _TERM.finditer(fold(search_text)):
-        phrase, word = match.groups()
-        raw = phrase if phrase is not None else word
-        prefix = phrase is None and raw.endswith("*")
-        raw = raw.rstrip("*") if prefix else raw
-        if _WORD_CHARS.search(raw):
-            terms.append(QueryTerm(raw, prefix))
-    if not terms:
-        raise SearchError(f"nothing to search for in {search_text!r}; give at least one word")
-    return terms
-
-
-# --------------------------------------------------------------------------- entries
-
-# What is searchable, as one SELECT per kind. Restricted to some projects by
-# replacing {where} with a condition on project_id.
-ENTRY_SOURCES: dict[str, str] = {
-    "title": "SELECT id, 'title', id, NULL, title || coalesce(' (' || acronym || ')', '') "
-    "FROM projects WHERE {where_id}",
-    "document": "SELECT project_id, 'document', id, file_name, text FROM documents WHERE {where}",
-    "objective": "SELECT project_id, 'objective', id, coalesce(code, kind), "
-    "text || coalesce(' — ' || achieved, '') FROM objectives WHERE {where}",
-    "result": "SELECT project_id, 'result', id, level || coalesce(' ' || code, ''), text "
-    "FROM results WHERE {where}",
-}
-
-
-def entries_insert_sql(where: str = "1 = 1", where_id: str | None = None) -> str:
-    """INSERT … SELECT filling ``search_entries`` from the archive's tables."""
-    selects = [
-        sql.format(where=where, where_id=where_id or where.replace("project_id", "id"))
-        for sql in ENTRY_SOURCES.values()
-    ]
-    return "INSERT INTO search_entries (project_id, kind, source_id, label, text)\n" + "\nUNION ALL\n".join(
-        selects
-    )
-
-
-# --------------------------------------------------------------------------- backends
-
-
-class SearchBackend(Protocol):
-    """What a database must provide to be searched."""
-
-    def has_index(self, connection: Connection) -> bool: ...
-
-    def reindex_projects(self, connection: Connection, project_ids: Sequence[int]) -> None: ...
-
-    def rebuild(self, connection: Connection) -> None: ...
-
-    def search(
-        self, connection: Connection, terms: Sequence[QueryTerm], limit: int, mark: tuple[str, str]
-    ) -> list[SearchHit]: ...
-
-
-def _project_conditions(project_ids: Sequence[int]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``project_id IN (…)`` conditions with their parameters, a chunk of ids each."""
-    for chunk in _chunks(project_ids):
-        params = {f"p{i}": pid for i, pid in enumerate(chunk)}
-        yield f"project_id IN ({', '.join(':' + name for name in params)})", params
-
-
-class SQLiteSearch:
-    """FTS5 over ``search_entries`` (external content), unicode61 with diacritics removed."""
-
-    def has_index(self, connection: Connection) -> bool:
-        found = connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_index'"
-        ).first()
-        return found is not None
-
-    def _remove(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
-        # An external-content FTS5 index forgets a row only when told the exact
-        # values it indexed, so read them back from search_entries first.
-        connection.execute(
-            text(
-                "INSERT INTO search_index (search_index, rowid, text) "
-                f"SELECT 'delete', id, {sql_fold('text')} FROM search_entries WHERE {where}"
-            ),
-            params,
-        )
-        connection.execute(text(f"DELETE FROM search_entries WHERE {where}"), params)
-
-    def _add(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
-        connection.execute(text(entries_insert_sql(where)), params)
-        connection.execute(
-            text(
-                f"INSERT INTO search_index (rowid, text) SELECT id, {sql_fold('text')} "
-                f"FROM search_entries WHERE {where}"
-            ),
-            params,
-        )
-
-    def reindex_projects(self, connection: Connection, project_ids: Sequence[int]) -> None:
-        for where, params in _project_conditions(project_ids):
-            self._remove(connection, where, params)
-            self._add(connection, where, params)
-
-    def rebuild(self, connection: Connection) -> None:
-        connection.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-        connection.exec_driver_sql("DELETE FROM search_entries")
-        self._add(connection, "1 = 1", {})
-
-    def search(
-        self, connection: Connection, terms: Sequence[QueryTerm], limit: int, mark: tuple[str, str]
-    ) -> list[SearchHit]:
-        match = " ".join(_fts5_term(term) for term in terms)
-        rows = connection.execute(
-            text(
-                "SELECT p.slug, e.kind, e.label, "
-                "snippet(search_index, 0, :start, :end, '…', :tokens) AS snippet, "
-                "bm25(search_index) AS rank "
-                "FROM search_index JOIN search_entries e ON e.id = search_index.rowid "
-                "LEFT JOIN projects p ON p.id = e.project_id "
-                "WHERE search_index MATCH :match ORDER BY rank, e.id LIMIT :limit"
-            ),
-            {"start": mark[0], "end": mark[1], "tokens": SNIPPET_TOKENS, "match": match, "limit": limit},
-        )
-        return [SearchHit(r.slug, r.kind, r.label, _one_line(r.snippet), r.rank) for r in rows]
-
-
-def _fts5_term(term: QueryTerm) -> str:
-    # A double-quoted FTS5 string is tokenised like the text, so punctuation
-    # inside it ("9001:2015", "și-a") becomes a phrase instead of query syntax.
-    quoted = '"' + term.text.replace('"', '""') + '"'
-    return quoted + "*" if term.prefix else quoted
-
-
-PG_CONFIG = "eufunds_search"
-
-
-class PostgresSearch:
-    """A tsvector per entry, built with the ``eufunds_search`` text search
-    configuration (simple + unaccent), GIN-indexed, ranked by ts_rank_cd."""
-
-    def has_index(self, connection: Connection) -> bool:
-        return connection.exec_driver_sql("SELECT to_regclass('search_entries')").scalar() is not None
-
-    def _add(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
-        connection.execute(text(entries_insert_sql(where)), params)
-        connection.execute(
-            text(
-                f"UPDATE search_entries SET document = to_tsvector('{PG_CONFIG}', {sql_fold('text')}) "
-                f"WHERE document IS NULL AND ({where})"
-            ),
-            params,
-        )
-
-    def reindex_projects(self, connection: Connection, project_ids: Sequence[int]) -> None:
-        for where, params in _project_conditions(project_ids):
-            connection.execute(text(f"DELETE FROM search_entries WHERE {where}"), params)
-            self._add(connection, where, params)
-
-    def rebuild(self, connection: Connection) -> None:
-        connection.exec_driver_sql("DELETE FROM search_entries")
-        self._add(connection, "1 = 1", {})
-
-    def search(
-        self, connection: Connection, terms: Sequence[QueryTerm], limit: int, mark: tuple[str, str]
-    ) -> list[SearchHit]:
-        parts, params = [], {}
-        for i, term in enumerate(terms):
-            params[f"t{i}"] = term.text
-            if term.prefix:
-                # to_tsquery needs a single lexeme for :*; quote it so punctuation
-                # cannot become query syntax.
-                parts.append(f"to_tsquery('{PG_CONFIG}', quote_literal(:t{i}) || ':*')")
-            else:
-                parts.append(f"phraseto_tsquery('{PG_CONFIG}', :t{i})")
-        query = " && ".join(parts)
-        options = (
-            f'StartSel="{mark[0]}", StopSel="{mark[1]}", '
-            f"MaxWords={SNIPPET_TOKENS + 10}, MinWords={SNIPPET_TOKENS}"
-        )
-        rows = connection.execute(
-            text(
-                f"WITH q AS (SELECT {query} AS query) "
-                "SELECT p.slug, e.kind, e.label, "
-                f"ts_headline('{PG_CONFIG}', e.text, q.query, :options) AS snippet, "
-                # Normalisation 1 divides by 1 + log(length), so a short text about the
-                # words ranks above a long one that mentions them, as bm25 does.
-                "-ts_rank_cd(e.document, q.query, 1) AS rank "
-                "FROM search_entries e CROSS JOIN q LEFT JOIN projects p ON p.id = e.project_id "
-                "WHERE e.document @@ q.query ORDER BY rank, e.id LIMIT :limit"
-            ),
-            {**params, "options": options, "limit": limit},
-        )
-        return [SearchHit(r.slug, r.kind, r.label, _one_line(r.snippet), float(r.rank)) for r in rows]
-
-
-def _one_line(snippet: str) -> str:
-    # Documents keep their line breaks; a snippet is read as one line.
-    return " ".join(snippet.split())
-
-
-def backend_for(connection: Connection) -> SearchBackend:
-    name = connection.dialect.name
-    if name == "sqlite":
-        return SQLiteSearch()
-    if name == "postgresql":
-        return PostgresSearch()
-    raise SearchError(f"full-text search is not available on {name}")
-
-
-def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
-    # Stay well under SQLite's limit on bound parameters per statement.
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-# --------------------------------------------------------------------------- public
-
-
-def reindex_projects(connection: Connection, project_ids: Sequence[int]) -> None:
-    """Bring the index in step with these projects' current rows (inside the
-    caller's transaction). Does nothing on an archive not yet migrated to the
-    search index; the migration that adds it indexes everything."""
-    if not project_ids:
-        return
-    backend = backend_for(connection)
-    if backend.has_index(connection):
-        backend.reindex_projects(connection, list(project_ids))
-
-
-def rebuild_index(connection: Connection) -> None:
-    """Index the whole archive again from scratch (inside the caller's transaction)."""
-    backend_for(connection).rebuild(connection)
+__all__ = [
+    "DEFAULT_LIMIT",
+    "KINDS",
+    "MARK_END",
+    "MARK_START",
+    "QueryTerm",
+    "SearchError",
+    "SearchHit",
+    "parse_terms",
+    "rebuild_index",
+    "search",
+]
 
 
 def search(

@@ -33,7 +33,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 from ..errors import SeedError
-from ..numbers import MoneyError, parse_decimal
+from ..numbers import MoneyError, parse_decimal, shortest_decimal
 from ..reference import (
     CURRENCY_CODES,
     DOCUMENT_KINDS,
@@ -363,20 +363,13 @@ def _non_negative_decimal(limit: Decimal, places: int, what: str) -> Validator:
             raise _Invalid(path, f"{number} is too large (the limit is {limit:,.0f})")
         if number != number.quantize(step):
             raise _Invalid(path, f"{number} has more than {what} decimals")
-        return _plain(number)
+        return shortest_decimal(number)
 
     return check
 
 
 _money = _non_negative_decimal(MAX_AMOUNT, 2, "two")
 _quantity = _non_negative_decimal(MAX_QUANTITY, 4, "four")
-
-
-def _plain(number: Decimal) -> Decimal:
-    """The shortest exact form: 85.00 → 85, 12.50 → 12.5 (so records compare and hash alike)."""
-    if number == number.to_integral():
-        return number.quantize(Decimal(1))
-    return number.normalize()
 
 
 def _percent(value: Any, path: str) -> Decimal:
