@@ -7,6 +7,7 @@ Called by ``eufunds db …`` (which hands over an open connection) and by plain
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from alembic import context
@@ -54,8 +55,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         run_on(connection)
         return
+    # Run by `alembic` itself, this file is an entry point like the CLI, so it
+    # reads $EUFUNDS_DB the way the CLI's --db does.
     url = config.get_main_option("sqlalchemy.url") or resolve_database_url(
-        context.get_x_argument(as_dictionary=True).get("db")
+        context.get_x_argument(as_dictionary=True).get("db") or os.environ.get("EUFUNDS_DB")
     )
     engine = create_archive_engine(url)
     with engine.connect() as new_connection:

@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from inmemory_loader import read_seeds
 from sqlalchemy import Engine, MetaData, func, select
 
 from eufunds import migrate
 from eufunds.db import create_archive_engine, resolve_database_url
-from eufunds.load.loader import load_paths, read_seeds
+from eufunds.load.loader import load_paths
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -80,10 +81,8 @@ def test_reading_in_worker_processes_matches_reading_in_process(
         (folder / path.name).write_bytes(path.read_bytes())
     broken = folder / "bench-0000003.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("status: completed", "status: done"))
-    monkeypatch.setenv("EUFUNDS_LOAD_WORKERS", "1")
-    serial_seeds, serial_problems = read_seeds([folder])
-    monkeypatch.setenv("EUFUNDS_LOAD_WORKERS", "2")
-    parallel_seeds, parallel_problems = read_seeds([folder])
+    serial_seeds, serial_problems = read_seeds([folder], workers=1)
+    parallel_seeds, parallel_problems = read_seeds([folder], workers=2)
     assert [str(p) for p in parallel_problems] == [str(p) for p in serial_problems]
     assert "bench-0000003.yaml:" in str(parallel_problems[0]) and "status" in str(parallel_problems[0])
     assert [s.fingerprint() for s in parallel_seeds] == [s.fingerprint() for s in serial_seeds]

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from dumps import archive_dump
+from inmemory_loader import load_seeds, read_seeds
 from sqlalchemy import Engine, text
 
 from eufunds import migrate
 from eufunds.db import create_archive_engine
 from eufunds.load import _pool as seedpool
 from eufunds.load import loader
-from eufunds.load.loader import LoadError, load_paths, load_seeds, read_seeds
+from eufunds.load.loader import LoadError, load_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import generate
@@ -210,7 +211,6 @@ def parallel_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tupl
     folder = tmp_path / "many"
     folder.mkdir()
     generate.generate(seedpool.PARALLEL_MIN_FILES + 70, folder)
-    monkeypatch.setenv(seedpool.WORKERS_ENV_VAR, "2")
     return list(discover_seed_files([folder]))
 
 
@@ -225,9 +225,7 @@ def test_seeds_are_read_in_file_order_when_the_reading_pool_breaks(
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    monkeypatch.setenv(seedpool.WORKERS_ENV_VAR, "1")
-    expected = _labels(seedpool.read_seed_files(parallel_seeds))
-    monkeypatch.setenv(seedpool.WORKERS_ENV_VAR, "2")
+    expected = _labels(seedpool.read_seed_files(parallel_seeds, workers=1))
 
     class BreakingPool(ProcessPoolExecutor):
         handed = 0
@@ -243,7 +241,7 @@ def test_seeds_are_read_in_file_order_when_the_reading_pool_breaks(
             return super().submit(fn, *args, **kwargs)
 
     monkeypatch.setattr(seedpool, "ProcessPoolExecutor", BreakingPool)
-    assert _labels(seedpool.read_seed_files(parallel_seeds)) == expected
+    assert _labels(seedpool.read_seed_files(parallel_seeds, workers=2)) == expected
     assert BreakingPool.handed >= 9
     assert len(expected) == len(parallel_seeds)
 
@@ -262,7 +260,7 @@ def test_seed_files_are_taken_as_they_are_read_not_all_at_once(
             taken += 1
             yield item
 
-    outcomes = seedpool.read_seed_files(files())  # type: ignore[arg-type]
+    outcomes = seedpool.read_seed_files(files(), workers=2)  # type: ignore[arg-type]
     next(outcomes)
     in_flight = seedpool.PARALLEL_MIN_FILES + (seedpool.IN_FLIGHT * 2 + 1) * seedpool.CHUNK_SIZE
     assert taken <= in_flight < len(parallel_seeds)
@@ -296,7 +294,7 @@ def test_reading_workers_do_not_run_the_callers_script_again(
     done = _run_script(
         tmp_path,
         "print('script ran in', os.getpid(), flush=True)\n"
-        "outcomes = list(read_seed_files(discover_seed_files([Path(sys.argv[1])])))\n"
+        "outcomes = list(read_seed_files(discover_seed_files([Path(sys.argv[1])]), workers=2))\n"
         "print('seeds read:', sum(hasattr(o, 'record') for o in outcomes), flush=True)\n",
         parallel_seeds,
     )
@@ -315,7 +313,7 @@ def test_a_pool_the_caller_starts_between_seeds_still_finds_the_callers_function
         "def square(x):\n"
         "    return x * x\n"
         "if __name__ == '__main__':\n"
-        "    for i, _ in enumerate(read_seed_files(discover_seed_files([Path(sys.argv[1])]))):\n"
+        "    for i, _ in enumerate(read_seed_files(discover_seed_files([Path(sys.argv[1])]), workers=2)):\n"
         "        if i == 5:\n"
         "            with multiprocessing.get_context('spawn').Pool(1) as pool:\n"
         "                print('squares:', pool.map(square, [3]), flush=True)\n",

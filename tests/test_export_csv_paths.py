@@ -25,6 +25,9 @@ from eufunds.export import exporters
 from eufunds.export._csvtext import csv_line, value_text
 from eufunds.load.loader import load_paths
 from eufunds.numbers import computed_number, view_float_text
+from eufunds.settings import SETTINGS
+
+EXPORT_WORKERS = SETTINGS["export_workers"].envvar
 
 
 def sqlite_archive(test):  # type: ignore[no-untyped-def]
@@ -86,9 +89,9 @@ def _export(runner: CliRunner, engine: Engine, out: Path, *args: str) -> dict[st
 
 
 def _in_process(runner: CliRunner, archive: Engine, out: Path, mp: pytest.MonkeyPatch, *args: str) -> dict:
-    mp.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    mp.setenv(EXPORT_WORKERS, "1")
     written = _export(runner, archive, out, *args)
-    mp.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    mp.setenv(EXPORT_WORKERS, "2")
     return written
 
 
@@ -202,7 +205,7 @@ def test_workers_started_for_an_export_that_goes_in_process_are_stopped(
         ),
     )
     monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    monkeypatch.setenv(EXPORT_WORKERS, "2")
     assert _export(runner, archive, tmp_path / "given-up", "--format", "csv") == serial
     assert started and all(worker.poll() is not None for worker in started)
 
@@ -299,7 +302,7 @@ def test_a_real_commit_between_snapshots_is_seen_by_the_watching_connection(
 def test_a_bad_worker_count_is_a_clear_error(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "two")
+    monkeypatch.setenv(EXPORT_WORKERS, "two")
     url = archive.url.render_as_string(hide_password=False)
     result = CliRunner().invoke(
         cli, ["--db", url, "export", "--format", "csv", "--output", str(tmp_path / "o")]
@@ -334,7 +337,7 @@ def test_a_table_that_cannot_be_written_is_one_error_naming_it(
         monkeypatch.setattr(exportpool._Attempt, "_work_here", late)
     # With one process the export is written in-process and never meets the
     # broken jobs; with two, whichever process takes one reports it alike.
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, processes)
+    monkeypatch.setenv(EXPORT_WORKERS, processes)
     url = archive.url.render_as_string(hide_password=False)
     result = CliRunner().invoke(
         cli, ["--db", url, "export", "--format", "csv", "--output", str(tmp_path / "o")]
@@ -368,9 +371,9 @@ def test_csv_exports_taken_while_a_load_commits_each_show_one_state(
         assert result.exit_code == 0, result.output
         return _folder(out)
 
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    monkeypatch.setenv(EXPORT_WORKERS, "1")
     before = export_folder(live, tmp_path / "before")
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "2")
+    monkeypatch.setenv(EXPORT_WORKERS, "2")
     load = subprocess.Popen(
         eufunds_command(live, "load", str(scenario.folder)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -378,7 +381,7 @@ def test_csv_exports_taken_while_a_load_commits_each_show_one_state(
     while load.poll() is None:
         exports.append(export_folder(live, tmp_path / f"during-{len(exports)}"))
     assert load.wait() == 0
-    monkeypatch.setenv(exportpool.WORKERS_ENV_VAR, "1")
+    monkeypatch.setenv(EXPORT_WORKERS, "1")
     after = export_folder(live, tmp_path / "after")
     assert before != after
     print(f"\n{len(exports)} exports during the load")
@@ -395,7 +398,7 @@ def test_export_is_written_in_process_when_workers_cannot_start(
     runner = CliRunner()
     serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
 
-    def cannot_start(database: Path, root: Path) -> subprocess.Popen[bytes]:
+    def cannot_start(database: Path, root: Path, busy_timeout_ms: int) -> subprocess.Popen[bytes]:
         if failure == "no process":
             raise OSError("Resource temporarily unavailable")
         return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)

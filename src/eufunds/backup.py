@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .db import ArchiveError, busy_timeout_ms, describe_url, sqlite_path
+from .db import ArchiveError, describe_url, sqlite_path
+from .settings import BUSY_TIMEOUT_MS
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class BackupReport:
         )
 
 
-def backup_archive(url: str, destination: Path, *, overwrite: bool = False) -> BackupReport:
+def backup_archive(
+    url: str, destination: Path, *, overwrite: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> BackupReport:
     """Copy the SQLite archive at ``url`` to ``destination``, consistently, while
     other commands may be reading or writing it.
 
@@ -70,7 +73,7 @@ def backup_archive(url: str, destination: Path, *, overwrite: bool = False) -> B
     os.close(handle)
     partial = Path(partial_name)
     try:
-        projects = _copy(source, partial)
+        projects = _copy(source, partial, busy_timeout_ms)
         with partial.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(partial, destination)
@@ -86,9 +89,9 @@ def backup_archive(url: str, destination: Path, *, overwrite: bool = False) -> B
     )
 
 
-def _copy(source: Path, target: Path) -> int:
+def _copy(source: Path, target: Path, busy_timeout_ms: int) -> int:
     """Back ``source`` up into ``target``; return how many projects the copy holds."""
-    timeout = busy_timeout_ms() / 1000
+    timeout = busy_timeout_ms / 1000
     reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=timeout)
     try:
         writer = sqlite3.connect(target, timeout=timeout)

@@ -8,32 +8,36 @@ errors exit 2; success exits 0.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from . import __version__, migrate
 from .db import ArchiveError, create_archive_engine, describe_url, resolve_database_url
+from .errors import SettingError
 from .load.discovery import discover_seed_files
 from .load.loader import LoadError, LoadReport, load_paths
+from .settings import BUSY_TIMEOUT_MS, SETTINGS, setting_value
 
 
 class ArchiveContext:
     """What the global options decide, shared with every subcommand."""
 
-    def __init__(self, db: str | None):
+    def __init__(self, db: str | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.url = resolve_database_url(db)
+        self.busy_timeout_ms = busy_timeout_ms
         self._engine: Engine | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = create_archive_engine(self.url)
+            self._engine = create_archive_engine(self.url, busy_timeout_ms=self.busy_timeout_ms)
         return self._engine
 
     @property
@@ -72,17 +76,36 @@ def user_errors() -> Iterator[None]:
         raise UserError(f"database error: {reason}") from None
 
 
+def setting_option(name: str, *flags: str, metavar: str) -> Callable[[Any], Any]:
+    """A click option for setting ``name`` of ``eufunds.settings``: read from its
+    environment variable when not given, parsed by the table's rule, and a bad
+    value named by where it came from (the flag or the variable)."""
+    setting = SETTINGS[name]
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        from_env = ctx.get_parameter_source(param.name or name) == ParameterSource.ENVIRONMENT
+        source = setting.envvar if from_env else flags[0]
+        try:
+            return setting_value(name, value, source=source)
+        except SettingError as exc:
+            raise UserError(str(exc)) from None
+
+    return click.option(
+        *flags,
+        name,
+        metavar=metavar,
+        envvar=setting.envvar,
+        callback=parse,
+        help=f"{setting.help} Default: ${setting.envvar}, else {setting.default_text}.",
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    metavar="PATH|URL",
-    envvar="EUFUNDS_DB",
-    help="Archive to use: a SQLite file path or a SQLAlchemy URL "
-    "(postgresql+psycopg://…). Default: $EUFUNDS_DB, else ./archive.db.",
-)
+@setting_option("db", "--db", metavar="PATH|URL")
+@setting_option("busy_timeout", "--busy-timeout", metavar="SECONDS")
 @click.version_option(__version__, prog_name="eufunds")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, busy_timeout: int) -> None:
     """An archive of EU-funded public projects, built from their press releases.
 
     \b
@@ -94,7 +117,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     Every command takes the global --db option before its name:
       eufunds --db /tmp/test.db load seeds/
     """
-    ctx.obj = ArchiveContext(db)
+    ctx.obj = ArchiveContext(db, busy_timeout)
 
 
 # --------------------------------------------------------------------------- db
@@ -157,14 +180,16 @@ def db_backup(archive: ArchiveContext, destination: Path, force: bool) -> None:
     from .backup import backup_archive
 
     with user_errors():
-        report = backup_archive(archive.url, destination, overwrite=force)
+        report = backup_archive(
+            archive.url, destination, overwrite=force, busy_timeout_ms=archive.busy_timeout_ms
+        )
     click.echo(report.summary())
 
 
 # --------------------------------------------------------------------------- load
 
 
-def _load(archive: ArchiveContext, paths: list[Path], strict: bool) -> LoadReport:
+def _load(archive: ArchiveContext, paths: list[Path], strict: bool, workers: int | None) -> LoadReport:
     files = sum(1 for p in paths if p.exists() for _ in discover_seed_files([p]))
     # Two steps a seed: validating it, then writing it (or finding it unchanged).
     show_bar = sys.stderr.isatty() and files >= 20
@@ -174,7 +199,9 @@ def _load(archive: ArchiveContext, paths: list[Path], strict: bool) -> LoadRepor
     ) as bar:  # fmt: skip
         # Streams seeds through a spool and prints numbers only, so memory stays
         # flat however many seeds there are.
-        report = load_paths(archive.engine, paths, progress=bar.update, strict=strict, keep_slugs=False)
+        report = load_paths(
+            archive.engine, paths, progress=bar.update, strict=strict, keep_slugs=False, workers=workers
+        )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     return report
@@ -183,8 +210,9 @@ def _load(archive: ArchiveContext, paths: list[Path], strict: bool) -> LoadRepor
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Refuse to load when a seed's figures disagree.")
+@setting_option("load_workers", "--workers", metavar="N")
 @pass_archive
-def load(archive: ArchiveContext, paths: tuple[Path, ...], strict: bool) -> None:
+def load(archive: ArchiveContext, paths: tuple[Path, ...], strict: bool, load_workers: int | None) -> None:
     """Validate seed files and load them into the archive, all or nothing.
 
     PATHS are seed files or folders of them (default: seeds/). Every seed is
@@ -197,7 +225,7 @@ def load(archive: ArchiveContext, paths: tuple[Path, ...], strict: bool) -> None
       eufunds --db test.db load seeds/cj-cluj.yaml
     """
     with user_errors():
-        report = _load(archive, list(paths) or [Path("seeds")], strict)
+        report = _load(archive, list(paths) or [Path("seeds")], strict, load_workers)
     click.echo(report.summary())
 
 
@@ -210,8 +238,9 @@ def load(archive: ArchiveContext, paths: tuple[Path, ...], strict: bool) -> None
     show_default=True,
     help="Folder of seed files to load.",
 )
+@setting_option("load_workers", "--workers", metavar="N")
 @pass_archive
-def build(archive: ArchiveContext, seeds_dir: Path) -> None:
+def build(archive: ArchiveContext, seeds_dir: Path, load_workers: int | None) -> None:
     """Build the archive: migrate it to the newest schema, then load the seeds.
 
     Uses ./archive.db unless --db or $EUFUNDS_DB says otherwise. Safe to run
@@ -227,7 +256,7 @@ def build(archive: ArchiveContext, seeds_dir: Path) -> None:
             click.echo(f"{archive.shown}: schema already at {after}")
         else:
             click.echo(f"{archive.shown}: schema migrated from {before or 'empty'} to {after}")
-        report = _load(archive, [seeds_dir], strict=False)
+        report = _load(archive, [seeds_dir], strict=False, workers=load_workers)
     click.echo(f"{seeds_dir}: {report.summary()}")
 
 
@@ -298,7 +327,7 @@ def search(archive: ArchiveContext, words: tuple[str, ...], limit: int, fmt: str
     bold = fmt == "text" and sys.stdout.isatty()
     mark = (click.style("", bold=True, reset=False), "\x1b[0m") if bold else ("[", "]")
     with user_errors():
-        engine = create_archive_engine(archive.url, read_only=True)
+        engine = create_archive_engine(archive.url, read_only=True, busy_timeout_ms=archive.busy_timeout_ms)
         hits = search_archive(engine, " ".join(words), limit=limit, mark=mark)
         engine.dispose()
     if fmt == "json":
@@ -339,7 +368,7 @@ def check(archive: ArchiveContext, fmt: str) -> None:
     from .read.check import check_archive
 
     with user_errors():
-        engine = create_archive_engine(archive.url, read_only=True)
+        engine = create_archive_engine(archive.url, read_only=True, busy_timeout_ms=archive.busy_timeout_ms)
         report = check_archive(engine)
         engine.dispose()
     if fmt == "json":
@@ -361,7 +390,7 @@ def _reading(archive: ArchiveContext) -> Iterator[Any]:
     missing archive is reported rather than created empty."""
     from .db import has_schema
 
-    engine = create_archive_engine(archive.url, read_only=True)
+    engine = create_archive_engine(archive.url, read_only=True, busy_timeout_ms=archive.busy_timeout_ms)
     try:
         if not has_schema(engine):
             raise ArchiveError(f"the archive at {archive.shown} has no schema yet; run `eufunds build` first")
@@ -443,6 +472,7 @@ def _project_filters(
     help="File, or folder for csv (all tables), yaml and datapackage. Default: stdout.",
 )
 @_project_filter_options
+@setting_option("export_workers", "--workers", metavar="N")
 @pass_archive
 def export_command(
     archive: ArchiveContext,
@@ -453,6 +483,7 @@ def export_command(
     programme: str | None,
     status: str | None,
     since: Any,
+    export_workers: int | None,
 ) -> None:
     """Export projects or tables, streamed, to stdout or --output.
 
@@ -474,8 +505,9 @@ def export_command(
     with user_errors(), _pipe_closed_quietly(), _reading(archive) as connection:
         filters = _project_filters(connection, project, programme, status, since)
         report = export(
-            connection, fmt, output=output, stdout=None if output else stdout, table=table, filters=filters
-        )
+            connection, fmt, output=output, stdout=None if output else stdout, table=table, filters=filters,
+            workers=export_workers,
+        )  # fmt: skip
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if output is not None:

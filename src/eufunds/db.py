@@ -1,7 +1,7 @@
 """Where the archive lives and how to connect to it.
 
 Resolves the global ``--db`` value (a path or a SQLAlchemy URL, else
-``EUFUNDS_DB``, else ``archive.db`` in the current directory) and builds engines
+``archive.db`` in the current directory) and builds engines
 whose SQLite connections always enforce foreign keys, wait a bounded time for a
 busy database, and open write transactions with ``BEGIN IMMEDIATE`` so two
 writers queue up instead of failing half-way.
@@ -9,45 +9,31 @@ writers queue up instead of failing half-way.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 from .errors import ArchiveError
+from .settings import BUSY_TIMEOUT_MS, DEFAULT_DATABASE
 
-DEFAULT_DATABASE = "archive.db"
-ENV_VAR = "EUFUNDS_DB"
-# How long a command waits for another writer before saying the archive is busy;
-# $EUFUNDS_BUSY_TIMEOUT (seconds, e.g. 0.5) overrides it, for scripts and tests.
-BUSY_TIMEOUT_MS = 10_000
-BUSY_TIMEOUT_VAR = "EUFUNDS_BUSY_TIMEOUT"
+# The engine option that carries the busy timeout to whoever holds a connection.
+_BUSY_OPTION = "eufunds_busy_timeout_ms"
 
 
 def resolve_database_url(value: str | None = None) -> str:
-    """A SQLAlchemy URL for ``--db`` (path or URL), ``$EUFUNDS_DB`` or ./archive.db."""
-    chosen = value or os.environ.get(ENV_VAR) or DEFAULT_DATABASE
+    """A SQLAlchemy URL for ``--db`` (a path or a URL), else ./archive.db."""
+    chosen = value or DEFAULT_DATABASE
     if "://" in chosen:
         return chosen
     return "sqlite:///" + str(Path(chosen).expanduser().resolve())
 
 
-def busy_timeout_ms() -> int:
-    """Milliseconds a SQLite connection waits on another writer: $EUFUNDS_BUSY_TIMEOUT
-    (in seconds) when set, else ``BUSY_TIMEOUT_MS``."""
-    value = os.environ.get(BUSY_TIMEOUT_VAR, "").strip()
-    if not value:
-        return BUSY_TIMEOUT_MS
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 86_400:
-        raise ArchiveError(f"{BUSY_TIMEOUT_VAR}={value!r} is not a number of seconds from 0 to 86400")
-    return round(seconds * 1000)
+def busy_timeout_of(connection: Connection) -> int:
+    """The busy timeout, in milliseconds, that the connection's engine was made with."""
+    return int(connection.get_execution_options().get(_BUSY_OPTION, BUSY_TIMEOUT_MS))
 
 
 def describe_url(url: str) -> str:
@@ -71,12 +57,16 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def create_archive_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+def create_archive_engine(
+    url: str, *, read_only: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any
+) -> Engine:
     """An engine for the archive at ``url``.
 
     ``read_only`` opens SQLite in read-only mode with ``query_only`` on; it is the
-    engine behind ``eufunds query``.
+    engine behind ``eufunds query``. ``busy_timeout_ms`` is how long a command
+    waits for another writer before saying the archive is busy.
     """
+    kwargs["execution_options"] = {**kwargs.get("execution_options", {}), _BUSY_OPTION: busy_timeout_ms}
     if is_sqlite(url):
         return _sqlite_engine(url, read_only=read_only, **kwargs)
     engine = create_engine(url, **kwargs)
@@ -94,7 +84,7 @@ def create_archive_engine(url: str, *, read_only: bool = False, **kwargs: Any) -
 
 def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
     path = sqlite_path(url)
-    busy_ms = busy_timeout_ms()
+    busy_ms = kwargs["execution_options"][_BUSY_OPTION]
     if read_only:
         if path is None or not path.exists():
             raise ArchiveError(f"no archive at {describe_url(url)}")

@@ -28,15 +28,15 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from .. import settings
 from ..errors import WorkerFailed
-from ..processes import process_count
+from ..settings import BUSY_TIMEOUT_MS
 from . import _csvworker
 
 # Below this many rows in all, an export is written in-process.
 PARALLEL_MIN_ROWS = 20_000
 # Set to 1 to write in-process whatever the size; to N to use N processes even
 # for a small archive (tests do).
-WORKERS_ENV_VAR = "EUFUNDS_EXPORT_WORKERS"
 # Attempts at a common snapshot before the caller writes in-process instead.
 SNAPSHOT_ATTEMPTS = 3
 
@@ -52,9 +52,10 @@ def archive_file(connection: Connection) -> Path | None:
     return Path(row[0]) if row and row[0] else None
 
 
-def worker_count(rows: int) -> int:
-    """Processes to write an export of about ``rows`` rows with, this one included."""
-    return process_count(WORKERS_ENV_VAR, rows >= PARALLEL_MIN_ROWS)
+def worker_count(rows: int, workers: int | None = None) -> int:
+    """Processes to write an export of about ``rows`` rows with, this one
+    included: ``workers`` when given."""
+    return settings.worker_count(workers, rows >= PARALLEL_MIN_ROWS)
 
 
 class ExportPool:
@@ -64,13 +65,14 @@ class ExportPool:
     Use it as a context manager: leaving it stops any worker still running.
     """
 
-    def __init__(self, database: Path, root: Path, processes: int):
+    def __init__(self, database: Path, root: Path, processes: int, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.database, self.root = database, root
         self.helpers = max(1, processes - 1)
+        self.busy_timeout_ms = busy_timeout_ms
         self.started: _Attempt | None = None
 
     def __enter__(self) -> ExportPool:
-        self.started = _Attempt(self.database, self.root, self.helpers).start()
+        self.started = _Attempt(self.database, self.root, self.helpers, self.busy_timeout_ms).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -87,7 +89,7 @@ class ExportPool:
         for _ in range(SNAPSHOT_ATTEMPTS):
             attempt, self.started = self.started, None
             if attempt is None:
-                attempt = _Attempt(self.database, self.root, self.helpers).start()
+                attempt = _Attempt(self.database, self.root, self.helpers, self.busy_timeout_ms).start()
             outcome = attempt.run(jobs)
             if attempt.no_workers:
                 return None
@@ -106,8 +108,9 @@ class _Attempt:
     snapshot as it starts); ``run`` takes this process's snapshot, checks that
     all are one once the last is taken, and writes."""
 
-    def __init__(self, database: Path, root: Path, helpers: int):
+    def __init__(self, database: Path, root: Path, helpers: int, busy_timeout_ms: int):
         self.database, self.root, self.helpers = database, root, helpers
+        self.busy_timeout_ms = busy_timeout_ms
         self.lock = threading.Lock()
         self.jobs: list[dict[str, Any]] = []
         self.next_job = 0
@@ -130,7 +133,7 @@ class _Attempt:
             self.before = _data_version(self.watch)
             for _ in range(self.helpers):
                 try:
-                    worker = _start_worker(self.database, self.root)
+                    worker = _start_worker(self.database, self.root, self.busy_timeout_ms)
                 except OSError:  # no process to be had: the caller writes in-process
                     self._stop(no_workers=True)
                     break
@@ -149,7 +152,7 @@ class _Attempt:
         finished = False
         try:
             if not self.no_workers:
-                here = _csvworker.open_snapshot(self.database)
+                here = _csvworker.open_snapshot(self.database, self.busy_timeout_ms)
                 try:
                     self._snapshot_taken()
                     self.go.set()
@@ -261,14 +264,14 @@ class _Attempt:
             self._fail(WorkerFailed(f"an export worker failed: {exc}"))
 
 
-def _start_worker(database: Path, root: Path) -> subprocess.Popen[bytes]:
+def _start_worker(database: Path, root: Path, busy_timeout_ms: int) -> subprocess.Popen[bytes]:
     # The worker imports eufunds from where this process found it, and only the
     # standard library besides: without ``site`` it starts in half the time.
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return subprocess.Popen(
-        [sys.executable, "-S", "-c", _csvworker.START, str(database), str(root)],
+        [sys.executable, "-S", "-c", _csvworker.START, str(database), str(root), str(busy_timeout_ms)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -45,6 +45,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.exc import CompileError
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..db import busy_timeout_of
 from ..errors import ExportError
 from ..jsontext import to_json as record_to_json
 from ..models import (
@@ -108,10 +109,12 @@ def export(
     stdout: BinaryIO | None = None,
     table: str | None = None,
     filters: ProjectFilters | None = None,
+    workers: int | None = None,
 ) -> ExportReport:
     """Export in ``fmt`` to ``output`` (a file or folder) or, when the format is one
     stream, to ``stdout``. Reads in one transaction, so the export is a consistent
-    snapshot even while a load runs."""
+    snapshot even while a load runs. ``workers`` processes write CSV tables
+    (default: one per usable core for a large SQLite archive)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
     if table is not None and fmt != "csv":
@@ -126,13 +129,13 @@ def export(
     with nullcontext() if connection.in_transaction() else connection.begin():
         if fmt == "csv" and table is None:
             assert output is not None
-            return export_csv_folder(connection, output, filters=filters)
+            return export_csv_folder(connection, output, filters=filters, workers=workers)
         if fmt == "yaml":
             assert output is not None
             return export_yaml(connection, output, filters=filters)
         if fmt == "datapackage":
             assert output is not None
-            return export_datapackage(connection, output, filters=filters)
+            return export_datapackage(connection, output, filters=filters, workers=workers)
         if fmt == "xlsx":
             if output is not None:
                 _check_file_target(output)
@@ -758,16 +761,24 @@ def _table_file(table: ExportTable, suffix: str) -> PurePosixPath:
 
 
 def export_csv_folder(
-    connection: Connection, folder: Path, *, filters: ProjectFilters | None = None
+    connection: Connection,
+    folder: Path,
+    *,
+    filters: ProjectFilters | None = None,
+    workers: int | None = None,
 ) -> ExportReport:
     """Every table and view as ``<name>.csv`` in ``folder``."""
     report = ExportReport("csv", str(folder))
-    _write_csv_files(connection, _prepare_folder(folder), filters, report)
+    _write_csv_files(connection, _prepare_folder(folder), filters, report, workers)
     return report
 
 
 def _write_csv_files(
-    connection: Connection, root: Path, filters: ProjectFilters | None, report: ExportReport
+    connection: Connection,
+    root: Path,
+    filters: ProjectFilters | None,
+    report: ExportReport,
+    workers: int | None,
 ) -> list[tuple[ExportTable, PurePosixPath, _ObservedTypes]]:
     tables = []
     for table in exportable_tables(connection):
@@ -775,7 +786,7 @@ def _write_csv_files(
             report.warnings.append(f"{table.name}: left out, it cannot be narrowed to the selected projects")
         else:
             tables.append(table)
-    written = _write_csv_files_in_workers(connection, root, filters, tables)
+    written = _write_csv_files_in_workers(connection, root, filters, tables, workers)
     if written is None:
         written = [write_csv_file(connection, root, table, filters) for table in tables]
     result = []
@@ -796,7 +807,11 @@ def write_csv_file(
 
 
 def _write_csv_files_in_workers(
-    connection: Connection, root: Path, filters: ProjectFilters | None, tables: list[ExportTable]
+    connection: Connection,
+    root: Path,
+    filters: ProjectFilters | None,
+    tables: list[ExportTable],
+    workers: int | None,
 ) -> list[tuple[PurePosixPath, int, _ObservedTypes]] | None:
     """The files written by ``exportpool`` workers, in the order of ``tables``;
     None when the archive is small, not a SQLite file, or no common snapshot
@@ -810,11 +825,11 @@ def _write_csv_files_in_workers(
     projects = rows.get("projects", 0)
     # No more processes than tables: a worker with nothing to take would only
     # widen the moment in which a commit makes the export start again.
-    processes = min(_csvpool.worker_count(sum(rows.values())), len(tables))
+    processes = min(_csvpool.worker_count(sum(rows.values()), workers), len(tables))
     if processes < 2:
         return None
     # The workers start now and get ready while this process plans their jobs.
-    with _csvpool.ExportPool(database, root, processes) as pool:
+    with _csvpool.ExportPool(database, root, processes, busy_timeout_of(connection)) as pool:
         # Jobs of about an eighth of a process's share of rows, so that all finish
         # close together; largest first (a view has about one row a project or
         # more), so that no process starts a big one last.
@@ -907,13 +922,17 @@ _FRICTIONLESS_TYPES = {
 
 
 def export_datapackage(
-    connection: Connection, folder: Path, *, filters: ProjectFilters | None = None
+    connection: Connection,
+    folder: Path,
+    *,
+    filters: ProjectFilters | None = None,
+    workers: int | None = None,
 ) -> ExportReport:
     """A Frictionless Tabular Data Package: the CSVs plus ``datapackage.json``
     declaring each field's type and the primary and foreign keys."""
     root = _prepare_folder(folder)
     report = ExportReport("datapackage", str(folder))
-    written = _write_csv_files(connection, root, filters, report)
+    written = _write_csv_files(connection, root, filters, report, workers)
     included = {table.name for table, _, _ in written}
     resources = [_resource(table, relative, observed, included) for table, relative, observed in written]
     descriptor = {

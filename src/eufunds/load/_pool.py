@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
 
-from ..processes import process_count
+from .. import settings
 from ..seed.format import Seed, SeedError, SeedProblem, read_seed
 
 # Below this many files, reading in-process is faster than starting workers.
@@ -36,7 +36,6 @@ IN_FLIGHT = 3
 # How often a worker looks whether the loading process is still there.
 LOADER_CHECK_SECONDS = 0.5
 # Set to 1 to read in-process whatever the size (debugging, profiling).
-WORKERS_ENV_VAR = "EUFUNDS_LOAD_WORKERS"
 
 _Chunk = list[tuple[Path | str, str]]
 _Outcomes = list[Seed | list[SeedProblem]]
@@ -75,16 +74,20 @@ def _end_with(loader: int) -> None:
     threading.Thread(target=watch, name="end-with-loader", daemon=True).start()
 
 
-def worker_count(files: int) -> int:
-    return process_count(WORKERS_ENV_VAR, files >= PARALLEL_MIN_FILES)
+def worker_count(files: int, workers: int | None = None) -> int:
+    """Processes to read about ``files`` seeds with: ``workers`` when given."""
+    return settings.worker_count(workers, files >= PARALLEL_MIN_FILES)
 
 
-def read_seed_files(files: Iterable[tuple[Path | str, str]]) -> Iterator[Seed | list[SeedProblem]]:
+def read_seed_files(
+    files: Iterable[tuple[Path | str, str]], *, workers: int | None = None
+) -> Iterator[Seed | list[SeedProblem]]:
     """Each file's ``Seed``, or its problems, in the order of ``files``, which
-    is read as the seeds are: only the files in flight are held."""
+    is read as the seeds are: only the files in flight are held. ``workers``
+    processes read them (default: one per core when there are many)."""
     items = iter(files)
     head = list(islice(items, PARALLEL_MIN_FILES))
-    workers = worker_count(len(head))
+    workers = worker_count(len(head), workers)
     files = chain(head, items)
     if workers <= 1:
         yield from map(_read_one, files)

@@ -13,7 +13,7 @@ import operator
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import searchindex
-from ..db import ArchiveError, busy_timeout_ms, describe_url, has_schema
+from ..db import ArchiveError, busy_timeout_of, describe_url, has_schema
 from ..errors import LoadError
 from ..models import (
     Contact,
@@ -108,54 +108,6 @@ class LoadReport:
         )
 
 
-def read_seeds(
-    paths: Sequence[Path], *, progress: Progress | None = None
-) -> tuple[list[Seed], list[SeedProblem]]:
-    """Read and validate every seed under ``paths``; collect problems rather than stop."""
-    seeds: list[Seed] = []
-    problems: list[SeedProblem] = []
-    for path in paths:
-        if not path.exists():
-            problems.append(SeedProblem(str(path), None, None, "no such file or folder"))
-    files = discover_seed_files([p for p in paths if p.exists()])
-    for outcome in read_seed_files(files):  # in parallel for large loads, in file order
-        if isinstance(outcome, Seed):
-            seeds.append(outcome)
-        else:
-            problems.extend(outcome)
-        if progress:
-            progress(1)
-    problems.extend(_duplicates_between(seeds))
-    return seeds, problems
-
-
-def _duplicates_between(seeds: Iterable[Seed]) -> list[SeedProblem]:
-    problems = []
-    claims: dict[tuple[str, str], tuple[Seed, str]] = {}
-    for seed in seeds:
-        record = seed.record
-        keys = [("slug", record["slug"], "slug")]
-        for code in ("sipoca", "mysmis"):
-            if record["codes"][code]:
-                keys.append((code, record["codes"][code], f"codes.{code}"))
-        for index, source in enumerate(seed.sources):
-            keys.append(("source text", source.sha256, f"sources[{index}].file"))
-        for kind, value, path in keys:
-            first = claims.setdefault((kind, value), (seed, path))
-            if first[0] is not seed:
-                other, other_path = first
-                shown = value if kind != "source text" else seed.record["sources"][int(path[8:-6])]["file"]
-                problems.append(
-                    SeedProblem(
-                        seed.label,
-                        seed.line_of(path),
-                        path,
-                        f"{kind} {shown!r} is also claimed by {other.label}:{other.line_of(other_path)}",
-                    )
-                )
-    return problems
-
-
 def load_paths(
     engine: Engine,
     paths: Sequence[Path],
@@ -163,8 +115,12 @@ def load_paths(
     progress: Progress | None = None,
     strict: bool = False,
     keep_slugs: bool = True,
+    workers: int | None = None,
 ) -> LoadReport:
     """Validate every seed under ``paths`` and load them in one transaction.
+
+    ``workers`` processes read the seeds (default: one per usable core for a
+    large load, this process alone for a small one).
 
     Raises ``LoadError`` (nothing written) when any seed is invalid or conflicts
     with the archive.
@@ -194,7 +150,7 @@ def load_paths(
         # on, seeds wait in the spool for the full checks.
         streaming = True
         batch: list[Seed] = []
-        for outcome in read_seed_files(files):  # in parallel for large loads, in file order
+        for outcome in read_seed_files(files, workers=workers):  # in parallel for large loads, in file order
             if isinstance(outcome, Seed):
                 index.add(outcome)
                 warnings = consistency.record_warnings(outcome.record)
@@ -268,7 +224,7 @@ def _take_load_lock(connection: Connection) -> None:
     at once would each see the other's new slugs as free and collide on commit.
     The wait is bounded like SQLite's busy timeout."""
     # lock_timeout 0 would mean "wait for ever", not "do not wait".
-    connection.execute(sql_text(f"SET LOCAL lock_timeout = {max(1, busy_timeout_ms())}"))
+    connection.execute(sql_text(f"SET LOCAL lock_timeout = {max(1, busy_timeout_of(connection))}"))
     connection.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
 
 
@@ -352,8 +308,7 @@ class _LoadIndex:
         )
 
     def duplicates(self) -> list[SeedProblem]:
-        """A claim also made by an earlier seed, named on the later one (as
-        ``_duplicates_between`` does for seeds in memory)."""
+        """A claim also made by an earlier seed, named on the later one."""
         rows = self.db.execute(
             """
             SELECT s.label, c.line, c.path, c.kind, c.shown, fs.label, f.line
@@ -398,29 +353,6 @@ class _LoadIndex:
         return self.db.execute("SELECT 1 FROM seed WHERE slug = ?", (slug,)).fetchone() is not None
 
 
-def load_seeds(
-    engine: Engine,
-    seeds: Sequence[Seed],
-    *,
-    progress: Progress | None = None,
-    strict: bool = False,
-) -> LoadReport:
-    """Write already validated seeds in one transaction (see ``load_paths``).
-
-    With ``strict``, figures that disagree (see ``consistency``) refuse the load.
-    """
-    if not has_schema(engine):
-        raise _no_schema(engine)
-    report = LoadReport()
-    for seed in seeds:
-        report.warnings.extend(f"{seed.label}: {w}" for w in consistency.record_warnings(seed.record))
-    if strict and report.warnings:
-        raise LoadError(report.warnings)
-    with _write_transaction(engine) as connection:
-        _Writer(connection, report, progress).write(seeds)
-    return report
-
-
 class _Writer:
     """One load's writes, on one connection inside one transaction."""
 
@@ -438,35 +370,6 @@ class _Writer:
         # Column values of the reference rows above as the archive now holds them.
         self.reference_values: dict[tuple[Any, int], dict[str, Any]] = {}
         self.plain_inserts: dict[tuple[Any, tuple[str, ...]], _PlainInsert] = {}
-
-    def write(self, seeds: Sequence[Seed]) -> None:
-        existing = {
-            row.slug: row
-            for row in self.c.execute(
-                select(
-                    Project.id, Project.slug, Project.record_sha256, Project.sipoca_code,
-                    Project.mysmis_code, Project.seed_file,
-                )
-            )
-        }  # fmt: skip
-        new, changed = [], []
-        for seed in seeds:
-            row = existing.get(seed.slug)
-            if row is None:
-                new.append(seed)
-            elif row.record_sha256 == seed.fingerprint():
-                self.report.add("unchanged", [seed.slug])
-                self._tick()
-            else:
-                changed.append((row.id, seed))
-        if not new and not changed:
-            return
-        self._refuse_conflicts(new + [seed for _, seed in changed], existing)
-        self._load_references()
-        self._free_codes([project_id for project_id, _ in changed])
-        self._write_batch(changed, new)
-        if changed:
-            self._delete_orphans()
 
     def write_streamed(self, batch: list[Seed], index: _LoadIndex) -> bool:
         """Write ``batch`` now if that is as safe as checking the whole load
@@ -500,8 +403,8 @@ class _Writer:
         return True
 
     def write_spooled(self, index: _LoadIndex, spool: _SeedSpool) -> None:
-        """``write`` for a load too large to hold in memory: the same checks, on
-        the index; then the seeds, read back from the spool, in batches."""
+        """Check the seeds of ``index`` against the archive, then write them,
+        read back from the spool, in batches."""
         unstreamed = "SELECT seq, slug, fingerprint FROM seed WHERE seq >= ? AND seq < ? AND streamed = 0"
         for rows in index.chunks(unstreamed):
             by_slug = {slug: (seq, fingerprint) for seq, slug, fingerprint in rows}
@@ -576,55 +479,9 @@ class _Writer:
 
     # ---------------------------------------------------------------- conflicts
 
-    def _refuse_conflicts(self, seeds: list[Seed], existing: dict[str, Any]) -> None:
-        loading = {seed.slug for seed in seeds}
-        owners: dict[tuple[str, str], Any] = {}
-        for row in existing.values():
-            if row.slug in loading:
-                continue
-            for kind, code in (("sipoca", row.sipoca_code), ("mysmis", row.mysmis_code)):
-                if code:
-                    owners[(kind, code)] = row
-        problems = []
-        for seed in seeds:
-            for kind in ("sipoca", "mysmis"):
-                code = seed.record["codes"][kind]
-                owner = owners.get((kind, code)) if code else None
-                if owner is not None:
-                    problems.append(
-                        SeedProblem(
-                            seed.label,
-                            seed.line_of(f"codes.{kind}"),
-                            f"codes.{kind}",
-                            f"{kind.upper()} {code} already belongs to project {owner.slug!r}"
-                            + (f" (from {owner.seed_file})" if owner.seed_file else ""),
-                        )
-                    )
-        hashes = {s.sha256: (seed, i) for seed in seeds for i, s in enumerate(seed.sources)}
-        if hashes:
-            for sha, project_slug, file_name in self.c.execute(
-                select(Document.sha256, Project.slug, Document.file_name)
-                .join(Project, Project.id == Document.project_id, isouter=True)
-                .where(Document.sha256.in_(list(hashes)))
-            ):
-                seed, index = hashes[sha]
-                if project_slug != seed.slug and project_slug not in loading:
-                    path = f"sources[{index}].file"
-                    problems.append(
-                        SeedProblem(
-                            seed.label,
-                            seed.line_of(path),
-                            path,
-                            f"this text is already archived as {file_name!r}"
-                            + (f" of project {project_slug!r}" if project_slug else ""),
-                        )
-                    )
-        if problems:
-            raise LoadError(problems)
-
     def _refuse_indexed_conflicts(self, index: _LoadIndex) -> None:
-        """``_refuse_conflicts`` for the seeds of an index: codes and source
-        texts that projects outside this load already hold."""
+        """Refuse the load when projects outside it already hold the codes or
+        source texts of the seeds of ``index``."""
         problems: list[tuple[int, int, SeedProblem]] = []
         claims = (
             "SELECT c.seq, c.ordinal, c.kind, c.value, c.line, c.path, c.shown, s.label, s.slug "
