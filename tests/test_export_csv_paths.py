@@ -21,7 +21,8 @@ from synthetic import eufunds_command, prepare_update_scenario, write_seed_folde
 from eufunds.cli import cli
 from eufunds.export import _csvpool as exportpool
 from eufunds.export import _csvworker as csvworker
-from eufunds.export import exporters
+from eufunds.export import csv as csv_export
+from eufunds.export import tables as export_tables
 from eufunds.export._csvtext import csv_line, value_text
 from eufunds.load.loader import load_paths
 from eufunds.numbers import computed_number, view_float_text
@@ -114,7 +115,7 @@ def test_rows_read_as_sqlite_stores_them_give_the_general_paths_csv(
 ) -> None:
     runner = CliRunner()
     fast = _in_process(runner, archive, tmp_path / "fast", monkeypatch, "--format", "csv")
-    monkeypatch.setattr(exporters, "_sqlite_csv_plan", lambda table: None)
+    monkeypatch.setattr(csv_export, "_sqlite_csv_plan", lambda table: None)
     general = _in_process(runner, archive, tmp_path / "general", monkeypatch, "--format", "csv")
     assert fast == general
     assert len(fast) >= 18
@@ -125,11 +126,11 @@ def test_the_sql_written_out_for_every_row_reads_what_the_table_query_reads(arch
     """Unfiltered jobs skip SQLAlchemy's compiler; the rows, their order and the
     blanked NULLs must be exactly the query's (both read as SQLite stores them)."""
     with archive.connect() as connection:
-        for table in exporters.exportable_tables(connection):
-            planned = exporters._sqlite_csv_plan(table)
+        for table in export_tables.exportable_tables(connection):
+            planned = csv_export._sqlite_csv_plan(table)
             assert planned is not None, table.name
-            query = exporters._sqlite_csv_query(table, None, planned[0])
-            sql = exporters._sqlite_csv_sql(connection, table, None, planned[0])
+            query = csv_export._sqlite_csv_query(table, None, planned[0])
+            sql = csv_export._sqlite_csv_sql(connection, table, None, planned[0])
             assert query is not None and sql is not None
             expected = connection.execute(query).cursor.fetchall()
             assert expected, table.name
@@ -139,13 +140,15 @@ def test_the_sql_written_out_for_every_row_reads_what_the_table_query_reads(arch
 @sqlite_archive
 def test_a_range_of_rows_written_out_is_the_rows_of_its_key_range(archive: Engine) -> None:
     with archive.connect() as connection:
-        table = next(t for t in exporters.exportable_tables(connection) if t.name == "funding_sources")
-        blanked = exporters._sqlite_csv_plan(table)[0]  # type: ignore[index]
+        table = next(t for t in export_tables.exportable_tables(connection) if t.name == "funding_sources")
+        blanked = csv_export._sqlite_csv_plan(table)[0]  # type: ignore[index]
         every = [
             tuple(row)
-            for row in connection.exec_driver_sql(exporters._sqlite_csv_sql(connection, table, None, blanked))
+            for row in connection.exec_driver_sql(
+                csv_export._sqlite_csv_sql(connection, table, None, blanked)
+            )
         ]  # type: ignore[arg-type]
-        ranged = exporters._sqlite_csv_sql(connection, table, None, blanked, ranged=True)
+        ranged = csv_export._sqlite_csv_sql(connection, table, None, blanked, ranged=True)
         assert ranged is not None
         ids = [row[0] for row in every]
         low, high = ids[len(ids) // 3], ids[2 * len(ids) // 3]
@@ -196,15 +199,15 @@ def test_workers_started_for_an_export_that_goes_in_process_are_stopped(
     monkeypatch.setattr(
         exportpool, "_start_worker", lambda *args: started.append(real_start(*args)) or started[-1]
     )
-    real_jobs = exporters._sqlite_csv_jobs
+    real_jobs = csv_export._sqlite_csv_jobs
     monkeypatch.setattr(
-        exporters,
+        csv_export,
         "_sqlite_csv_jobs",
         lambda connection, table, *args: (
             None if table.name == "results" else real_jobs(connection, table, *args)
         ),
     )
-    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)
+    monkeypatch.setattr(csv_export, "PART_MIN_ROWS", 3)
     monkeypatch.setenv(EXPORT_WORKERS, "2")
     assert _export(runner, archive, tmp_path / "given-up", "--format", "csv") == serial
     assert started and all(worker.poll() is not None for worker in started)
@@ -235,11 +238,11 @@ def test_tables_written_by_workers_equal_tables_written_in_process(
 
     monkeypatch.setattr(csvworker, "run_job", slow_run_job)
     # Small ranges, so that big tables are written in parts and joined.
-    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)
+    monkeypatch.setattr(csv_export, "PART_MIN_ROWS", 3)
     joined = []
-    real_join = exporters._join_parts
+    real_join = csv_export._join_parts
     monkeypatch.setattr(
-        exporters, "_join_parts", lambda root, files: joined.append(files) or real_join(root, files)
+        csv_export, "_join_parts", lambda root, files: joined.append(files) or real_join(root, files)
     )
     outcomes = _attempts(monkeypatch)
     parallel = _export(runner, archive, tmp_path / "parallel", *args)
@@ -261,7 +264,7 @@ def test_workers_start_again_when_a_commit_falls_between_their_snapshots(
     monkeypatch.setattr(
         exportpool, "_data_version", lambda watch: next(versions, None) or real_version(watch)
     )
-    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)
+    monkeypatch.setattr(csv_export, "PART_MIN_ROWS", 3)
     outcomes = _attempts(monkeypatch)
     assert _export(runner, archive, tmp_path / "again", "--format", "csv") == serial
     assert outcomes[0] is None and outcomes[1]
@@ -275,7 +278,7 @@ def test_export_is_written_in_process_when_commits_never_stop(
     serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
     counter = iter(range(1_000_000))
     monkeypatch.setattr(exportpool, "_data_version", lambda watch: next(counter))
-    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)  # abandoned parts must not stay behind
+    monkeypatch.setattr(csv_export, "PART_MIN_ROWS", 3)  # abandoned parts must not stay behind
     outcomes = _attempts(monkeypatch)
     assert _export(runner, archive, tmp_path / "fallback", "--format", "csv") == serial
     assert outcomes == [None] * exportpool.SNAPSHOT_ATTEMPTS
@@ -317,7 +320,7 @@ def test_a_bad_worker_count_is_a_clear_error(
 def test_a_table_that_cannot_be_written_is_one_error_naming_it(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: str, writer: str
 ) -> None:
-    real_jobs = exporters._sqlite_csv_jobs
+    real_jobs = csv_export._sqlite_csv_jobs
 
     def broken_jobs(connection, table, *args):  # type: ignore[no-untyped-def]
         jobs = real_jobs(connection, table, *args)
@@ -326,7 +329,7 @@ def test_a_table_that_cannot_be_written_is_one_error_naming_it(
                 job["sql"] = job["sql"].replace("FROM evidence", "FROM no_such_table")
         return jobs
 
-    monkeypatch.setattr(exporters, "_sqlite_csv_jobs", broken_jobs)
+    monkeypatch.setattr(csv_export, "_sqlite_csv_jobs", broken_jobs)
     if writer == "worker":  # this process starts late, so the worker takes the first (broken) job
         real_work_here = exportpool._Attempt._work_here
 
@@ -404,7 +407,7 @@ def test_export_is_written_in_process_when_workers_cannot_start(
         return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     monkeypatch.setattr(exportpool, "_start_worker", cannot_start)
-    monkeypatch.setattr(exporters, "PART_MIN_ROWS", 3)  # parts written before the failure must go
+    monkeypatch.setattr(csv_export, "PART_MIN_ROWS", 3)  # parts written before the failure must go
     outcomes = _attempts(monkeypatch)
     assert _export(runner, archive, tmp_path / "fallback", "--format", "csv") == serial
     assert outcomes == [None]

@@ -1,0 +1,104 @@
+"""Frictionless Tabular Data Package: the CSV files plus ``datapackage.json``
+declaring each field's type and the primary and foreign keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+)
+
+from ..read.records import ProjectFilters
+from .common import ExportReport, inside_folder, prepare_folder
+from .csv import write_csv_files
+from .tables import ExportTable, ObservedTypes
+
+# --------------------------------------------------------------------------- datapackage
+
+_FRICTIONLESS_TYPES = {
+    "integer": "integer",
+    "number": "number",
+    "money": "number",
+    "share": "number",
+    "date": "date",
+    "string": "string",
+    "boolean": "boolean",
+}
+
+
+def export_datapackage(
+    connection: Connection,
+    folder: Path,
+    *,
+    filters: ProjectFilters | None = None,
+    workers: int | None = None,
+) -> ExportReport:
+    """A Frictionless Tabular Data Package: the CSVs plus ``datapackage.json``
+    declaring each field's type and the primary and foreign keys."""
+    root = prepare_folder(folder)
+    report = ExportReport("datapackage", str(folder))
+    written = write_csv_files(connection, root, filters, report, workers)
+    included = {table.name for table, _, _ in written}
+    resources = [_resource(table, relative, observed, included) for table, relative, observed in written]
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": "eufunds-archive",
+        "title": "EU-funded public projects in Romania, from their press releases (eufunds archive)",
+        "description": (
+            "Money columns are decimals in the project's currency (projects.currency); "
+            "*_pct columns are percentages from 0 to 100."
+        ),
+        "resources": resources,
+    }
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    inside_folder(root, PurePosixPath("datapackage.json")).write_text(text, encoding="utf-8")
+    return report
+
+
+def _resource(
+    table: ExportTable, relative: PurePosixPath, observed: ObservedTypes, included: set[str]
+) -> dict[str, Any]:
+    fields = []
+    for i, col in enumerate(table.columns):
+        spec: dict[str, Any] = {
+            "name": col.name,
+            "type": _FRICTIONLESS_TYPES.get(col.kind) or observed.type_of(i),
+        }
+        if col.kind == "money":
+            spec["description"] = "amount in the project's currency, exact to the minor unit"
+        elif col.kind == "share":
+            spec["description"] = "share in percent (0–100) as the release states it"
+        constraints = {}
+        if col.required:
+            constraints["required"] = True
+        if col.unique:
+            constraints["unique"] = True
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if table.primary_key:
+        schema["primaryKey"] = table.primary_key
+    foreign_keys = [
+        {
+            "fields": [column],
+            # A frictionless self-reference names no resource.
+            "reference": {"resource": "" if target == table.name else target, "fields": [target_column]},
+        }
+        for column, target, target_column in table.foreign_keys
+        if target in included
+    ]
+    if foreign_keys:
+        schema["foreignKeys"] = foreign_keys
+    return {
+        "name": table.name,
+        "path": relative.as_posix(),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    }
