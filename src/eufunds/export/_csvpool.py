@@ -2,7 +2,7 @@
 
 A CSV export spends its time turning rows into Python objects and text, one
 core's work per table; on a large SQLite archive this process and worker
-processes (``eufunds.export._csvworker``, which start in a few hundredths of a second)
+processes (``eufunds.export._csvworker``, built to start quickly)
 take the tables one at a time, largest first, until none is left.
 
 An export must show the archive at one moment, even while a load commits.
@@ -266,7 +266,8 @@ class _Attempt:
 
 def _start_worker(database: Path, root: Path, busy_timeout_ms: int) -> subprocess.Popen[bytes]:
     # The worker imports eufunds from where this process found it, and only the
-    # standard library besides: without ``site`` it starts in half the time.
+    # standard library besides, so it starts without ``site`` (the start-up
+    # cost is measured in bench/RESULTS.md).
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)

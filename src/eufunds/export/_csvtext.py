@@ -1,9 +1,10 @@
 """The CSV text of archive values, and the loop that writes SQLite rows as CSV.
 
 Its own module, free of SQLAlchemy, because export worker processes
-(``eufunds.export._csvworker``) import it and must start in a few hundredths of a
-second; the exporter writes through the same functions, so a table comes out
-byte for byte the same whichever process wrote it.
+(``eufunds.export._csvworker``) import it and must start quickly (a worker is
+worth starting only if it costs far less than the table it writes); the
+exporter writes through the same functions, so a table comes out byte for byte
+the same whichever process wrote it.
 
 CSV here is UTF-8, comma-separated, ``\\n`` after every record, with a field
 quoted when it holds a comma, a double quote, ``\\n`` or ``\\r``; money and

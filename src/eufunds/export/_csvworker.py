@@ -14,8 +14,8 @@ interpreter, so it costs no import (``json`` pulls in ``re``, a quarter of
 the worker's start), and both ends are this package, so nothing untrusted is
 ever read with it. The worker imports nothing heavier than ``sqlite3`` and
 ``eufunds.export._csvtext`` (not even ``typing`` or ``pathlib``), runs without
-``site`` and without ``runpy`` (hence ``-c``, not ``-m``), and so is ready in
-about two hundredths of a second; the parent compiles the SQL.
+``site`` and without ``runpy`` (hence ``-c``, not ``-m``), so it is ready
+quickly (bench/RESULTS.md has the figure); the parent compiles the SQL.
 """
 
 from __future__ import annotations
