@@ -92,7 +92,6 @@ def wordset(words: str) -> frozenset[str]:
 
 WHITESPACE = re.compile(r"\s+")
 _TRAIL = ".,;: \t\n-•"
-_QUOTES = "\"'“”„«»‘’‚"
 
 
 def trim(
@@ -174,12 +173,6 @@ _SENTENCE_BREAK = re.compile(r"\n|\.\s+(?=[A-Za-z\"])|;\s+")
 def starts_capital(doc: Doc, start: int) -> bool:
     char = doc.text[start : start + 1]
     return bool(char) and (char.isupper() or char.isdigit())
-
-
-def _cut_name(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """A named entity as written: drop a leading article-like word and trailing punctuation."""
-    start, end = trim(doc, start, end)
-    return start, end
 
 
 def end_of_line(folded: str, pos: int) -> int:

@@ -74,7 +74,7 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
             funding = shares
         else:
             doc.provenance.update(stale)
-    funding = funding or read_share_funding(doc) or read_phrase_funding(doc, funds)
+    funding = funding or read_share_funding(doc) or read_phrase_funding(doc)
     period = read_period(doc)
     target = read_target_group(doc)
     location = read_location(doc)

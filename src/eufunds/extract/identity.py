@@ -44,8 +44,6 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
     if label and not candidates:
         group = "t" if label.group("t") else "t2"
         start, end = trim(doc, label.start(group), label.end(group))
-        if _QUOTED.fullmatch(f[start - 1 : end + 1] if start else ""):
-            pass
         return start, end
     if not candidates:
         for m in _QUOTED.finditer(f):

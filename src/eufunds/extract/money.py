@@ -41,7 +41,6 @@ def _source_of(folded_words: str) -> str | None:
     return None
 
 
-_VALUE_LEAD = r"(?:\s+(?:a|al|al\s+proiectului|a\s+proiectului|proiectului))?"
 _TOTAL_CUE = re.compile(
     r"valoare\w*\s+(?:totala|proiectului|totala\s+a\s+proiectului|de\s+implementare)"
     r"|buget\w*\s+(?:total|proiectului)|in\s+valoare\s+(?:totala\s+)?de|cost\w*\s+total"
@@ -123,7 +122,7 @@ def read_money(doc: Doc) -> dict[str, Any]:
             continue
         if role == "aggregate":
             continue
-        row = _funding_row(doc, m, value, before, after, seg_start, after_end)
+        row = _funding_row(doc, m, value, before, after, seg_start)
         if row is None:
             continue
         if out["currency"] not in (None, currency):
@@ -165,7 +164,7 @@ def _value_role(before: str, after: str) -> str | None:
 
 
 def _funding_row(
-    doc: Doc, m: re.Match[str], value: Decimal, before: str, after: str, seg_start: int, after_end: int
+    doc: Doc, m: re.Match[str], value: Decimal, before: str, after: str, seg_start: int
 ) -> dict[str, Any] | None:
     f = doc.folded
     spans: dict[str, tuple[int, int]] = {}
@@ -321,7 +320,7 @@ def read_share_funding(doc: Doc) -> list[dict[str, Any]]:
     return rows
 
 
-def read_phrase_funding(doc: Doc, funds: list[str]) -> list[dict[str, Any]]:
+def read_phrase_funding(doc: Doc) -> list[dict[str, Any]]:
     """Without amounts, "cofinanţat din Fondul Social European" still names a source."""
     f = doc.folded
     rows: list[dict[str, Any]] = []

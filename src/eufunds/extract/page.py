@@ -18,9 +18,6 @@ _HEADLINE_SKIP = re.compile(
     r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie)|[^|\n]*\|[^|\n]*\||[^/\n]{1,30}/[^/\n]{1,30}$|[^>›»\n]*[>›»])"
 )
 _HEADLINE_PREFIX = re.compile(r"comunicat(?:\s+de\s+presa)?\s*[-:|]\s*")
-_HEADLINE_SKIP_UNUSED = re.compile(
-    r"^(?:comunicat(?:\s+de\s+presa)?\s*$|data\b|\d|www\.|[a-z0-9-]+\.ro\b|menu|[^|\n]*\|[^|\n]*\|)"
-)
 _BARE_RELEASE = re.compile(r"(?:comunicat(?:e)?\s+de\s+presa|comunicat|anunt|informare)\s*:?")
 
 
