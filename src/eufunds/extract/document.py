@@ -14,9 +14,9 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from ..text import fold
 
@@ -156,15 +156,16 @@ def sentence_start(folded: str, pos: int) -> int:
 # the next text comes.
 # (Per thread, so that concurrent extractions never see each other's answers.)
 _THREAD_CACHE = threading.local()
+_T = TypeVar("_T")
 
 
-def per_text(folded: str, key: str, compute: Any) -> Any:
+def per_text(folded: str, key: str, compute: Callable[[], _T]) -> _T:
     cache = getattr(_THREAD_CACHE, "cache", None)
     if cache is None or cache.get("text") is not folded:
         cache = _THREAD_CACHE.cache = {"text": folded}
     if key not in cache:
         cache[key] = compute()
-    return cache[key]
+    return cast(_T, cache[key])
 
 
 _SENTENCE_BREAK = re.compile(r"\n|\.\s+(?=[A-Za-z\"])|;\s+")

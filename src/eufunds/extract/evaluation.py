@@ -42,7 +42,7 @@ IGNORED_KEYS = frozenset({"slug", "evidence", "notes"})
 
 # The shape of a record, so that keys an expected YAML leaves out are compared
 # with their documented defaults (an omitted `indicators` means "none").
-_INDICATOR = {"value": None, "unit": None, "what": None, "topics": []}
+_INDICATOR: dict[str, Any] = {"value": None, "unit": None, "what": None, "topics": []}
 _ITEM_TEMPLATES: dict[str, dict[str, Any]] = {
     "partners": {"name": None, "role": None},
     "contacts": dict.fromkeys(("name", "position", "organisation", "phone", "fax", "email")),
@@ -259,7 +259,8 @@ def _with_defaults(value: Any, template: Any, key: str | None) -> Any:
 
 def _normalised(record: dict[str, Any]) -> dict[str, Any]:
     trimmed = {k: v for k, v in record.items() if k not in IGNORED_KEYS}
-    return _with_defaults(trimmed, _RECORD_TEMPLATE, None)
+    normalised: dict[str, Any] = _with_defaults(trimmed, _RECORD_TEMPLATE, None)
+    return normalised
 
 
 def _field_name(path: str) -> str:

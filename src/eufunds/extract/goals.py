@@ -9,6 +9,7 @@ from typing import Any
 from .document import Doc, end_of_line, list_items, paragraph_end, sentence_end, trim, wordset
 from .numbers import AMOUNT, MONTHS, percent
 
+_BLANKS = re.compile(r"\s*")
 _GENERAL_LABEL = re.compile(
     r"obiectiv\w*\s+general\w*(?:\s+(?:al"
     r"|a)\s+proiectului)?\s*(?P<verb>(?:il\s+constituie|il\s+reprezinta|este|"
@@ -75,7 +76,8 @@ def read_objectives(doc: Doc) -> list[dict[str, Any]]:
     if m and m.group("verb") is None:
         # A heading "OBIECTIVUL GENERAL" over "Obiectivul general al proiectului a fost …":
         # the sentence's own label and verb lead to the objective.
-        again = _GENERAL_LABEL.match(f, re.compile(r"\s*").match(f, m.end()).end())
+        blanks = _BLANKS.match(f, m.end())
+        again = _GENERAL_LABEL.match(f, blanks.end() if blanks else m.end())
         if again and again.group("verb"):
             m = again
     if m:
@@ -146,8 +148,8 @@ def read_objectives(doc: Doc) -> list[dict[str, Any]]:
                     s, e = trim(doc, mark.end(), end)
                     if e > s:
                         raw = mark.group("code")
-                        code = re.sub(r"[\s.]", "", raw).upper() if raw else None
-                        found.append(_specific(doc, mark.start() if code else s, code, s, e))
+                        mark_code = re.sub(r"[\s.]", "", raw).upper() if raw else None
+                        found.append(_specific(doc, mark.start() if mark_code else s, mark_code, s, e))
     found.sort(key=lambda item: item[0])
     objectives = []
     for index, (_, obj, spans) in enumerate(found):
@@ -421,7 +423,7 @@ def _ends_unit(word: str) -> bool:
 
 
 def _topics(doc: Doc, start: int, end: int, path: str) -> list[str]:
-    topics = []
+    topics: list[str] = []
     pos = start
     for m in re.finditer(r"[,;]\s*|\s+si\s+(?=[A-Za-z])|$", doc.folded[start:end]):
         s, e = trim(doc, pos, start + m.start())

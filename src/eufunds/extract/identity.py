@@ -52,9 +52,9 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
                 candidates.append((m.start(1), m.end(1)))
                 break
     if not candidates:
-        m = _UNQUOTED_TITLE.search(f)
-        if m and starts_capital(doc, m.start("t")):
-            return trim(doc, m.start("t"), m.end("t"))
+        unquoted = _UNQUOTED_TITLE.search(f)
+        if unquoted and starts_capital(doc, unquoted.start("t")):
+            return trim(doc, unquoted.start("t"), unquoted.end("t"))
         return None
     first = candidates[0]
     first_text = WHITESPACE.sub(" ", f[first[0] : first[1]]).strip()
@@ -83,20 +83,20 @@ def read_acronym(doc: Doc, title_span: tuple[int, int] | None) -> str | None:
             if WHITESPACE.sub(" ", m.group(1)).strip() == title_text:
                 spans.append(m.end())
     for pos in spans:
-        m = _ACRONYM_AFTER.match(f, pos)
-        if m:
-            value = doc.text[m.start("a") : m.end("a")]
+        after = _ACRONYM_AFTER.match(f, pos)
+        if after:
+            value = doc.text[after.start("a") : after.end("a")]
             if (
                 value.upper() == value
                 and any(c.isalpha() for c in value)
                 and not PROGRAMME_ACRONYM.fullmatch(value)
             ):
-                doc.note("acronym", m.start("a"), m.end("a"))
+                doc.note("acronym", after.start("a"), after.end("a"))
                 return value.strip()
-    m = _ACRONYM_LABEL.search(f)
-    if m:
-        doc.note("acronym", m.start("a"), m.end("a"))
-        return doc.text[m.start("a") : m.end("a")]
+    label = _ACRONYM_LABEL.search(f)
+    if label:
+        doc.note("acronym", label.start("a"), label.end("a"))
+        return doc.text[label.start("a") : label.end("a")]
     return None
 
 

@@ -269,11 +269,12 @@ def read_share_funding(doc: Doc) -> list[dict[str, Any]]:
         after = f[m.end() : end]
         # "2% din FSE", "iar 2% reprezintă contribuţia proprie", "2% contribuţie proprie".
         verb = _SHARE_VERB.match(after)
-        body = after[verb.end() :]
+        verb_end = verb.end() if verb else 0  # every part of the pattern is optional: it always matches
+        body = after[verb_end:]
         named = body.startswith(("din", "de la", "prin")) or _SOURCE_WORD.match(body)
         source = _source_of(body) if named else None
         if source:
-            ds, de = trim(doc, m.end() + verb.end(), end)
+            ds, de = trim(doc, m.end() + verb_end, end)
         else:
             start = max(sentence_start(f, m.start()), f.rfind(",", 0, m.start() - 1) + 1, 0)
             lead = f[start : m.start()]
