@@ -25,7 +25,7 @@ import yaml
 from sqlalchemy import Engine
 
 from ..db import ArchiveError
-from ..extract.extractor import Extraction, Span, extract_release
+from ..extract import Extraction, Span, extract_release
 from ..load.loader import LoadReport, load_paths
 from ..seed.format import SeedError, read_seed
 from ..text import decode_release
