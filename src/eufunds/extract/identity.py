@@ -119,14 +119,17 @@ def read_codes(doc: Doc) -> dict[str, str | None]:
     return found
 
 
+# "finalizarea (cu succes) (oficială) a proiectului", "închiderea oficială a proiectului",
+# "conferința de final a proiectului". Work "realised" is not a cue: a progress
+# report lists what "au fost realizate" this month while the project runs.
 END_CUES = re.compile(
-    r"finalizar\w*\s+(?:a\s+)?(?:implementarii\s+)?(?:a\s+)?proiect"
-    r"|incheier\w*\s+(?:a\s+)?(?:implementarii\s+)?proiect"
-    r"|inchider\w*\s+(?:a\s+)?proiect"
-    r"|conferint\w*\s+(?:de\s+)?(?:presa\s+de\s+)?(?:inchidere|finalizare|incheiere)"
+    r"finalizar\w*\s+(?:cu\s+succes\s+)?(?:oficiala\s+)?(?:a\s+)?(?:implementarii\s+)?(?:a\s+)?proiect"
+    r"|incheier\w*\s+(?:oficiala\s+)?(?:a\s+)?(?:implementarii\s+)?proiect"
+    r"|inchider\w*\s+(?:oficiala\s+)?(?:a\s+)?proiect"
+    r"|conferint\w*\s+(?:de\s+)?(?:presa\s+de\s+)?(?:inchidere|finalizare|incheiere|final\b)"
     r"|(?:a|au)\s+finalizat|s-a\s+(?:incheiat|finalizat)|(?:a|au)\s+fost\s+(?:finalizat|incheiat)"
     r"|anunta\s+(?:finalizarea|incheierea)|anunt\w*\s+de\s+(?:finalizare"
-    r"|incheiere)|(?:s-au|au\s+fost)\s+(?:obtinut|atins|realizat)"
+    r"|incheiere)|(?:s-au|au\s+fost)\s+(?:obtinut|atins)"
     r"|si-a\s+atins|a\s+fost\s+atins|obiectiv\w*\s+(?:au|a)\s+fost\s+(?:atins|indeplinit)"
 )
 START_CUES = re.compile(
@@ -136,6 +139,10 @@ START_CUES = re.compile(
     r"|(?:a|au)\s+demarat|a\s+inceput\s+implementarea|anunta\s+(?:lansarea|demararea|inceperea)"
     r"|debut\w*\s+proiect|(?:a|au)\s+lansat\s+proiect|(?:lanseaza|demareaza)\s+(?:implementarea\s+)?proiect"
     r"|incepe\s+implementarea|anunt\w*\s+de\s+(?:incepere|demarare|lansare)"
+    # "a început pe 28 aprilie 2016 implementarea proiectului".
+    r"|(?:a|au)\s+inceput(?:\s+[^\s.]+){0,5}?\s+implementarea"
+    # A signed financing contract starts a project (its release is a start release).
+    r"|(?:fost|a|au)\s+semnat\s+contractul\w*\s+de\s+finantare|semnarea\s+contractului\s+de\s+finantare"
 )
 HEAD_LINES = 12
 
