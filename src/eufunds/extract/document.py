@@ -168,7 +168,8 @@ def per_text(folded: str, key: str, compute: Callable[[], _T]) -> _T:
     return cast(_T, cache[key])
 
 
-_SENTENCE_BREAK = re.compile(r"\n|\.\s+(?=[A-Za-z\"])|;\s+")
+# Not after a lone letter: "S. A.", "Ion I. Popescu" are abbreviations, not sentence ends.
+_SENTENCE_BREAK = re.compile(r"\n|(?<!(?<![a-z])[a-z])\.\s+(?=[A-Za-z\"])|;\s+")
 
 
 def starts_capital(doc: Doc, start: int) -> bool:

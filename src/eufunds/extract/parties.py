@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .document import WHITESPACE, Doc, sentence_start, starts_capital, trim
+from .document import WHITESPACE, Doc, end_of_line, sentence_end, sentence_start, starts_capital, trim
 from .numbers import date_hits
 
 _ORG_WORDS = (
@@ -17,7 +17,8 @@ _ORG_WORDS = (
     r"|biblioteca|teatrul|filarmonica|ocolul|garda|politia|jandarmeria|agentiei"
 )
 ORGANISATION_START = re.compile(r"(?:" + _ORG_WORDS + r")(?![a-z])")
-COMPANY_SUFFIX = re.compile(r"(?:\bs\.?r\.?l\.?|\bs\.?a\.?|\bsrl|\bsa)\s*$")
+# "SRL", "S.R.L.", "S.A." and "S. A." (a space after the dot is common).
+COMPANY_SUFFIX = re.compile(r"(?:\bs\.?\s?r\.?\s?l\.?|\bs\.?\s?a\.?|\bsrl|\bsa)\s*$")
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:(?:azi|astazi|ieri|maine|in\s+aceasta\s+perioada|recent|in\s+data\s+de|la\s+data\s+de"
     r"|incepand\s+cu\s+data\s+de|in|luni|marti|miercuri|joi|vineri|sambata|duminica)\b[^,]{0,40},\s*)+"
@@ -37,7 +38,18 @@ SUBJECT_VERB = re.compile(
 _PRIN_BENEFICIARY = re.compile(
     r",?\s+prin\s+(?P<via>[^\n,;]{2,120}?),?\s+(?:in\s+calitate\s+de|ca)\s+(?:beneficiar|lider)"
 )
-_AS_BENEFICIARY = re.compile(r",?\s+(?:in\s+calitate\s+de|ca)\s+(?:beneficiar|lider|solicitant)")
+# "ca beneficiar", not "a avut ca beneficiari populația …" (the people it served).
+_AS_BENEFICIARY = re.compile(r",?\s+(?:in\s+calitate\s+de|ca)\s+(?:beneficiar|lider|solicitant)(?![a-z])")
+# "Beneficiarul proiectului este Județul Gorj, prin Consiliul Județean Gorj": a label
+# written as a sentence.
+_BENEFICIARY_IS = re.compile(
+    r"(?<![a-z])beneficiar(?:ul)?\s+(?:proiectului\s+)?(?:este|a\s+fost|va\s+fi)\s+(?P<who>[^\n]{3,200})"
+)
+# An acronym in brackets after a name ("Ministerul … (MDLPA)") is not part of it.
+_TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z0-9.&-]{1,15}\)\s*$")
+# A comma and a lower-case word end a name: "UAT orașul Bălan, are o valoare …"; a
+# name's own commas are followed by capitals ("Ministerul Dezvoltării, Lucrărilor …").
+_LOWER_AFTER_COMMA = re.compile(r",\s*(?=[a-zăâîșțşţ])")
 _BENEFICIARY_LABEL = re.compile(
     r"^[ \t•*-]*(?:beneficiar(?:ul)?|solicitant(?:ul)?|lider(?:ul)?\s+de\s+proiect)"
     r"(?:\s+(?:proiectului|finantarii))?\s*[:-]\s*(?P<who>[^\n]+)",
@@ -48,7 +60,7 @@ _IMPLEMENTED_BY = re.compile(
     r"|initiat)\w*\s+de\s+(?:catre\s+)?(?P<who>[^\n]{3,160})"
 )
 _QUALIFIERS = re.compile(
-    r"\s*\((?-i:[A-Z][A-Z0-9-]{1,15})\)|,\s*(?:cu\s+sediul|judet\w*|jud\.|cui|cod\s+fiscal|in\s+parteneriat|"
+    r",\s*(?:cu\s+sediul|judet\w*|jud\.|cui|cod\s+fiscal|in\s+parteneriat|"
     r"in\s+calitate|impreuna\s+cu|cu\s+adresa)|\s+in\s+parteneriat\s+cu|\s+impreuna\s+cu"
 )
 
@@ -85,6 +97,17 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
         result["name"] = doc.clean(s2, e2)
         doc.note("beneficiary.name", s2, e2)
         return result
+    m = _BENEFICIARY_IS.search(f)
+    if m and starts_capital(doc, m.start("who")):
+        s, e = trim(
+            doc, m.start("who"), sentence_end(doc.text, m.start("who"), end_of_line(f, m.start("who")))
+        )
+        s, e = _split_prin(doc, s, e, result)
+        s, e = _plain_name(doc, s, e)
+        if e - s >= 3:
+            result["name"] = doc.clean(s, e)
+            doc.note("beneficiary.name", s, e)
+            return result
     m = _PRIN_BENEFICIARY.search(f)
     if m:
         subject = _subject_before(doc, m.start())
@@ -116,7 +139,7 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
     if m and starts_capital(doc, m.start("who")):
         stop = _PARTNER_STOP.search(f, m.start("who"))
         end = stop.start() if stop else m.end("who")
-        s, e = trim(doc, m.start("who"), end)
+        s, e = _plain_name(doc, *trim(doc, m.start("who"), end))
         if s < e:
             s, e = _split_prin(doc, s, e, result)
             result["name"] = doc.clean(s, e)
@@ -124,12 +147,35 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
     return result
 
 
+# "S.C. Termoficare Oradea S.A.", "Gospodărie Comunală S. A.": a name ending in an
+# abbreviation of single letters keeps its last full stop.
+_LETTER_ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]\.\s?[^\W\d_]$")
+
+
+def _with_abbreviation_dot(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    if doc.text[end : end + 1] == "." and _LETTER_ABBREVIATION.search(doc.text, start, end):
+        return start, end + 1
+    return start, end
+
+
+def _plain_name(doc: Doc, start: int, end: int, *, clause: bool = True) -> tuple[int, int]:
+    """A name read from running text, without what the sentence goes on to say about it
+    (``clause``: cut at a comma and a lower-case word) or an acronym in brackets after it."""
+    comma = _LOWER_AFTER_COMMA.search(doc.text, start, end) if clause else None
+    if comma:
+        end = comma.start()
+    acronym = _TRAILING_ACRONYM.search(doc.text, start, end)
+    if acronym:
+        end = acronym.start()
+    return _with_abbreviation_dot(doc, *trim(doc, start, end))
+
+
 def _split_prin(doc: Doc, start: int, end: int, result: dict[str, str | None]) -> tuple[int, int]:
     """ "Judeţul Cluj prin Consiliul Judeţean" names the body acting for the beneficiary."""
     m = re.search(r",?\s+prin\s+", doc.folded[start:end])
     if not m:
         return start, end
-    via = trim(doc, start + m.end(), end)
+    via = _plain_name(doc, start + m.end(), end)
     result["acting_through"] = doc.clean(*via)
     doc.note("beneficiary.acting_through", *via)
     return trim(doc, start, start + m.start())
@@ -146,8 +192,10 @@ def _cut_qualifiers(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """ "SC X SRL, cu sediul în …", "Comuna X, judeţul Y", "Institutul … (INCD-MAT)" → the name."""
     m = _QUALIFIERS.search(doc.folded, start, end)
     if m and m.start() > start:
-        return trim(doc, start, m.start())
-    return start, end
+        end = m.start()
+    # The folded text has no capitals, so the acronym in brackets is found in the original;
+    # ", prin Consiliul …" is still to be split off, so a comma does not end the name here.
+    return _plain_name(doc, start, end, clause=False)
 
 
 _PARTNER_WITH = re.compile(r"in\s+parteneriat\s+cu\s+(?P<who>[^\n]{3,300})")
@@ -174,9 +222,7 @@ def read_partners(doc: Doc) -> list[dict[str, str | None]]:
     seen: set[str] = set()
 
     def add(start: int, end: int, role: str | None) -> None:
-        s, e = trim(doc, start, end)
-        if doc.text[e : e + 1] == "." and re.search(r"(?<![^\W\d_])[^\W\d_]\.[^\W\d_]$", doc.text[s:e]):
-            e += 1  # "S.C. Termoficare Oradea S.A.": the abbreviation keeps its full stop.
+        s, e = _with_abbreviation_dot(doc, *trim(doc, start, end))
         key = WHITESPACE.sub(" ", f[s:e]).strip()
         if e - s < 3 or key in seen or not starts_capital(doc, s):
             return
