@@ -15,7 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
-from eufunds.extract.extractor import extract_release
+from eufunds.extract import extract_release
 from eufunds.text import decode_release
 
 ROOT = Path(__file__).resolve().parent.parent

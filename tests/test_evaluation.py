@@ -94,6 +94,56 @@ def test_a_surplus_list_item_counts_as_one_wrong_field() -> None:
     assert [m.path for m in score.mismatches] == ["funding[2]"]
 
 
+def test_a_value_the_gold_does_not_state_is_invented_and_lowers_precision_only() -> None:
+    got = _got()
+    got["acronym"] = "CCP"
+    score = compare_records(EXPECTED, got)
+    assert [(m.path, m.kind) for m in score.mismatches] == [("acronym", "invented")]
+    assert score.invented == 1 and score.precision < 1.0 and score.recall == 1.0
+
+
+def test_a_stated_value_left_out_is_missed_and_lowers_recall_only() -> None:
+    got = _got()
+    got["total_value"] = None
+    score = compare_records(EXPECTED, got)
+    assert [(m.path, m.kind) for m in score.mismatches] == [("total_value", "missed")]
+    assert score.missed == 1 and score.precision == 1.0 and score.recall < 1.0
+
+
+def test_a_different_value_is_wrong_and_lowers_both_precision_and_recall() -> None:
+    got = _got()
+    got["total_value"] = Decimal("624995.53")
+    score = compare_records(EXPECTED, got)
+    assert [(m.path, m.kind) for m in score.mismatches] == [("total_value", "wrong")]
+    assert score.wrong == 1 and score.precision < 1.0 and score.recall < 1.0
+
+
+def test_agreeing_that_nothing_is_stated_counts_for_accuracy_but_not_precision_or_recall() -> None:
+    score = compare_records(EXPECTED, _got())
+    # title, sipoca, currency (RON unless said), total value, two funding rows of three: 10 values.
+    assert score.stated == score.given == score.stated_correct == 10
+    assert score.total > score.stated
+
+
+def test_evaluation_lists_each_error_with_its_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Valoarea totală a proiectului este de 1.000 lei.\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("slug: a\ntotal_value: 2000\ncurrency: RON\n", encoding="utf-8")
+    report = evaluate_directory(tmp_path, tmp_path)
+    assert "a.txt: total_value: wrong: expected 2000, got 1000" in report.error_lines()
+
+
+def test_evaluation_json_carries_precision_recall_and_each_error_kind(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Valoarea totală a proiectului este de 1.000 lei.\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("slug: a\ntotal_value: 2000\ncurrency: RON\n", encoding="utf-8")
+    data = json.loads(evaluate_directory(tmp_path, tmp_path).to_json())
+    assert {"precision", "recall", "wrong", "invented", "missed"} <= data["overall"].keys()
+    total_value = data["fields"]["total_value"]
+    assert (total_value["precision"], total_value["recall"], total_value["wrong"]) == (0.0, 0.0, 1)
+    assert {"path": "total_value", "kind": "wrong", "expected": 2000, "got": "1000"} in data["files"][0][
+        "mismatches"
+    ]
+
+
 def test_report_prints_an_aligned_table_and_json(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Valoarea totală a proiectului este de 1.000 lei.\n", encoding="utf-8")
     (tmp_path / "a.yaml").write_text("slug: a\ntotal_value: 1000\ncurrency: RON\n", encoding="utf-8")
@@ -103,7 +153,9 @@ def test_report_prints_an_aligned_table_and_json(tmp_path: Path) -> None:
     widths = {len(line) for line in table.splitlines() if line and not line.startswith("-")}
     assert len(widths) == 1
     data = json.loads(report.to_json())
-    assert data["fields"]["total_value"] == {"correct": 1, "total": 1, "accuracy": 1.0}
+    # The JSON grew precision, recall and error counts beside the accuracy it always had.
+    old_figures = {k: data["fields"]["total_value"][k] for k in ("correct", "total", "accuracy")}
+    assert old_figures == {"correct": 1, "total": 1, "accuracy": 1.0}
     assert data["overall"]["total"] == report.total
 
 

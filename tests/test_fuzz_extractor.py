@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eufunds.extract.extractor import extract_release
+from eufunds.extract import extract_release
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 RELEASES = tuple(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))

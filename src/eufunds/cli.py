@@ -641,7 +641,8 @@ def stats(
     nargs=2,
     metavar="TXT_DIR EXPECTED_DIR",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Score extraction of each NAME.txt against NAME.yaml and print per-field accuracy.",
+    help="Score extraction of each NAME.txt against NAME.yaml: per-field precision, recall and accuracy, "
+    "then each wrong, invented or missed value.",
 )
 def extract(files: tuple[Path, ...], fmt: str, evaluate: tuple[Path, Path] | None) -> None:
     """Draft seed records from press releases (plain text, any usual encoding).
@@ -656,7 +657,15 @@ def extract(files: tuple[Path, ...], fmt: str, evaluate: tuple[Path, Path] | Non
 
     if evaluate:
         report = evaluate_directory(*evaluate)
-        click.echo(report.to_json() if fmt == "json" else report.to_table())
+        if fmt == "json":
+            click.echo(report.to_json())
+        else:
+            # Errors first, so that the totals end the output, on screen and for scripts.
+            errors = report.error_lines()
+            if errors:
+                click.echo("errors (wrong: another value stated; invented: none stated; missed: not found):")
+                click.echo("\n".join(errors) + "\n")
+            click.echo(report.to_table())
     if not files:
         if not evaluate:
             raise click.UsageError("give release FILEs to extract, or --evaluate TXT_DIR EXPECTED_DIR")

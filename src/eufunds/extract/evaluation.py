@@ -9,6 +9,14 @@ whitespace; numbers, codes and dates must be exact. List items are compared
 position by position: a missing item makes each of its leaves wrong, and each
 surplus item the extractor invents counts as one wrong field, so inventing
 objectives or funding rows is not free.
+
+Beside that accuracy (agreeing on "not stated" counts as right), every field is
+scored the way a curator feels it: a value the extractor gives is *correct*,
+*wrong* (the gold states another value) or *invented* (the gold states none);
+a value the gold states and the extractor leaves out is *missed*. Precision is
+correct / (correct + wrong + invented) — of the values given, the share that is
+right; recall is correct / (correct + wrong + missed) — of the values stated,
+the share found. A wrong value counts against both.
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ IGNORED_KEYS = frozenset({"slug", "evidence", "notes"})
 
 # The shape of a record, so that keys an expected YAML leaves out are compared
 # with their documented defaults (an omitted `indicators` means "none").
-_INDICATOR = {"value": None, "unit": None, "what": None, "topics": []}
+_INDICATOR: dict[str, Any] = {"value": None, "unit": None, "what": None, "topics": []}
 _ITEM_TEMPLATES: dict[str, dict[str, Any]] = {
     "partners": {"name": None, "role": None},
     "contacts": dict.fromkeys(("name", "position", "organisation", "phone", "fax", "email")),
@@ -86,83 +94,168 @@ def load_expected(path: Path) -> dict[str, Any]:
     return data
 
 
+WRONG, INVENTED, MISSED = "wrong", "invented", "missed"
+
+
 @dataclass(frozen=True)
 class Mismatch:
-    """One field the extractor got wrong."""
+    """One field the extractor got wrong: ``kind`` is wrong, invented or missed (``None``:
+    both sides say "not stated" in different shapes, which only the accuracy counts)."""
 
     file: str
     path: str
     expected: Any
     got: Any
+    kind: str | None = None
+
+
+def _stated(value: Any) -> bool:
+    return value is not None and value is not _MISSING and value != [] and value != {}
+
+
+def _error_kind(expected: Any, got: Any) -> str | None:
+    if _stated(expected):
+        return WRONG if _stated(got) else MISSED
+    return INVENTED if _stated(got) else None
 
 
 @dataclass
-class FieldScore:
-    """Correct / compared for one field (list indices folded: ``funding[].amount``)."""
+class _Counts:
+    """Correct / compared (accuracy), and the counts behind precision and recall."""
 
-    field: str
     correct: int = 0
     total: int = 0
+    stated_correct: int = 0
+    wrong: int = 0
+    invented: int = 0
+    missed: int = 0
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 1.0
 
+    @property
+    def given(self) -> int:
+        return self.stated_correct + self.wrong + self.invented
+
+    @property
+    def stated(self) -> int:
+        return self.stated_correct + self.wrong + self.missed
+
+    @property
+    def precision(self) -> float:
+        return self.stated_correct / self.given if self.given else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.stated_correct / self.stated if self.stated else 1.0
+
+    def add(self, ok: bool, expected: Any, got: Any) -> str | None:
+        """Count one compared leaf; the kind of error it is, if any."""
+        self.total += 1
+        if ok:
+            self.correct += 1
+            if _stated(expected):
+                self.stated_correct += 1
+            return None
+        kind = _error_kind(expected, got)
+        if kind == WRONG:
+            self.wrong += 1
+        elif kind == INVENTED:
+            self.invented += 1
+        elif kind == MISSED:
+            self.missed += 1
+        return kind
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "correct": self.correct,
+            "total": self.total,
+            "accuracy": round(self.accuracy, 4),
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "right": self.stated_correct,
+            "wrong": self.wrong,
+            "invented": self.invented,
+            "missed": self.missed,
+        }
+
 
 @dataclass
-class FileScore:
-    file: str
-    correct: int = 0
-    total: int = 0
+class FieldScore(_Counts):
+    """The scores of one field (list indices folded: ``funding[].amount``)."""
+
+    field: str = ""
+
+
+@dataclass
+class FileScore(_Counts):
+    """The scores of one release, and each of its errors."""
+
+    file: str = ""
     mismatches: list[Mismatch] = field(default_factory=list)
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 1.0
 
 
 @dataclass
 class EvaluationReport:
-    """Per-field and per-file accuracy, and the overall share of correct fields."""
+    """Per-field and per-file scores, and the overall ones (sums over the files)."""
 
     fields: dict[str, FieldScore] = field(default_factory=dict)
     files: list[FileScore] = field(default_factory=list)
 
+    def _sum(self, name: str) -> int:
+        return sum(getattr(score, name) for score in self.files)
+
+    @property
+    def overall(self) -> _Counts:
+        return _Counts(
+            *(self._sum(n) for n in ("correct", "total", "stated_correct", "wrong", "invented", "missed"))
+        )
+
     @property
     def correct(self) -> int:
-        return sum(score.correct for score in self.files)
+        return self._sum("correct")
 
     @property
     def total(self) -> int:
-        return sum(score.total for score in self.files)
+        return self._sum("total")
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 1.0
+        return self.overall.accuracy
+
+    @property
+    def precision(self) -> float:
+        return self.overall.precision
+
+    @property
+    def recall(self) -> float:
+        return self.overall.recall
 
     @property
     def mismatches(self) -> list[Mismatch]:
         return [m for score in self.files for m in score.mismatches]
 
+    @property
+    def errors(self) -> list[Mismatch]:
+        """The mismatches a curator would have to correct (wrong, invented or missed values)."""
+        return [m for m in self.mismatches if m.kind is not None]
+
     def as_dict(self) -> dict[str, Any]:
         return {
-            "overall": {
-                "correct": self.correct,
-                "total": self.total,
-                "accuracy": round(self.accuracy, 4),
-            },
-            "fields": {
-                name: {"correct": s.correct, "total": s.total, "accuracy": round(s.accuracy, 4)}
-                for name, s in sorted(self.fields.items())
-            },
+            "overall": self.overall.figures(),
+            "fields": {name: s.figures() for name, s in sorted(self.fields.items())},
             "files": [
                 {
                     "file": s.file,
-                    "correct": s.correct,
-                    "total": s.total,
-                    "accuracy": round(s.accuracy, 4),
+                    **s.figures(),
                     "mismatches": [
-                        {"path": m.path, "expected": _jsonable(m.expected), "got": _jsonable(m.got)}
+                        {
+                            "path": m.path,
+                            "kind": m.kind,
+                            "expected": _jsonable(m.expected),
+                            "got": _jsonable(m.got),
+                        }
                         for m in s.mismatches
                     ],
                 }
@@ -174,28 +267,59 @@ class EvaluationReport:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
     def to_table(self, *, show_mismatches: bool = False) -> str:
-        """An aligned plain-text table: one row per field, then per file, then the total."""
-        rows = [(name, s.correct, s.total, s.accuracy) for name, s in sorted(self.fields.items())]
-        width = max([len("field"), *(len(r[0]) for r in rows), *(len(s.file) for s in self.files)])
-        lines = [f"{'field':<{width}}  {'correct':>7}  {'total':>5}  {'accuracy':>8}"]
-        lines.append("-" * len(lines[0]))
-        for name, correct, total, accuracy in rows:
-            lines.append(f"{name:<{width}}  {correct:>7}  {total:>5}  {accuracy:>8.1%}")
+        """Aligned plain text: one row per field, then per file, then the total (mismatches after)."""
+        # Accuracy stays the last column, where scripts of the old table found it.
+        head = ("correct", "total", "precision", "recall", "wrong", "invented", "missed", "accuracy")
+        widths = (7, 5, 9, 6, 5, 8, 6, 8)
+        width = max([len("field"), *(len(n) for n in self.fields), *(len(s.file) for s in self.files)])
+
+        def row(name: str, c: _Counts) -> str:
+            cells = (
+                c.correct, c.total, _ratio(c.precision, c.given), _ratio(c.recall, c.stated),
+                c.wrong, c.invented, c.missed, f"{c.accuracy:.1%}",
+            )  # fmt: skip
+            return f"{name:<{width}}  " + "  ".join(f"{v:>{w}}" for v, w in zip(cells, widths, strict=True))
+
+        def header(first: str) -> list[str]:
+            line = f"{first:<{width}}  " + "  ".join(f"{h:>{w}}" for h, w in zip(head, widths, strict=True))
+            return [line, "-" * len(line)]
+
+        lines = header("field")
+        lines += [row(name, s) for name, s in sorted(self.fields.items())]
         lines.append("")
-        lines.append(f"{'file':<{width}}  {'correct':>7}  {'total':>5}  {'accuracy':>8}")
-        lines.append("-" * len(lines[0]))
-        for s in self.files:
-            lines.append(f"{s.file:<{width}}  {s.correct:>7}  {s.total:>5}  {s.accuracy:>8.1%}")
-        lines.append("-" * len(lines[0]))
-        lines.append(f"{'overall':<{width}}  {self.correct:>7}  {self.total:>5}  {self.accuracy:>8.1%}")
-        if show_mismatches and self.mismatches:
+        lines += header("file")
+        lines += [row(s.file, s) for s in self.files]
+        lines.append(lines[1])
+        lines.append(row("overall", self.overall))
+        if show_mismatches:
             lines.append("")
-            for m in self.mismatches:
-                lines.append(f"{m.file}: {m.path}: expected {m.expected!r}, got {m.got!r}")
+            lines.extend(self.error_lines(self.mismatches))
         return "\n".join(lines)
+
+    def error_lines(self, mismatches: list[Mismatch] | None = None) -> list[str]:
+        """One line per error (``file: field: kind: expected …, got …``), the errors by default."""
+        return [
+            f"{m.file}: {m.path}: {m.kind or 'shape'}: expected {_show(m.expected)}, got {_show(m.got)}"
+            for m in (self.errors if mismatches is None else mismatches)
+        ]
+
+
+def _ratio(value: float, of: int) -> str:
+    # A field nobody states or gives has no precision or recall to speak of.
+    return f"{value:.1%}" if of else "-"
+
+
+def _show(value: Any) -> str:
+    if value is _MISSING:
+        return "(absent)"
+    if isinstance(value, Decimal | int | dt.date) and not isinstance(value, bool):
+        return str(value)
+    return repr(_jsonable(value))
 
 
 def _jsonable(value: Any) -> Any:
+    if value is _MISSING:
+        return None
     if isinstance(value, Decimal | dt.date):
         return str(value)
     if isinstance(value, dict):
@@ -259,7 +383,8 @@ def _with_defaults(value: Any, template: Any, key: str | None) -> Any:
 
 def _normalised(record: dict[str, Any]) -> dict[str, Any]:
     trimmed = {k: v for k, v in record.items() if k not in IGNORED_KEYS}
-    return _with_defaults(trimmed, _RECORD_TEMPLATE, None)
+    normalised: dict[str, Any] = _with_defaults(trimmed, _RECORD_TEMPLATE, None)
+    return normalised
 
 
 def _field_name(path: str) -> str:
@@ -313,11 +438,9 @@ def compare_records(expected: dict[str, Any], got: dict[str, Any], *, file: str 
     """Score one draft against its expected record."""
     score = FileScore(file=file)
     for path, ok, want, have in _compare(_normalised(expected), _normalised(got), ""):
-        score.total += 1
-        if ok:
-            score.correct += 1
-        else:
-            score.mismatches.append(Mismatch(file, path, want, have))
+        kind = score.add(ok, want, have)
+        if not ok:
+            score.mismatches.append(Mismatch(file, path, want, have, kind))
     return score
 
 
@@ -347,14 +470,11 @@ def evaluate_pairs(pairs: list[tuple[Path, Path]]) -> EvaluationReport:
         got = extract_release(text, file_name=txt_path.name).record
         score = FileScore(file=txt_path.name)
         for path, ok, want, have in _compare(_normalised(expected), _normalised(got), ""):
-            field_score = report.fields.setdefault(_field_name(path), FieldScore(_field_name(path)))
-            field_score.total += 1
-            score.total += 1
-            if ok:
-                field_score.correct += 1
-                score.correct += 1
-            else:
-                score.mismatches.append(Mismatch(txt_path.name, path, want, have))
+            name = _field_name(path)
+            report.fields.setdefault(name, FieldScore(field=name)).add(ok, want, have)
+            kind = score.add(ok, want, have)
+            if not ok:
+                score.mismatches.append(Mismatch(txt_path.name, path, want, have, kind))
         report.files.append(score)
     return report
 

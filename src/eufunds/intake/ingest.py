@@ -24,7 +24,7 @@ import yaml
 from sqlalchemy import Engine
 
 from ..errors import IngestError
-from ..extract.extractor import Extraction, Span, extract_release
+from ..extract import Extraction, Span, extract_release
 from ..jsontext import to_json
 from ..load.loader import LoadReport, load_paths
 from ..seed.format import SeedError, read_seed

@@ -1,0 +1,262 @@
+"""Who carries the project out: the beneficiary (and the body acting for it) and the partners."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .document import WHITESPACE, Doc, end_of_line, sentence_end, sentence_start, starts_capital, trim
+from .numbers import date_hits
+
+_ORG_WORDS = (
+    r"consiliul|primaria|judetul|municipiul|orasul|comuna|uat|unitatea\s+administrativ|universitatea"
+    r"|agentia|directia|inspectoratul|institutul|institutia|ministerul|asociatia|fundatia|spitalul"
+    r"|scoala|liceul|colegiul|camera|centrul|autoritatea|administratia|compania|regia|s\.\s?c\.|sc\b"
+    r"|societatea|federatia|casa|oficiul|serviciul|prefectura|curtea|tribunalul|parchetul|academia"
+    r"|gradinita|clubul|grupul\s+de\s+actiune|gal\b|adi\b|organizatia|uniunea|cooperativa|muzeul"
+    r"|biblioteca|teatrul|filarmonica|ocolul|garda|politia|jandarmeria|agentiei"
+)
+ORGANISATION_START = re.compile(r"(?:" + _ORG_WORDS + r")(?![a-z])")
+# "SRL", "S.R.L.", "S.A." and "S. A." (a space after the dot is common).
+COMPANY_SUFFIX = re.compile(r"(?:\bs\.?\s?r\.?\s?l\.?|\bs\.?\s?a\.?|\bsrl|\bsa)\s*$")
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:(?:azi|astazi|ieri|maine|in\s+aceasta\s+perioada|recent|in\s+data\s+de|la\s+data\s+de"
+    r"|incepand\s+cu\s+data\s+de|in|luni|marti|miercuri|joi|vineri|sambata|duminica)\b[^,]{0,40},\s*)+"
+)
+SUBJECT_VERB = re.compile(
+    r",?\s+(?:a\s+organizat|organizeaza|anunta|a\s+anuntat|implementeaza|deruleaza|a\s+demarat"
+    r"|demareaza|a\s+finalizat|finalizeaza|a\s+lansat|lanseaza|informeaza|a\s+inceput|a\s+implementat"
+    r"|a\s+derulat|a\s+semnat|a\s+incheiat|va\s+organiza|are\s+placerea|in\s+calitate\s+de\s+beneficiar"
+    r"|beneficiaza|a\s+receptionat|receptioneaza|invita|a\s+primit|a\s+inaugurat|inaugureaza"
+    r"|a\s+dat\s+in\s+folosinta|a\s+obtinut|a\s+incheiat|desfasoara|a\s+desfasurat)(?![a-z])"
+)
+
+
+# Anchors only: the subject before them is found by walking back to the sentence
+# start, which is linear (a leading lazy group would rescan the text from every
+# position and cost most of the extraction time).
+_PRIN_BENEFICIARY = re.compile(
+    r",?\s+prin\s+(?P<via>[^\n,;]{2,120}?),?\s+(?:in\s+calitate\s+de|ca)\s+(?:beneficiar|lider)"
+)
+# "ca beneficiar", not "a avut ca beneficiari populația …" (the people it served).
+_AS_BENEFICIARY = re.compile(r",?\s+(?:in\s+calitate\s+de|ca)\s+(?:beneficiar|lider|solicitant)(?![a-z])")
+# "Beneficiarul proiectului este Județul Gorj, prin Consiliul Județean Gorj": a label
+# written as a sentence.
+_BENEFICIARY_IS = re.compile(
+    r"(?<![a-z])beneficiar(?:ul)?\s+(?:proiectului\s+)?(?:este|a\s+fost|va\s+fi)\s+(?P<who>[^\n]{3,200})"
+)
+# An acronym in brackets after a name ("Ministerul … (MDLPA)") is not part of it.
+_TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z0-9.&-]{1,15}\)\s*$")
+# A comma and a lower-case word end a name: "UAT orașul Bălan, are o valoare …"; a
+# name's own commas are followed by capitals ("Ministerul Dezvoltării, Lucrărilor …").
+_LOWER_AFTER_COMMA = re.compile(r",\s*(?=[a-zăâîșțşţ])")
+_BENEFICIARY_LABEL = re.compile(
+    r"^[ \t•*-]*(?:beneficiar(?:ul)?|solicitant(?:ul)?|lider(?:ul)?\s+de\s+proiect)"
+    r"(?:\s+(?:proiectului|finantarii))?\s*[:-]\s*(?P<who>[^\n]+)",
+    re.M,
+)
+_IMPLEMENTED_BY = re.compile(
+    r"(?:implementat|derulat|realizat|desfasurat|promovat"
+    r"|initiat)\w*\s+de\s+(?:catre\s+)?(?P<who>[^\n]{3,160})"
+)
+_QUALIFIERS = re.compile(
+    r",\s*(?:cu\s+sediul|judet\w*|jud\.|cui|cod\s+fiscal|in\s+parteneriat|"
+    r"in\s+calitate|impreuna\s+cu|cu\s+adresa)|\s+in\s+parteneriat\s+cu|\s+impreuna\s+cu"
+)
+
+
+def _subject_before(doc: Doc, pos: int) -> tuple[int, int] | None:
+    """The grammatical subject ending at ``pos``: from the sentence start, adverbials removed."""
+    f = doc.folded
+    start = sentence_start(f, pos)
+    segment = f[start:pos]
+    m = _LEADING_ADVERBIAL.match(segment)
+    while m and m.end() > 0:
+        start += m.end()
+        segment = f[start:pos]
+        m = _LEADING_ADVERBIAL.match(segment)
+    # Dates opening the sentence ("31 ianuarie 2020, Municipiul X").
+    for hit in date_hits(f, start, pos):
+        if f[start : hit.start].strip(" ,") == "":
+            start = hit.end
+            while start < pos and f[start] in " ,":
+                start += 1
+    s, e = trim(doc, start, pos)
+    if e - s < 3 or not starts_capital(doc, s) or e - s > 160:
+        return None
+    return s, e
+
+
+def read_beneficiary(doc: Doc) -> dict[str, str | None]:
+    f = doc.folded
+    result: dict[str, str | None] = {"name": None, "acting_through": None}
+    m = _BENEFICIARY_LABEL.search(f)
+    if m:
+        s, e = trim(doc, m.start("who"), m.end("who"))
+        s2, e2 = _split_prin(doc, s, e, result)
+        result["name"] = doc.clean(s2, e2)
+        doc.note("beneficiary.name", s2, e2)
+        return result
+    m = _BENEFICIARY_IS.search(f)
+    if m and starts_capital(doc, m.start("who")):
+        s, e = trim(
+            doc, m.start("who"), sentence_end(doc.text, m.start("who"), end_of_line(f, m.start("who")))
+        )
+        s, e = _split_prin(doc, s, e, result)
+        s, e = _plain_name(doc, s, e)
+        if e - s >= 3:
+            result["name"] = doc.clean(s, e)
+            doc.note("beneficiary.name", s, e)
+            return result
+    m = _PRIN_BENEFICIARY.search(f)
+    if m:
+        subject = _subject_before(doc, m.start())
+        if subject:
+            result["name"] = doc.clean(*subject)
+            doc.note("beneficiary.name", *subject)
+            via = trim(doc, m.start("via"), m.end("via"))
+            result["acting_through"] = doc.clean(*via)
+            doc.note("beneficiary.acting_through", *via)
+            return result
+    for pattern in (_AS_BENEFICIARY, SUBJECT_VERB):
+        for m in pattern.finditer(f):
+            subject = _subject_before(doc, m.start())
+            if subject and _is_headline_line(doc, subject[0]):
+                continue
+            if subject:
+                subject = _cut_qualifiers(doc, *subject)
+            if subject and (
+                pattern is _AS_BENEFICIARY
+                or ORGANISATION_START.match(f, subject[0])
+                or COMPANY_SUFFIX.search(f, subject[0], subject[1])
+                or doc.text[subject[0] : subject[1]].isupper()
+            ):
+                s, e = _split_prin(doc, *subject, result)
+                result["name"] = doc.clean(s, e)
+                doc.note("beneficiary.name", s, e)
+                return result
+    m = _IMPLEMENTED_BY.search(f)
+    if m and starts_capital(doc, m.start("who")):
+        stop = _PARTNER_STOP.search(f, m.start("who"))
+        end = stop.start() if stop else m.end("who")
+        s, e = _plain_name(doc, *trim(doc, m.start("who"), end))
+        if s < e:
+            s, e = _split_prin(doc, s, e, result)
+            result["name"] = doc.clean(s, e)
+            doc.note("beneficiary.name", s, e)
+    return result
+
+
+# "S.C. Termoficare Oradea S.A.", "Gospodărie Comunală S. A.": a name ending in an
+# abbreviation of single letters keeps its last full stop.
+_LETTER_ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]\.\s?[^\W\d_]$")
+
+
+def _with_abbreviation_dot(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    if doc.text[end : end + 1] == "." and _LETTER_ABBREVIATION.search(doc.text, start, end):
+        return start, end + 1
+    return start, end
+
+
+def _plain_name(doc: Doc, start: int, end: int, *, clause: bool = True) -> tuple[int, int]:
+    """A name read from running text, without what the sentence goes on to say about it
+    (``clause``: cut at a comma and a lower-case word) or an acronym in brackets after it."""
+    comma = _LOWER_AFTER_COMMA.search(doc.text, start, end) if clause else None
+    if comma:
+        end = comma.start()
+    acronym = _TRAILING_ACRONYM.search(doc.text, start, end)
+    if acronym:
+        end = acronym.start()
+    return _with_abbreviation_dot(doc, *trim(doc, start, end))
+
+
+def _split_prin(doc: Doc, start: int, end: int, result: dict[str, str | None]) -> tuple[int, int]:
+    """ "Judeţul Cluj prin Consiliul Judeţean" names the body acting for the beneficiary."""
+    m = re.search(r",?\s+prin\s+", doc.folded[start:end])
+    if not m:
+        return start, end
+    via = _plain_name(doc, start + m.end(), end)
+    result["acting_through"] = doc.clean(*via)
+    doc.note("beneficiary.acting_through", *via)
+    return trim(doc, start, start + m.start())
+
+
+def _is_headline_line(doc: Doc, pos: int) -> bool:
+    """Whether ``pos`` is on a short line not closed by a full stop (a headline)."""
+    start, end = doc.line_bounds(pos)
+    line = doc.text[start:end].rstrip()
+    return len(line) < 200 and not line.endswith((".", ",", ";", ":"))
+
+
+def _cut_qualifiers(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """ "SC X SRL, cu sediul în …", "Comuna X, judeţul Y", "Institutul … (INCD-MAT)" → the name."""
+    m = _QUALIFIERS.search(doc.folded, start, end)
+    if m and m.start() > start:
+        end = m.start()
+    # The folded text has no capitals, so the acronym in brackets is found in the original;
+    # ", prin Consiliul …" is still to be split off, so a comma does not end the name here.
+    return _plain_name(doc, start, end, clause=False)
+
+
+_PARTNER_WITH = re.compile(r"in\s+parteneriat\s+cu\s+(?P<who>[^\n]{3,300})")
+_PARTNER_LABEL = re.compile(
+    r"^[ \t•*-]*partener(?:ul|ii|i)?(?:\s+(?:proiectului"
+    r"|de\s+proiect))?(?:\s*(?P<n>\d+))?\s*[:-]\s*(?P<who>[^\n]+)",
+    re.M,
+)
+_PARTNER_AS = re.compile(
+    r"(?:,\s*(?:si|impreuna\s+cu)\s+|\s(?:si|impreuna\s+cu|cu)\s+)(?P<who>[^,;\n]{3,160}?),\s+"
+    r"in\s+calitate\s+de\s+(?P<role>partener(?:\s+\d+)?)(?![a-z])"
+)
+_PARTNER_STOP = re.compile(
+    r"\s+si\s+(?:este|a|au|va|vor|sunt|se|il|isi)\s|,?\s+(?:si\s+)?(?:co-?)?finantat|\s+prin\s+program"
+    r"|,\s*(?:proiectul|in\s+perioada|in\s+intervalul|incepand)\b"
+    r"|\s*(?:\(|,\s*(?:in\s+calitate|anunta|a\s+|au\s+|implementeaza|deruleaza|care)|\s+(?:anunta|implementeaza"
+    r"|deruleaza|a\s+demarat|au\s+demarat|a\s+finalizat|au\s+finalizat|organizeaza)(?![a-z])|[.;]\s|[.;]$|$)"
+)
+
+
+def read_partners(doc: Doc) -> list[dict[str, str | None]]:
+    f = doc.folded
+    partners: list[dict[str, str | None]] = []
+    seen: set[str] = set()
+
+    def add(start: int, end: int, role: str | None) -> None:
+        s, e = _with_abbreviation_dot(doc, *trim(doc, start, end))
+        key = WHITESPACE.sub(" ", f[s:e]).strip()
+        if e - s < 3 or key in seen or not starts_capital(doc, s):
+            return
+        seen.add(key)
+        index = len(partners)
+        partners.append({"name": doc.clean(s, e), "role": role})
+        doc.note(f"partners[{index}].name", s, e)
+
+    for m in _PARTNER_AS.finditer(f):
+        # "… şi Municipiul Petroşani, în calitate de partener": the role as written.
+        if starts_capital(doc, m.start("who")):
+            add(m.start("who"), m.end("who"), doc.clean(m.start("role"), m.end("role")))
+    for m in _PARTNER_LABEL.finditer(f):
+        role = f"partener {m.group('n')}" if m.group("n") else None
+        role = doc.text[m.start() : m.start("who")].strip(" \t•*-:") if m.group("n") else role
+        for s, e in _split_list(doc, m.start("who"), m.end("who")):
+            add(s, e, role)
+    for m in _PARTNER_WITH.finditer(f):
+        stop = _PARTNER_STOP.search(f, m.start("who"))
+        end = stop.start() if stop else m.end("who")
+        for s, e in _split_list(doc, m.start("who"), end):
+            add(s, e, None)
+    return partners
+
+
+def _split_list(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Split "A, B și C" into names — only where each piece starts with a capital."""
+    f = doc.folded
+    pieces = []
+    pos = start
+    for m in re.finditer(r",\s+|\s+si\s+|\s*;\s*", f[start:end]):
+        piece_start = start + m.end()
+        if starts_capital(doc, piece_start) and ORGANISATION_START.match(f, piece_start):
+            pieces.append((pos, start + m.start()))
+            pos = piece_start
+    pieces.append((pos, end))
+    yield from pieces
