@@ -88,7 +88,7 @@ _FURNITURE = _words(
     menu navbar nav navigation breadcrumb breadcrumbs newsletter subscribe popup modal
     advert advertisement ads banner footer copyright pagination pager tags tagcloud
     author-box skip skiplink search searchform login print-button toolbar rating
-    contentinfo complementary
+    contentinfo complementary meta byline postmeta
     """
 )
 _SPLIT = re.compile(r"[\s_-]+")
