@@ -626,8 +626,17 @@ def stats(
 # --------------------------------------------------------------------------- extract, ingest
 
 
+_FORMATS_READ = (
+    "Releases are read from plain text (any usual encoding), HTML pages saved from a "
+    "browser (the release's own text; menus, banners, comments dropped), PDF (text layer; "
+    "scans with --ocr), DOCX and ODT files, and http(s):// URLs; the format is recognised "
+    "from the content, not the name."
+)
+_OCR_HELP = "Read PDFs without a text layer (scans) with Tesseract's Romanian OCR, where installed."
+
+
 @cli.command()
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, metavar="FILE|URL...")
 @click.option(
     "--format",
     "fmt",
@@ -644,16 +653,22 @@ def stats(
     help="Score extraction of each NAME.txt against NAME.yaml: per-field precision, recall and accuracy, "
     "then each wrong, invented or missed value.",
 )
-def extract(files: tuple[Path, ...], fmt: str, evaluate: tuple[Path, Path] | None) -> None:
-    """Draft seed records from press releases (plain text, any usual encoding).
+@click.option("--ocr", is_flag=True, help=_OCR_HELP)
+def extract(files: tuple[str, ...], fmt: str, evaluate: tuple[Path, Path] | None, ocr: bool) -> None:
+    """Draft seed records from press releases: files or http(s) URLs.
+
+    \b
+    Releases are read from .txt, HTML, PDF, DOCX and ODT files and http(s) URLs;
+    the format is recognised from the content. A PDF's values name their page.
 
     \b
     Example:
       eufunds extract seeds/001_f36f72105a710f57.txt
+      eufunds extract comunicat.pdf https://example.org/comunicat-de-presa
       eufunds extract --evaluate tests/corpus/extract tests/corpus/extract
     """
     from .extract.evaluation import evaluate_directory
-    from .intake.ingest import extract_file, render_json, render_yaml
+    from .intake.ingest import draft_release, read_item, render_json, render_yaml
 
     if evaluate:
         report = evaluate_directory(*evaluate)
@@ -668,19 +683,28 @@ def extract(files: tuple[Path, ...], fmt: str, evaluate: tuple[Path, Path] | Non
             click.echo(report.to_table())
     if not files:
         if not evaluate:
-            raise click.UsageError("give release FILEs to extract, or --evaluate TXT_DIR EXPECTED_DIR")
+            raise click.UsageError(
+                "give release FILEs or URLs to extract, or --evaluate TXT_DIR EXPECTED_DIR"
+            )
         return
-    drafts = [extract_file(path) for path in files]
+    drafts = []
+    failed = False
+    for item in files:
+        try:
+            drafts.append(draft_release(read_item(item, ocr=ocr)))
+        except ArchiveError as exc:
+            click.echo(f"error: {item}: {str(exc).removeprefix(f'{item}: ')}", err=True)
+            failed = True
     if fmt == "json":
         click.echo(render_json(drafts))
     else:
-        click.echo("---\n".join(render_yaml(draft) for draft in drafts), nl=False)
+        click.echo("---\n".join(render_yaml(d.extraction, source=d.source) for d in drafts), nl=False)
+    if failed:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("items", nargs=-1, required=True, metavar="FILE|DIR|URL...")
 @click.option(
     "--seeds-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -690,30 +714,65 @@ def extract(files: tuple[Path, ...], fmt: str, evaluate: tuple[Path, Path] | Non
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing seed of the same slug.")
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write and load nothing.")
+@click.option("--ocr", is_flag=True, help=_OCR_HELP)
+@setting_option("ingest_workers", "--workers", metavar="N")
 @pass_archive
 def ingest(
-    archive: ArchiveContext, files: tuple[Path, ...], seeds_dir: Path, force: bool, dry_run: bool
+    archive: ArchiveContext,
+    items: tuple[str, ...],
+    seeds_dir: Path,
+    force: bool,
+    dry_run: bool,
+    ocr: bool,
+    ingest_workers: int | None,
 ) -> None:
-    """Extract releases, write each as SEEDS_DIR/<slug>.yaml beside a copy of it, and load them.
+    """Extract releases, write each as SEEDS_DIR/<slug>.yaml beside its text, and load them.
 
-    Refuses to overwrite a seed (a curator's work) unless --force; nothing is
-    written when any release cannot become a valid seed.
+    \b
+    Releases are read from .txt, HTML, PDF, DOCX and ODT files, from every file
+    under a folder (in parallel, one process per core; --workers N to
+    choose), and from http(s) URLs; the format is recognised from the content.
+    Each release stands alone: one that cannot be read or drafted is refused with
+    an error line and the rest go on (exit status 1 if any was refused). A
+    release whose original bytes are already in the archive is skipped. Refuses
+    to overwrite a seed (a curator's work) unless --force.
 
     \b
     Example:
       eufunds ingest --dry-run release.txt
+      eufunds ingest comunicat.pdf https://example.org/comunicat-de-presa
+      eufunds ingest releases/
     """
-    from .intake.ingest import ingest_files
+    from .intake.ingest import ingest as ingest_releases
 
     with user_errors():
-        result = ingest_files(
-            None if dry_run else archive.engine, list(files), seeds_dir=seeds_dir, force=force,
-            dry_run=dry_run,
-        )  # fmt: skip
+        engine = None if dry_run else archive.engine
+        with _ingest_progress(items) as on_item:
+            result = ingest_releases(
+                engine, items, seeds_dir=seeds_dir, force=force, dry_run=dry_run, ocr=ocr,
+                workers=ingest_workers, on_item=on_item,
+            )  # fmt: skip
+    for outcome in result.refused:
+        click.echo(f"error: {outcome.item}: {outcome.reason}", err=True)
     if result.report is not None:
         for warning in result.report.warnings:
             click.echo(f"warning: {warning}", err=True)
     click.echo(result.summary())
+    if result.refused:
+        raise click.exceptions.Exit(1)
+
+
+@contextmanager
+def _ingest_progress(items: tuple[str, ...]) -> Iterator[Any]:
+    """A progress bar over the releases, on a terminal only."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from .intake.ingest import release_items
+
+    total = sum(1 for _ in release_items(items))
+    with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
+        yield lambda outcome: bar.update(1)
 
 
 def main() -> None:

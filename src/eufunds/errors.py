@@ -63,3 +63,11 @@ class ProjectNotFound(ArchiveError):
 
 class SettingError(ArchiveError):
     """A setting (option or environment variable) has a value that cannot be used."""
+
+
+class IntakeError(ArchiveError):
+    """A release file or URL that cannot be read as a release; the message says why."""
+
+
+class FetchError(IntakeError):
+    """A URL that was not fetched: a refused scheme, a timeout, too large, too many redirects."""

@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     MetaData,
@@ -387,3 +388,42 @@ class Evidence(Base):
     char_end: Mapped[int] = mapped_column(Integer)
 
     project: Mapped[Project] = relationship(back_populates="evidence")
+
+
+class SourceFile(Base):
+    """A release as it was received (a file or a URL), before its text was read.
+
+    ``document_sha256`` is the SHA-256 of the text file the seed names, which is
+    ``documents.sha256``: a plain column rather than a foreign key, so a reload
+    that replaces a project's documents keeps the link. The bytes themselves
+    are in ``source_contents`` (kept out of the exports; see eufunds.intake.store).
+    """
+
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    file_name: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    charset: Mapped[str | None] = mapped_column(String(40))
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    document_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    ocr_pages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SourcePage(Base):
+    """Where page ``page`` of a PDF source lies in the text read from it."""
+
+    __tablename__ = "source_pages"
+    __table_args__ = (CheckConstraint("char_end >= char_start", name="span_order"),)
+
+    source_file_id: Mapped[int] = mapped_column(
+        ForeignKey("source_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    page: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)

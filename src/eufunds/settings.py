@@ -75,6 +75,11 @@ SETTINGS: dict[str, Setting] = {
             _whole_number_text,
         ),
         Setting(
+            "ingest_workers", "EUFUNDS_INGEST_WORKERS", None, "one per core for eight releases or more",
+            "Processes that read and extract releases (1: this process only).",
+            _whole_number_text,
+        ),
+        Setting(
             "export_workers", "EUFUNDS_EXPORT_WORKERS", None, "one per core for a large export",
             "Processes that write CSV tables (1: this process only).",
             _whole_number_text,

@@ -1,51 +1,98 @@
 """Drafts on paper and in the archive: render an extraction, and ingest releases as seeds.
 
 ``render_yaml`` writes a draft in seed format with, beside each value, a comment
-naming the line it came from and quoting it — what a curator reads to check a
-draft. ``render_json`` gives the same as data, with a ``provenance`` mapping.
-``ingest_files`` turns releases into seeds: it extracts each one, writes
-``<seeds>/<slug>.yaml`` with the release copied beside it (named in
-``sources``), validates the pair with the seed reader and loads it through the
-loader — refusing to overwrite an existing seed (a curator's work) unless told
-to, and writing nothing at all when any release fails.
+naming the line (and, for a PDF, the page) it came from and quoting it — what a
+curator reads to check a draft. ``render_json`` gives the same as data, with a
+``provenance`` mapping. ``ingest`` turns releases — files of any format
+``eufunds.intake.sources`` reads, folders of them, http(s) URLs — into seeds:
+each is read and extracted (in several processes for a batch), written as
+``<seeds>/<slug>.yaml`` beside the text the extractor read (and a copy of the
+original when that is not plain text), validated with the seed reader, loaded
+through the loader, and its original bytes recorded in the archive
+(``eufunds.intake.store``). Each release stands alone: one that cannot be read,
+or whose draft is not a valid new seed, is refused with its reason and the
+rest go on. A release whose original bytes the archive already holds is
+skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import os
 import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from sqlalchemy import Engine
 
-from ..errors import IngestError
-from ..extract import Extraction, Span, extract_release
+from .. import settings
+from ..errors import ArchiveError, IngestError, IntakeError, LoadError
+from ..extract import Extraction, extract_release
 from ..jsontext import to_json
 from ..load.loader import LoadReport, load_paths
-from ..seed.format import SeedError, read_seed
+from ..seed.format import SeedError, SeedProblem, read_seed
 from ..text import decode_release
+from .fetch import FetchLimits, is_url
+from .sources import SourceFile, read_release, read_release_url
 
 __all__ = [
+    "Draft",
     "IngestError",
-    "IngestPlan",
+    "IngestOutcome",
     "IngestResult",
     "draft_as_dict",
+    "draft_release",
     "extract_file",
+    "ingest",
     "ingest_files",
-    "plan_ingest",
+    "read_item",
+    "release_items",
     "render_json",
     "render_yaml",
 ]
 
 
-def extract_file(path: Path) -> Extraction:
-    """Read a release file (any of the encodings releases come in) and extract it."""
-    return extract_release(decode_release(path.read_bytes()), file_name=path.name)
+class _SpanLike(Protocol):
+    line: int
+    start: int
+    end: int
+    quote: str
+
+    @property
+    def context(self) -> str: ...
+
+
+@dataclass
+class Draft:
+    """One release read and extracted: the source as received and the draft record."""
+
+    source: SourceFile
+    extraction: Extraction
+
+    def page_of(self, span: _SpanLike) -> int | None:
+        return self.source.page_of(span.start)
+
+
+def read_item(item: str | Path, *, ocr: bool = False, limits: FetchLimits | None = None) -> SourceFile:
+    """A release named on the command line: an http(s) URL or a file path."""
+    if isinstance(item, str) and is_url(item):
+        return read_release_url(item, limits=limits, ocr=ocr)
+    return read_release(Path(item), ocr=ocr)
+
+
+def draft_release(source: SourceFile, *, file_name: str | None = None) -> Draft:
+    """Extract the text read from ``source``; ``file_name`` is what the draft's
+    ``sources`` names (the text file saved beside the seed)."""
+    return Draft(source, extract_release(source.text, file_name=file_name or source.name))
+
+
+def extract_file(path: Path, *, ocr: bool = False) -> Extraction:
+    """Read a release file of any supported format and extract it."""
+    return draft_release(read_release(path, ocr=ocr)).extraction
 
 
 # --- rendering ---------------------------------------------------------------
@@ -64,13 +111,23 @@ def _scalar(value: Any) -> str:
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
-def _comment(span: Span | None) -> str:
+def _comment(span: _SpanLike | None, pages: SourceFile | None = None) -> str:
     if span is None:
         return ""
-    return f'  # line {span.line}: "{span.context}"'
+    page = pages.page_of(span.start) if pages is not None else None
+    where = f"page {page}, line {span.line}" if page is not None else f"line {span.line}"
+    return f'  # {where}: "{span.context}"'
 
 
-def _emit(value: Any, path: str, indent: int, out: list[str], prov: dict[str, Span], key: str) -> None:
+def _emit(
+    value: Any,
+    path: str,
+    indent: int,
+    out: list[str],
+    prov: dict[str, Any],
+    key: str,
+    pages: SourceFile | None = None,
+) -> None:
     pad = "  " * indent
     head = f"{pad}{key}:" if key else ""
     if isinstance(value, dict):
@@ -81,11 +138,11 @@ def _emit(value: Any, path: str, indent: int, out: list[str], prov: dict[str, Sp
             out.append(head)
         for child_key, child in value.items():
             child_path = f"{path}.{child_key}" if path else child_key
-            _emit(child, child_path, indent + (1 if key else 0), out, prov, child_key)
+            _emit(child, child_path, indent + (1 if key else 0), out, prov, child_key, pages)
         return
     if isinstance(value, list):
         if not value:
-            out.append(f"{head} []{_comment(prov.get(path))}")
+            out.append(f"{head} []{_comment(prov.get(path), pages)}")
             return
         out.append(head)
         for index, item in enumerate(value):
@@ -93,24 +150,33 @@ def _emit(value: Any, path: str, indent: int, out: list[str], prov: dict[str, Sp
             if isinstance(item, dict) and item:
                 lines: list[str] = []
                 for child_key, child in item.items():
-                    _emit(child, f"{item_path}.{child_key}", indent + 2, lines, prov, child_key)
+                    _emit(child, f"{item_path}.{child_key}", indent + 2, lines, prov, child_key, pages)
                 first = lines[0].lstrip()
                 lines[0] = f"{pad}  - {first}"
                 out.extend(lines)
             else:
-                out.append(f"{pad}  - {_scalar(item)}{_comment(prov.get(item_path))}")
+                out.append(f"{pad}  - {_scalar(item)}{_comment(prov.get(item_path), pages)}")
         return
-    out.append(f"{head} {_scalar(value)}{_comment(prov.get(path))}")
+    out.append(f"{head} {_scalar(value)}{_comment(prov.get(path), pages)}")
 
 
-def render_yaml(extraction: Extraction, *, comments: bool = True, evidence: bool = False) -> str:
-    """The draft as seed YAML; with ``comments``, each value is followed by its source line."""
+def render_yaml(
+    extraction: Extraction,
+    *,
+    comments: bool = True,
+    evidence: bool = False,
+    source: SourceFile | None = None,
+) -> str:
+    """The draft as seed YAML; with ``comments``, each value is followed by its source
+    line (and page, when ``source`` is a PDF)."""
     prov = extraction.provenance if comments else {}
     lines: list[str] = []
     name = extraction.file_name or "release"
+    if source is not None and source.name != name:
+        name = f"{name}, the text of {source.name} ({source.media_type})"
     lines.append(f"# Drafted by `eufunds extract` from {name}; check every value against its line.")
     for key, value in extraction.record.items():
-        _emit(value, key, 0, lines, prov, key)
+        _emit(value, key, 0, lines, prov, key, source)
     if evidence and extraction.provenance:
         lines.append("evidence:")
         for path, span in extraction.provenance.items():
@@ -119,106 +185,441 @@ def render_yaml(extraction: Extraction, *, comments: bool = True, evidence: bool
     return "\n".join(lines) + "\n"
 
 
-def draft_as_dict(extraction: Extraction) -> dict[str, Any]:
-    """Record and provenance as plain data, for ``eufunds.jsontext``."""
-    return {
-        "file": extraction.file_name,
-        "record": extraction.record,
-        "provenance": {path: span.as_dict() for path, span in extraction.provenance.items()},
-    }
+def draft_as_dict(extraction: Extraction | Draft) -> dict[str, Any]:
+    """Record and provenance as plain data, for ``eufunds.jsontext``; a ``Draft`` adds
+    its source (media type, size, SHA-256, origin) and each span's page."""
+    source = extraction.source if isinstance(extraction, Draft) else None
+    if isinstance(extraction, Draft):
+        extraction = extraction.extraction
+    provenance = {}
+    for path, span in extraction.provenance.items():
+        entry = span.as_dict()
+        if source is not None and source.page_starts:
+            entry["page"] = source.page_of(span.start)
+        provenance[path] = entry
+    out: dict[str, Any] = {"file": extraction.file_name}
+    if source is not None:
+        out["source"] = {
+            "name": source.name, "media_type": source.media_type, "size": source.size,
+            "sha256": source.sha256, "origin": source.origin, "pages": len(source.page_starts) or None,
+        }  # fmt: skip
+    out["record"] = extraction.record
+    out["provenance"] = provenance
+    return out
 
 
-def render_json(extractions: list[Extraction]) -> str:
-    """A JSON list of drafts, each ``{file, record, provenance}``."""
+def render_json(extractions: Sequence[Extraction | Draft]) -> str:
+    """A JSON list of drafts, each ``{file, source, record, provenance}``."""
     return to_json([draft_as_dict(e) for e in extractions], indent=2)
 
 
 # --- ingest --------------------------------------------------------------------
 
+# Releases per batch: a batch is read in parallel, written, loaded in one
+# transaction and its sources recorded before the next starts, so memory holds
+# one batch's original bytes (at most BATCH_BYTES, plus one file) and a rerun
+# after an interruption finds the finished batches in the archive.
+BATCH_FILES = 256
+BATCH_BYTES = 64 * 1024 * 1024
+# Names never taken as releases in a folder: seeds, and what ingest writes itself.
+_NOT_RELEASES = (".yaml", ".yml")
+
 
 @dataclass
-class IngestPlan:
-    """What ingesting one release will do."""
+class _Span:
+    """A provenance span as plain data, sent back from a worker process."""
 
-    release: Path
-    seed_path: Path
-    source_copy: Path
-    extraction: Extraction
-    yaml_text: str
-    overwrites: bool
+    line: int
+    start: int
+    end: int
+    quote: str
+    context: str
 
-    @property
-    def slug(self) -> str:
-        return str(self.extraction.record["slug"])
+
+@dataclass
+class _Prepared:
+    """A release read, extracted and checked in a worker; rendered and written by the caller."""
+
+    item: str
+    source: SourceFile
+    record: dict[str, Any]
+    provenance: dict[str, _Span]
+    text_is_original: bool
+
+
+@dataclass
+class IngestOutcome:
+    """What happened to one release: drafted (seed written), loaded, skipped or refused."""
+
+    item: str
+    status: str
+    reason: str | None = None
+    slug: str | None = None
+    seed_path: Path | None = None
+    files: list[str] = field(default_factory=list)
 
 
 @dataclass
 class IngestResult:
-    plans: list[IngestPlan] = field(default_factory=list)
+    outcomes: list[IngestOutcome] = field(default_factory=list)
     report: LoadReport | None = None
     dry_run: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def refused(self) -> list[IngestOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "refused"]
 
     def summary(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
         lines = [
-            f"{plan.release} → {verb} {plan.seed_path}"
-            + (" (overwriting)" if plan.overwrites else "")
-            + f" and {plan.source_copy.name}"
-            for plan in self.plans
+            f"{outcome.item} → {verb} {outcome.seed_path}"
+            + (f" and {', '.join(outcome.files)}" if outcome.files else "")
+            for outcome in self.outcomes
+            if outcome.status in ("drafted", "loaded") and len(self.outcomes) <= 20
         ]
-        if self.report is not None:
+        total = len(self.outcomes)
+        drafted = self.count("drafted") + self.count("loaded")
+        counts = [f"{drafted} drafted"]
+        if not self.dry_run:
+            counts.append(f"{self.count('loaded')} loaded")
+        counts.append(f"{self.count('skipped')} skipped (already in the archive)")
+        counts.append(f"{self.count('refused')} refused")
+        lines.append(f"{total} release{'s' if total != 1 else ''}: " + ", ".join(counts))
+        for outcome in self.refused:
+            lines.append(f"  refused {outcome.item}: {outcome.reason}")
+        if self.report is not None and self.report.total:
             lines.append(self.report.summary())
         return "\n".join(lines)
 
 
-def plan_ingest(files: list[Path], seeds_dir: Path, *, force: bool = False) -> list[IngestPlan]:
-    """Extract every release and check the drafts would make valid, new seeds."""
-    plans: list[IngestPlan] = []
-    problems: list[str] = []
-    slugs: dict[str, Path] = {}
-    for path in files:
-        try:
-            extraction = extract_file(path)
-        except OSError as exc:
-            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+def release_items(paths: Iterable[str | Path]) -> Iterator[str]:
+    """Every release a command line names: URLs and files as given, folders walked
+    (sorted, hidden entries and seed YAML left out, symbolic links to folders not entered)."""
+    for raw in paths:
+        item = str(raw)
+        if is_url(item) and not Path(item).exists():
+            yield item
             continue
-        record = extraction.record
-        slug = str(record["slug"])
-        if slug in slugs:
-            problems.append(f"{path}: slug {slug!r} is also drafted from {slugs[slug]}")
+        path = Path(item)
+        if not path.is_dir():
+            yield item
             continue
-        slugs[slug] = path
-        seed_path = seeds_dir / f"{slug}.yaml"
-        source_copy = seeds_dir / path.name
-        overwrites = seed_path.exists()
-        if overwrites and not force:
-            problems.append(
-                f"{path}: {seed_path} already exists (a curated seed?); use --force to overwrite it"
-            )
-            continue
-        if source_copy.exists() and source_copy.read_bytes() != path.read_bytes() and not force:
-            problems.append(f"{path}: a different {source_copy} already exists; use --force")
-            continue
-        text = render_yaml(extraction, comments=True, evidence=True)
-        problems.extend(_validate(path, text))
-        plans.append(IngestPlan(path, seed_path, source_copy, extraction, text, overwrites))
-    if problems:
-        raise IngestError(problems)
-    return plans
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or name.lower().endswith(_NOT_RELEASES):
+                    continue
+                yield str(Path(folder) / name)
 
 
-def _validate(release: Path, yaml_text: str) -> list[str]:
-    """Check a draft with the seed reader, in a scratch folder holding the release beside it."""
-    with tempfile.TemporaryDirectory() as scratch:
+def _prepare(item: str, ocr: bool, limits: FetchLimits | None) -> _Prepared | IngestOutcome:
+    """Read, extract and validate one release; a refusal instead of any exception."""
+    try:
+        source = read_item(item, ocr=ocr, limits=limits)
+        text_is_original = source.media_type == "text/plain" and _decodes_to(source)
+        name = _text_name(source, text_is_original)
+        draft = draft_release(source, file_name=name)
+        problems = _validate(source.text_bytes, name, render_yaml(draft.extraction, evidence=True))
+        if problems:
+            return IngestOutcome(item, "refused", "draft is not a valid seed: " + "; ".join(problems))
+        provenance = {
+            path: _Span(span.line, span.start, span.end, span.quote, span.context)
+            for path, span in draft.extraction.provenance.items()
+        }
+        return _Prepared(item, source, draft.extraction.record, provenance, text_is_original)
+    except IntakeError as exc:
+        return IngestOutcome(item, "refused", _without_item(str(exc), item))
+    except Exception as exc:  # a reader library's bug on hostile input must not stop the batch
+        return IngestOutcome(item, "refused", f"cannot be read ({type(exc).__name__}: {exc})")
+
+
+def _without_item(message: str, item: str) -> str:
+    return message.removeprefix(f"{item}: ")
+
+
+def _decodes_to(source: SourceFile) -> bool:
+    """Whether the original bytes, read back by the seed reader, are the text extracted."""
+    try:
+        return decode_release(source.data) == source.text
+    except Exception:
+        return False
+
+
+def _original_name(source: SourceFile) -> str:
+    name = source.name
+    if not name.lower().endswith(source.extension) and not (
+        source.extension == ".html" and name.lower().endswith(".htm")
+    ):
+        name += source.extension
+    return name
+
+
+def _text_name(source: SourceFile, text_is_original: bool) -> str:
+    if text_is_original:
+        return source.name
+    name = _original_name(source)
+    return f"{name}.txt" if source.media_type != "text/plain" else f"{Path(name).stem}.utf8.txt"
+
+
+def _validate(text_bytes: bytes, text_name: str, yaml_text: str) -> list[str]:
+    """Check a draft with the seed reader, in a scratch folder holding its text beside it."""
+    with tempfile.TemporaryDirectory(prefix="eufunds-draft-") as scratch:
         folder = Path(scratch)
-        shutil.copyfile(release, folder / release.name)
+        (folder / text_name).write_bytes(text_bytes)
         seed = folder / "draft.yaml"
         seed.write_text(yaml_text, encoding="utf-8")
         try:
-            read_seed(seed, label=f"draft of {release}")
+            read_seed(seed, label="draft")
         except SeedError as exc:
-            return [str(problem) for problem in exc.problems]
+            return [str(problem).removeprefix("draft: ") for problem in exc.problems]
     return []
+
+
+def _prepared_iter(
+    items: list[str], ocr: bool, limits: FetchLimits | None, workers: int
+) -> Iterator[_Prepared | IngestOutcome]:
+    if workers <= 1 or len(items) <= 1:
+        for item in items:
+            yield _prepare(item, ocr, limits)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(items))) as pool:
+        chunk = max(1, min(16, len(items) // (workers * 4)))
+        yield from pool.map(_prepare, items, [ocr] * len(items), [limits] * len(items), chunksize=chunk)
+
+
+# A release ready to write: its outcome, what was read, the files to write and
+# the SHA-256 of the text file its seed names.
+_Entry = tuple[IngestOutcome, _Prepared, list[tuple[Path, bytes]], str]
+
+
+class _Writer:
+    """Decides names, writes seeds and texts, loads and records one batch at a time."""
+
+    def __init__(self, engine: Engine | None, seeds_dir: Path, force: bool, dry_run: bool):
+        self.engine = engine
+        self.seeds_dir = seeds_dir
+        self.force = force
+        self.dry_run = dry_run
+        self.slugs: dict[str, str] = {}
+        self.claimed: dict[str, str] = {}
+        self.report = LoadReport(keep_slugs=False)
+        self.loaded_any = False
+        self.checked_schema = False
+
+    def _free(self, name: str, data: bytes, item: str) -> str | None:
+        """``name`` if a file of that name may be (re)written with ``data`` here, else why not."""
+        claimant = self.claimed.get(name)
+        if claimant is not None and claimant != item:
+            return f"{name} is also the name of a file from {claimant}"
+        target = self.seeds_dir / name
+        if target.exists() and not self.force and target.read_bytes() != data:
+            return f"a different {target} already exists; rename the release or use --force"
+        return None
+
+    def place(self, prepared: _Prepared) -> tuple[IngestOutcome, list[tuple[Path, bytes]], str]:
+        """The outcome and the files to write for one release (nothing when refused)."""
+        item, source, record = prepared.item, prepared.source, prepared.record
+        slug = str(record["slug"])
+        if slug in self.slugs:
+            reason = f"slug {slug!r} is also drafted from {self.slugs[slug]}"
+            return IngestOutcome(item, "refused", reason), [], ""
+        seed_path = self.seeds_dir / f"{slug}.yaml"
+        text_name = _text_name(source, prepared.text_is_original)
+        files: list[tuple[str, bytes]] = [(text_name, source.text_bytes)]
+        if not prepared.text_is_original:
+            files.append((_original_name(source), source.data))
+        for name, data in files:
+            problem = self._free(name, data, item)
+            if problem:
+                # Another release of the same name: keep both, the later one under its slug.
+                renamed = [(f"{slug}--{n}", d) for n, d in files]
+                if any(self._free(n, d, item) for n, d in renamed):
+                    return IngestOutcome(item, "refused", problem), [], ""
+                files = renamed
+                text_name = files[0][0]
+                break
+        if seed_path.exists() and not self.force:
+            same_text = (self.seeds_dir / text_name).exists() and (
+                (self.seeds_dir / text_name).read_bytes() == source.text_bytes
+            )
+            if not same_text:
+                reason = f"{seed_path} already exists (a curated seed?); use --force to overwrite it"
+                return IngestOutcome(item, "refused", reason), [], ""
+        self.slugs[slug] = item
+        for name, _ in files:
+            self.claimed[name] = item
+        record = dict(record)
+        record["sources"] = [dict(record["sources"][0], file=text_name), *record["sources"][1:]]
+        extraction = Extraction(record=record, provenance=dict(prepared.provenance), file_name=text_name)  # type: ignore[arg-type]
+        yaml_text = render_yaml(extraction, evidence=True, source=source)
+        writes = [(self.seeds_dir / name, data) for name, data in files]
+        writes.append((seed_path, yaml_text.encode("utf-8")))
+        outcome = IngestOutcome(
+            item, "drafted", slug=slug, seed_path=seed_path, files=[name for name, _ in files]
+        )
+        return outcome, writes, _sha256(source.text_bytes)
+
+    def flush(self, batch: list[_Entry]) -> None:
+        if not batch or self.dry_run:
+            return
+        if self.engine is not None and not self.checked_schema:
+            if not _has_schema(self.engine):
+                raise ArchiveError("the archive has no schema yet; run 'eufunds db upgrade' first")
+            self.checked_schema = True
+        self.seeds_dir.mkdir(parents=True, exist_ok=True)
+        for _outcome, _prepared, writes, _sha in batch:
+            for path, data in writes:
+                _write_atomically(path, data)
+        if self.engine is None:
+            return
+        from .store import record_sources
+
+        pending = list(batch)
+        for _round in range(3):
+            if not pending:
+                return
+            try:
+                seeds = [o.seed_path for o, *_ in pending if o.seed_path]
+                report = load_paths(self.engine, seeds, keep_slugs=False)
+            except LoadError as exc:
+                pending = self._refuse_failed(pending, exc.problems)
+                continue
+            self._merge(report)
+            record_sources(self.engine, [(prepared.source, sha) for _o, prepared, _w, sha in pending])
+            for outcome, *_ in pending:
+                outcome.status = "loaded"
+            return
+        for outcome, *_ in pending:
+            outcome.status = "refused"
+            outcome.reason = "the load was refused three times; see the errors above"
+
+    def _refuse_failed(self, pending: list[_Entry], problems: list[Any]) -> list[_Entry]:
+        by_seed = {str(o.seed_path): o for o, *_ in pending}
+        blamed: dict[str, list[str]] = {}
+        for problem in problems:
+            file = problem.file if isinstance(problem, SeedProblem) else None
+            if file in by_seed:
+                reason = str(problem).removeprefix(f"{file}: ").removeprefix(f"{file}:")
+                blamed.setdefault(file, []).append(reason)
+        if not blamed:  # a problem not tied to one seed: the batch as a whole was refused
+            for outcome, *_ in pending:
+                outcome.status = "refused"
+                outcome.reason = "; ".join(str(p) for p in problems)
+            return []
+        for file, reasons in blamed.items():
+            outcome = by_seed[file]
+            outcome.status = "refused"
+            outcome.reason = "not loaded: " + "; ".join(reasons)
+        return [entry for entry in pending if str(entry[0].seed_path) not in blamed]
+
+    def _merge(self, report: LoadReport) -> None:
+        for outcome, number in report.counts.items():
+            self.report.add(outcome, [""] * number)
+        self.report.warnings.extend(report.warnings)
+        self.loaded_any = True
+
+
+def _has_schema(engine: Engine) -> bool:
+    """Whether the archive is migrated; one migrated before source files is refused."""
+    from sqlalchemy import inspect
+
+    from ..db import has_schema
+
+    if not has_schema(engine):
+        return False
+    if not inspect(engine).has_table("source_files"):
+        raise ArchiveError("the archive's schema predates source files; run 'eufunds db upgrade' first")
+    return True
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    scratch = path.with_name(f".{path.name}.partial")
+    scratch.write_bytes(data)
+    scratch.replace(path)
+
+
+def ingest(
+    engine: Engine | None,
+    items: Iterable[str | Path],
+    *,
+    seeds_dir: Path = Path("seeds"),
+    force: bool = False,
+    dry_run: bool = False,
+    ocr: bool = False,
+    limits: FetchLimits | None = None,
+    workers: int | None = None,
+    on_item: Callable[[IngestOutcome], None] | None = None,
+) -> IngestResult:
+    """Ingest files, folders and URLs, each on its own: see the module's docstring.
+
+    ``engine`` None writes seeds without loading them (and skips nothing);
+    ``workers`` is how many processes read and extract (default: one per core
+    for eight releases or more, else one); ``on_item`` hears of each outcome as
+    it is decided (a progress bar).
+    """
+    listed = list(release_items(items))
+    result = IngestResult(dry_run=dry_run)
+    workers = settings.worker_count(workers, large_enough=len(listed) >= 8)
+    writer = _Writer(engine, seeds_dir, force, dry_run)
+    known: set[str] = set()
+    todo: list[str] = []
+    if engine is not None and _has_schema(engine):
+        from .store import known_sources
+
+        hashes: dict[str, str] = {}
+        for item in listed:
+            if is_url(item) and not Path(item).exists():
+                continue
+            try:
+                if Path(item).stat().st_size <= 20 * 1024 * 1024:
+                    hashes[item] = _sha256(Path(item).read_bytes())
+            except OSError:
+                pass
+        known = known_sources(engine, hashes.values())
+        for item in listed:
+            if hashes.get(item) in known:
+                outcome = IngestOutcome(item, "skipped", "already in the archive")
+                result.outcomes.append(outcome)
+                if on_item:
+                    on_item(outcome)
+            else:
+                todo.append(item)
+    else:
+        todo = listed
+    batch: list[_Entry] = []
+    batch_bytes = 0
+    for prepared in _prepared_iter(todo, ocr, limits, workers):
+        if isinstance(prepared, IngestOutcome):
+            outcome = prepared
+        elif prepared.source.sha256 in known:
+            outcome = IngestOutcome(prepared.item, "skipped", "already in the archive")
+        else:
+            outcome, writes, sha = writer.place(prepared)
+            if outcome.status == "drafted":
+                batch.append((outcome, prepared, writes, sha))
+                batch_bytes += prepared.source.size
+                known.add(prepared.source.sha256)
+        result.outcomes.append(outcome)
+        if on_item:
+            on_item(outcome)
+        if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+            writer.flush(batch)
+            batch, batch_bytes = [], 0
+    writer.flush(batch)
+    if writer.loaded_any:
+        result.report = writer.report
+    return result
 
 
 def ingest_files(
@@ -229,21 +630,9 @@ def ingest_files(
     force: bool = False,
     dry_run: bool = False,
 ) -> IngestResult:
-    """Extract releases, write them as seeds beside their sources, and load them.
-
-    Raises ``IngestError`` before writing anything when a draft is not a valid
-    seed or would overwrite one without ``force``; loading errors come from the
-    loader (``LoadError``).
-    """
-    plans = plan_ingest(files, seeds_dir, force=force)
-    result = IngestResult(plans=plans, dry_run=dry_run)
-    if dry_run:
-        return result
-    seeds_dir.mkdir(parents=True, exist_ok=True)
-    for plan in plans:
-        if plan.release.resolve() != plan.source_copy.resolve():
-            shutil.copyfile(plan.release, plan.source_copy)
-        plan.seed_path.write_text(plan.yaml_text, encoding="utf-8")
-    if engine is not None and plans:
-        result.report = load_paths(engine, [plan.seed_path for plan in plans])
+    """``ingest`` of the given files, raising ``IngestError`` with every refusal (the
+    others are still ingested)."""
+    result = ingest(engine, files, seeds_dir=seeds_dir, force=force, dry_run=dry_run)
+    if result.refused:
+        raise IngestError([f"{o.item}: {o.reason}" for o in result.refused])
     return result

@@ -1,0 +1,233 @@
+"""A PDF release to text, page by page, with where each page starts.
+
+pypdfium2 (PDFium's bindings, Apache-2.0/BSD-3) reads the text layer; it was
+the faster and the more faithful of the two readers compared in
+docs/intake.md (pypdf the other). PDFium gives the text as it is laid out:
+every printed line ends in CRLF, and a word the layout hyphenated ends the line
+with U+FFFE (or U+0002). The reader puts the release back into paragraphs as
+the plain-text releases have them: a line that runs to the right margin and is
+followed closely by the next goes on with it; a hyphenated word is rejoined.
+
+Pages are joined by a blank line, and ``page_starts`` gives the offset of each
+page's first character, so a span in the text names its page. A PDF with no
+text layer (a scan) is refused with a message, unless OCR is asked for and
+Tesseract with Romanian data is installed (``eufunds.intake.ocr``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from ..errors import IntakeError
+
+__all__ = ["MAX_PAGES", "PdfText", "pdf_text"]
+
+# A release is a page or two; a thousand pages is another kind of document.
+MAX_PAGES = 200
+
+_SOFT_HYPHENS = ("\ufffe", "\x02", "\u00ad")
+_SENTENCE_END = (".", ":", ";", "!", "?")
+_BULLET = re.compile(r"^\s*(?:[•▪●◦‣⁃∙·\-–—*]|\d{1,2}[.)]|[a-z][.)])\s")
+
+
+@dataclass
+class PdfText:
+    text: str
+    page_starts: list[int]
+    ocr_pages: int = 0
+
+
+@dataclass
+class _Line:
+    text: str
+    left: float
+    right: float
+    baseline: float
+    page: int
+
+
+def _page_lines(textpage: object, count: int, page: int) -> list[_Line]:
+    """The printed lines of a page with their left and right edges and baseline."""
+    raw: str = textpage.get_text_range(0, count)  # type: ignore[attr-defined]
+    lines: list[_Line] = []
+    index = 0
+    # PDFium's text maps one character to one char index, CR LF included.
+    for piece in raw.split("\r\n"):
+        start, end = index, index + len(piece)
+        index = end + 2
+        if not piece.strip():
+            lines.append(_Line("", 0.0, 0.0, 0.0, page))
+            continue
+        first = start + (len(piece) - len(piece.lstrip()))
+        last = end - 1 - (len(piece) - len(piece.rstrip()))
+        try:
+            left, _b, _r, _t = textpage.get_charbox(min(first, count - 1), loose=True)  # type: ignore[attr-defined]
+            _l, bottom, right, _top = textpage.get_charbox(min(last, count - 1), loose=True)  # type: ignore[attr-defined]
+        except Exception:
+            left = right = bottom = 0.0
+        text = piece.strip()
+        # Only a line's last character may be a hyphen mark that joins it to the next.
+        inner = text[:-1]
+        for mark in _SOFT_HYPHENS:
+            inner = inner.replace(mark, "")
+        lines.append(_Line(inner + text[-1], float(left), float(right), float(bottom), page))
+    return lines
+
+
+class _Layout:
+    """The text block's margins and line pitch on each page, to tell wraps from breaks."""
+
+    def __init__(self, lines: list[_Line]):
+        filled = [line for line in lines if line.text]
+        self.right = {}
+        self.pitch = {}
+        for page in {line.page for line in filled}:
+            on_page = [line for line in filled if line.page == page]
+            self.right[page] = max(line.right for line in on_page)
+            gaps = sorted(
+                a.baseline - b.baseline
+                for a, b in itertools.pairwise(on_page)
+                if 0 < a.baseline - b.baseline < 200
+            )
+            self.pitch[page] = gaps[len(gaps) // 4] if gaps else 0.0
+
+    def wrapped(self, line: _Line, following: _Line) -> bool:
+        """Whether ``line`` ended only because ``following``'s first word did not fit."""
+        if _BULLET.match(following.text):
+            return False
+        if line.text.endswith(_SOFT_HYPHENS):
+            return True
+        width = line.right - line.left
+        if width <= 0 or len(line.text) < 2:
+            return False
+        char_width = width / len(line.text)
+        word = following.text.split(" ", 1)[0]
+        room = self.right[line.page] - line.right
+        return (len(word) + 1) * char_width > room
+
+    def continues(self, line: _Line, following: _Line) -> bool:
+        """Whether ``following`` goes on with the paragraph ``line`` is in."""
+        if not self.wrapped(line, following):
+            return False
+        if following.page != line.page:
+            # Across a page break no spacing tells; an unfinished sentence does.
+            return not line.text.endswith(_SENTENCE_END)
+        pitch = self.pitch[line.page]
+        gap = line.baseline - following.baseline
+        return pitch == 0.0 or 0 < gap <= pitch * 1.3
+
+    def separate(self, line: _Line, following: _Line) -> str:
+        """The break between two paragraphs: a blank line where the print left space."""
+        if following.page != line.page:
+            return "\n\n"
+        pitch = self.pitch[line.page]
+        gap = line.baseline - following.baseline
+        return "\n" if pitch and 0 < gap <= pitch * 1.3 else "\n\n"
+
+
+def _join(current: str, text: str) -> str:
+    if current.endswith(_SOFT_HYPHENS):
+        return current[:-1] + text
+    if current.endswith("-") and text[:1].islower():
+        return current + text
+    return current + " " + text
+
+
+def _reflow(lines: list[_Line], pages: int) -> tuple[str, list[int]]:
+    """Printed lines back into paragraphs (one a line), and where each page starts."""
+    layout = _Layout(lines)
+    out: list[str] = []
+    length = 0
+    starts: list[int | None] = [None] * pages
+    previous: _Line | None = None
+    blank = False
+    for line in lines:
+        if not line.text:
+            blank = previous is not None
+            continue
+        if previous is None:
+            piece = line.text
+        elif not blank and layout.continues(previous, line):
+            joined = _join(out[-1], line.text)
+            length += len(joined) - len(out[-1])
+            if starts[line.page] is None:
+                starts[line.page] = length - len(line.text)
+            out[-1] = joined
+            previous, blank = line, False
+            continue
+        else:
+            separator = "\n\n" if blank else layout.separate(previous, line)
+            if out[-1].endswith(_SOFT_HYPHENS):  # a hyphen mark with no word after it
+                out[-1] = out[-1][:-1]
+                length -= 1
+            out[-1] += separator
+            length += len(separator)
+            piece = line.text
+        if starts[line.page] is None:
+            starts[line.page] = length
+        out.append(piece)
+        length += len(piece)
+        previous, blank = line, False
+    if out and out[-1].endswith(_SOFT_HYPHENS):
+        out[-1] = out[-1][:-1]
+    text = "".join(out)
+    filled: list[int] = []
+    for start in starts:
+        filled.append(start if start is not None else (filled[-1] if filled else 0))
+    return text, filled
+
+
+def pdf_text(data: bytes, *, ocr: bool = False, password: str | None = None) -> PdfText:
+    """The text of a PDF, pages joined by blank lines, and each page's start offset."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        reason = str(exc)
+        if "password" in reason.lower():
+            raise IntakeError("the PDF is encrypted (it needs a password)") from None
+        raise IntakeError(f"not a readable PDF ({reason.rstrip('.')})") from None
+    try:
+        pages = len(document)
+        if pages == 0:
+            raise IntakeError("the PDF has no pages")
+        if pages > MAX_PAGES:
+            raise IntakeError(f"the PDF has {pages} pages; a release has at most {MAX_PAGES}")
+        lines: list[_Line] = []
+        empty: list[int] = []
+        for number in range(pages):
+            try:
+                page = document[number]
+                textpage = page.get_textpage()
+                count = textpage.count_chars()
+                page_lines = _page_lines(textpage, count, number) if count > 0 else []
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError as exc:
+                raise IntakeError(f"page {number + 1} cannot be read ({exc})") from None
+            if not any(line.text for line in page_lines):
+                empty.append(number)
+            lines.extend(page_lines)
+        ocr_pages = 0
+        if len(empty) == pages:
+            if not ocr:
+                raise IntakeError(
+                    "the PDF has no text layer (a scan?); --ocr reads it with Tesseract "
+                    "(Debian: tesseract-ocr tesseract-ocr-ron)"
+                )
+            from .ocr import ocr_page
+
+            texts = [ocr_page(document, number) for number in range(pages)]
+            ocr_pages = pages
+            starts, offset = [], 0
+            for text in texts:
+                starts.append(offset)
+                offset += len(text) + 2
+            return PdfText("\n\n".join(texts) + "\n", starts, ocr_pages)
+        text, starts = _reflow(lines, pages)
+    finally:
+        document.close()
+    return PdfText(text + "\n", starts, ocr_pages)

@@ -1,0 +1,220 @@
+"""Releases in every format read to the same text, the same record and evidence at the
+right page and offset; formats recognised from the bytes; hostile files refused clearly."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from release_formats import FORMATS, render, to_docx, to_html, to_pdf, to_scanned_pdf
+
+from eufunds.errors import IntakeError
+from eufunds.extract.evaluation import compare_records, load_expected
+from eufunds.extract.extractor import extract_release
+from eufunds.intake import sniff
+from eufunds.intake.ingest import draft_release
+from eufunds.intake.sources import read_release_bytes
+from eufunds.text import decode_release
+
+SHARED_RELEASES = Path(__file__).resolve().parents[2] / "shared" / "releases"
+
+# An invented end-of-project release; the PDF puts "Obiectivul general…" on page 2.
+RELEASE = """COMUNICAT DE PRESĂ
+
+Finalizare proiect „Digitalizarea arhivei Primăriei Comunei Valea Frumoasă”
+
+Comuna Valea Frumoasă, în calitate de beneficiar, anunță finalizarea proiectului „Digitalizarea arhivei Primăriei Comunei Valea Frumoasă” (DAVF), cod SIPOCA 1234, cod MySMIS 154321, cofinanțat din Fondul Social European prin Programul Operațional Capacitate Administrativă 2014-2020.
+
+Valoarea totală a proiectului este de 1.250.000,00 lei, din care:
+• 1.062.500,00 lei finanțare nerambursabilă din Fondul Social European (85%);
+• 162.500,00 lei finanțare nerambursabilă din bugetul național (13%);
+• 25.000,00 lei cofinanțare eligibilă a beneficiarului (2%).
+
+Perioada de implementare a proiectului a fost de 18 luni, între 01.03.2021 și 31.08.2022.
+
+Obiectivul general al proiectului a constat în reducerea timpului de răspuns la solicitările cetățenilor prin digitalizarea a 40.000 de documente din arhiva primăriei.
+
+Rezultatele proiectului:
+• o platformă de arhivare electronică funcțională;
+• 25 de angajați ai primăriei instruiți în utilizarea platformei.
+
+Date de contact: Ion Popescu, manager de proiect, tel. 0244 123 456, e-mail proiecte@valeafrumoasa.ro
+"""
+PAGE_BREAK_BEFORE = 5  # the block "Obiectivul general…"
+
+
+def _read(data: bytes, name: str = "comunicat"):
+    return read_release_bytes(data, origin=name, name=name)
+
+
+def _bytes(fmt: str) -> bytes:
+    if fmt == "pdf":
+        return to_pdf(RELEASE, page_breaks=[PAGE_BREAK_BEFORE])
+    return render(RELEASE, fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_format_is_recognised_from_the_bytes_not_the_name(fmt: str) -> None:
+    source = _read(_bytes(fmt), name="comunicat.txt")
+    assert source.media_type == {
+        "txt": sniff.TEXT, "html": sniff.HTML, "pdf": sniff.PDF, "docx": sniff.DOCX, "odt": sniff.ODT,
+    }[fmt]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", FORMATS[1:])
+def test_the_same_release_in_every_format_gives_the_same_record_field_by_field(fmt: str) -> None:
+    expected = extract_release(RELEASE, file_name="comunicat").record
+    draft = draft_release(_read(_bytes(fmt)), file_name="comunicat")
+    score = compare_records(expected, draft.extraction.record)
+    assert score.mismatches == [], score.mismatches
+    assert draft.extraction.record == expected
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_evidence_points_at_the_quote_in_the_text_and_names_the_pdf_page(fmt: str) -> None:
+    source = _read(_bytes(fmt))
+    draft = draft_release(source)
+    in_txt = extract_release(RELEASE).provenance
+    assert draft.extraction.provenance.keys() == in_txt.keys()
+    for path, span in draft.extraction.provenance.items():
+        assert source.text[span.start : span.end] == span.quote, path
+        assert span.quote.split() == in_txt[path].quote.split(), path
+        if fmt != "pdf":
+            assert draft.page_of(span) is None
+            continue
+        # The block the same value was read from in the .txt, and so its page in the PDF.
+        block = len(RELEASE[: in_txt[path].start].strip().split("\n\n")) - 1
+        assert draft.page_of(span) == (1 if block < PAGE_BREAK_BEFORE else 2), path
+
+
+def test_pdf_pages_start_where_the_page_break_was() -> None:
+    source = _read(_bytes("pdf"))
+    assert len(source.page_starts) == 2
+    assert source.text[source.page_starts[1] :].startswith("Obiectivul general al proiectului")
+
+
+def test_the_saved_page_keeps_the_release_and_drops_the_site_around_it() -> None:
+    text = _read(to_html(RELEASE)).text
+    assert text.startswith("COMUNICAT DE PRESĂ\n\nFinalizare proiect")
+    for furniture in (
+        "cookie",
+        "Acasă",
+        "Distribuie",
+        "Felicitări",
+        "Articole recente",
+        "drepturile rezervate",
+    ):
+        assert furniture not in text
+
+
+def test_a_page_in_windows_1250_declared_in_its_meta_reads_the_same() -> None:
+    assert _read(to_html(RELEASE, charset="windows-1250")).text == _read(to_html(RELEASE)).text
+
+
+def test_pdf_hyphenation_and_wrapped_lines_are_rejoined() -> None:
+    long_line = "Proiectul " + "contribuie la modernizarea administrației publice locale " * 4 + "din județ."
+    text = _read(to_pdf(f"Titlu\n\n{long_line}\n")).text
+    assert long_line in text
+
+
+# --- the real releases, rendered --------------------------------------------------------
+
+
+def _real_pairs() -> list[Path]:
+    return sorted(SHARED_RELEASES.glob("*.txt")) if SHARED_RELEASES.is_dir() else []
+
+
+@pytest.mark.skipif(not _real_pairs(), reason=f"{SHARED_RELEASES} is absent (the shared real releases)")
+@pytest.mark.parametrize("fmt", FORMATS[1:])
+def test_real_releases_rendered_in_each_format_score_within_one_point_of_the_txt(fmt: str) -> None:
+    txt_correct = fmt_correct = total = 0
+    for path in _real_pairs():
+        expected = load_expected(path.with_suffix(".yaml"))
+        text = decode_release(path.read_bytes())
+        baseline = compare_records(expected, extract_release(text, file_name=path.name).record)
+        source = _read(render(text, fmt), name=path.name)
+        got = compare_records(expected, extract_release(source.text, file_name=path.name).record)
+        txt_correct += baseline.correct
+        fmt_correct += got.correct
+        total += baseline.total
+    assert 100 * (txt_correct - fmt_correct) / total <= 1.0, (txt_correct, fmt_correct, total)
+
+
+# --- bad and hostile files ------------------------------------------------------------
+
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (200 * 1024 * 1024))
+    return out.getvalue()
+
+
+HOSTILE = {
+    "truncated PDF": (lambda: to_pdf(RELEASE)[:2000], "not a readable PDF"),
+    "encrypted PDF": (lambda: _encrypted_pdf(), "encrypted"),
+    "zip bomb DOCX": (_zip_bomb, "zip bomb"),
+    "truncated DOCX": (lambda: to_docx(RELEASE)[:3000], "damaged ZIP"),
+    "binary named .txt": (lambda: bytes(range(256)) * 40, "binary data"),
+    "PNG image": (lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "a PNG image"),
+    "empty file": (lambda: b"", "empty"),
+    "scanned PDF": (lambda: to_scanned_pdf(RELEASE), "no text layer"),
+}
+
+
+def _encrypted_pdf() -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, encrypt=StandardEncryption("secret", canPrint=0))
+    page.drawString(72, 720, "Comunicat de presă")
+    page.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_bad_files_are_refused_with_a_reason_never_a_traceback(case: str) -> None:
+    make, reason = HOSTILE[case]
+    with pytest.raises(IntakeError, match=reason):
+        _read(make())
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from eufunds.intake.sources import MAX_RELEASE_BYTES, read_release
+
+    huge = tmp_path / "pagina.html"
+    with huge.open("wb") as out:
+        out.truncate(200 * 1024 * 1024)  # sparse: 200 MB that take no disk
+    with pytest.raises(IntakeError, match=f"over {MAX_RELEASE_BYTES} bytes"):
+        read_release(huge)
+
+
+def test_a_zip_bomb_is_refused_in_bounded_memory() -> None:
+    import tracemalloc
+
+    bomb = _zip_bomb()
+    tracemalloc.start()
+    try:
+        with pytest.raises(IntakeError):
+            _read(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, peak
+
+
+def test_ocr_reads_a_scanned_pdf_where_tesseract_with_romanian_is_installed() -> None:
+    from eufunds.intake.ocr import ocr_available
+
+    missing = ocr_available()
+    if missing:
+        pytest.skip(missing)
+    source = read_release_bytes(to_scanned_pdf(RELEASE), origin="scan", name="scan.pdf", ocr=True)
+    assert source.ocr_pages == 1
+    assert "Digitalizarea arhivei" in source.text
+    assert "SIPOCA 1234" in source.text
