@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from release_formats import blocks_of, to_pdf
 from sqlalchemy import Engine
 from synthetic import eufunds_command, prepare_update_scenario, write_seed_folder
 
@@ -24,11 +25,13 @@ from eufunds.export import _csvworker as csvworker
 from eufunds.export import csv as csv_export
 from eufunds.export import tables as export_tables
 from eufunds.export._csvtext import csv_line, value_text
+from eufunds.intake.ingest import ingest
 from eufunds.load.loader import load_paths
 from eufunds.numbers import computed_number, view_float_text
 from eufunds.settings import SETTINGS
 
 EXPORT_WORKERS = SETTINGS["export_workers"].envvar
+CORPUS = Path(__file__).parent / "corpus" / "extract"
 
 
 def sqlite_archive(test):  # type: ignore[no-untyped-def]
@@ -77,8 +80,14 @@ def test_view_float_text_keeps_two_decimals() -> None:
 
 @pytest.fixture
 def archive(engine: Engine, seeds_dir: Path, tmp_path: Path) -> Engine:
-    """The two real seeds and 40 generated projects."""
+    """The two real seeds, 40 generated projects and a release ingested from a
+    two-page PDF (so the source tables, with their clock time, have rows)."""
     load_paths(engine, [seeds_dir, write_seed_folder(tmp_path / "generated", range(40))])
+    text = (CORPUS / "01_bistrita-registratura-electronica.txt").read_text(encoding="utf-8")
+    pdf = tmp_path / "release.pdf"
+    pdf.write_bytes(to_pdf(text, page_breaks=[len(blocks_of(text)) // 2]))
+    result = ingest(engine, [pdf], seeds_dir=tmp_path / "ingested")
+    assert [o.status for o in result.outcomes] == ["loaded"], result.outcomes
     return engine
 
 

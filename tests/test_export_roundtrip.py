@@ -55,6 +55,8 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "contacts": ("project_id", "ordinal"),
     "documents": ("sha256",),
     "evidence": ("project_id", "field", "ordinal"),
+    "source_files": ("sha256",),
+    "source_pages": ("source_file_id", "page"),
 }
 # A hash of the seed as written: a quote that named its file needlessly is
 # exported bare, which changes the hash but no fact.
@@ -80,6 +82,8 @@ def natural_dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         return keys[targets[table][column]][value]
 
     for table in Base.metadata.sorted_tables:
+        if "id" not in table.c:  # nothing points at a row without a surrogate id
+            continue
         keys[table.name] = {
             row["id"]: tuple(resolve(table.name, c, row[c]) for c in NATURAL_KEYS[table.name])
             for row in rows[table.name]

@@ -86,6 +86,12 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
+def utc_text(moment: dt.datetime) -> str:
+    """A stored moment (naive, in UTC) as ISO 8601 with its zone said: the
+    archive's own clock times are UTC, and a reader should not have to know."""
+    return moment.isoformat() + "Z"
+
+
 def observed_kind(value: Any) -> str | None:
     """The Frictionless type a value shows, for columns with no declared type."""
     if value is None:
@@ -107,6 +113,7 @@ SQLITE_TEXT: dict[str, Callable[[Any], Any] | None] = {
     "integer": None,
     "string": None,
     "date": None,
+    "datetime": lambda v: utc_text(dt.datetime.fromisoformat(v)),
     "money": format_minor_units,
     "share": format_minor_units,
     "boolean": lambda v: "true" if v else "false",

@@ -16,7 +16,6 @@ from sqlalchemy import (
     literal_column,
     or_,
 )
-from sqlalchemy import types as sqltypes
 from sqlalchemy.exc import CompileError
 
 from ..db import busy_timeout_of
@@ -89,7 +88,7 @@ def _sqlite_csv_plan(table: ExportTable) -> tuple[list[bool], list[tuple[int, st
     for index, col in enumerate(table.columns):
         kind = "unknown" if table.is_view and col.kind == "number" else col.kind
         column = table.table.c[col.source]
-        if kind not in SQLITE_TEXT or isinstance(column.type, sqltypes.DateTime):
+        if kind not in SQLITE_TEXT:
             return None
         if kind == "number" and not isinstance(column.type, IndicatorValue):
             return None

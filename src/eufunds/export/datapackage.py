@@ -24,6 +24,7 @@ _FRICTIONLESS_TYPES = {
     "money": "number",
     "share": "number",
     "date": "date",
+    "datetime": "datetime",
     "string": "string",
     "boolean": "boolean",
 }

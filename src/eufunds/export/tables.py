@@ -25,11 +25,13 @@ from ..errors import ExportError
 from ..models import (
     Base,
     Contact,
+    Document,
     Indicator,
     Objective,
     Partner,
     Project,
     Result,
+    SourceFile,
     SpecificObjective,
 )
 from ..numbers import computed_number, from_minor_units
@@ -37,6 +39,7 @@ from ..read.records import ProjectFilters, selected_project_ids
 from ._csvtext import (
     ROWS_PER_FETCH,
     observed_kind,
+    utc_text,
 )
 
 # --------------------------------------------------------------------------- tables
@@ -49,7 +52,7 @@ class ExportColumn:
 
     source: str
     name: str
-    kind: str  # integer | number | money | share | date | string | boolean | unknown
+    kind: str  # integer | number | money | share | date | datetime | string | boolean | unknown
     required: bool
     unique: bool
 
@@ -79,7 +82,7 @@ def _column_kind(column: Column[Any]) -> str:
     if isinstance(kind, sqltypes.Numeric):
         return "number"
     if isinstance(kind, sqltypes.DateTime):
-        return "string"
+        return "datetime"
     if isinstance(kind, sqltypes.Date):
         return "date"
     if isinstance(kind, sqltypes.String):
@@ -173,9 +176,15 @@ def rows_condition(table: ExportTable, filters: ProjectFilters | None) -> Column
         | Indicator.result_id.in_(select(Result.id).where(Result.project_id.in_(ids)))
     )
     used_objectives = select(Project.specific_objective_id).where(Project.id.in_(chosen_projects))
+    # A source belongs to the projects whose documents hold the text read from it.
+    used_sources = select(SourceFile.id).where(
+        SourceFile.document_sha256.in_(select(Document.sha256).where(Document.project_id.in_(ids)))
+    )
     conditions: dict[str, Callable[[], Any]] = {
         "indicators": lambda: c.id.in_(owned_indicators),
         "indicator_topics": lambda: c.indicator_id.in_(owned_indicators),
+        "source_files": lambda: c.id.in_(used_sources),
+        "source_pages": lambda: c.source_file_id.in_(used_sources),
         "programmes": lambda: c.id.in_(select(Project.programme_id).where(Project.id.in_(ids))),
         "specific_objectives": lambda: c.id.in_(used_objectives),
         "priority_axes": lambda: (
@@ -232,6 +241,8 @@ def iter_table_rows(
 def _converter(kind: str) -> Callable[[Any], Any]:
     if kind in ("money", "share"):
         return lambda v: None if v is None else from_minor_units(v)
+    if kind == "datetime":
+        return lambda v: None if v is None else utc_text(v)
     return lambda v: v
 
 
