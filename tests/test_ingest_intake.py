@@ -157,6 +157,40 @@ def test_two_releases_with_the_same_file_name_are_both_kept(tmp_path: Path, arch
     assert len(list(seeds.glob("*comunicat.docx"))) == 2
 
 
+def _same_six_words(code: int, place: str) -> str:
+    return (
+        release(0)
+        .replace("1000", str(code))
+        .replace("150000", str(150000 + code))
+        .replace("Comunei Valea Frumoasă”", f"Comunei Valea Frumoasă, sat {place}”")
+    )
+
+
+def test_distinct_projects_whose_titles_share_six_words_both_go_in(tmp_path: Path, archive: Path) -> None:
+    # A slug keeps six words of the title: two projects of one commune often share them.
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "a.txt").write_text(_same_six_words(7, "Deal"), encoding="utf-8")
+    (folder / "b.txt").write_text(_same_six_words(8, "Vale"), encoding="utf-8")
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
+    assert result.exit_code == 0, result.output
+    slugs = sorted(row[0] for row in _rows(archive, "SELECT slug FROM projects"))
+    assert len(slugs) == 2 and slugs[1] == f"{slugs[0]}-150008"
+
+
+def test_two_releases_with_the_same_code_and_slug_are_one_project_and_the_second_is_refused(
+    tmp_path: Path, archive: Path
+) -> None:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "a.txt").write_text(_same_six_words(7, "Deal"), encoding="utf-8")
+    (folder / "b.docx").write_bytes(render(_same_six_words(7, "Vale"), "docx"))
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
+    assert result.exit_code == 1
+    assert "is also drafted from" in result.output and "a.txt" in result.output
+    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+
+
 def test_extract_of_a_pdf_names_the_page_of_each_value(tmp_path: Path) -> None:
     path = tmp_path / "comunicat.pdf"
     path.write_bytes(render(release(0), "pdf"))

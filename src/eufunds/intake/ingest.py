@@ -98,6 +98,12 @@ def extract_file(path: Path, *, ocr: bool = False) -> Extraction:
 # --- rendering ---------------------------------------------------------------
 
 
+# libyaml's emitter: the pure-Python one costs a draft most of its time, and it
+# writes U+0085 in a single-quoted scalar as a line break that reads back as a
+# space, where libyaml escapes it.
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _scalar(value: Any) -> str:
     if value is None:
         return "null"
@@ -107,7 +113,7 @@ def _scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = yaml.safe_dump(str(value), allow_unicode=True, default_flow_style=True, width=10**9)
+    text = yaml.dump(str(value), Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=10**9)
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
@@ -245,6 +251,9 @@ class _Prepared:
     record: dict[str, Any]
     provenance: dict[str, _Span]
     text_is_original: bool
+    # The draft as checked, under the names the worker chose; the writer
+    # renders it again only when it has to rename the project or its text.
+    yaml_text: str
 
 
 @dataclass
@@ -322,14 +331,15 @@ def _prepare(item: str, ocr: bool, limits: FetchLimits | None) -> _Prepared | In
         text_is_original = source.media_type == "text/plain" and _decodes_to(source)
         name = _text_name(source, text_is_original)
         draft = draft_release(source, file_name=name)
-        problems = _validate(source.text_bytes, name, render_yaml(draft.extraction, evidence=True))
+        yaml_text = render_yaml(draft.extraction, evidence=True, source=source)
+        problems = _validate(source.text_bytes, name, yaml_text)
         if problems:
             return IngestOutcome(item, "refused", "draft is not a valid seed: " + "; ".join(problems))
         provenance = {
             path: _Span(span.line, span.start, span.end, span.quote, span.context)
             for path, span in draft.extraction.provenance.items()
         }
-        return _Prepared(item, source, draft.extraction.record, provenance, text_is_original)
+        return _Prepared(item, source, draft.extraction.record, provenance, text_is_original, yaml_text)
     except IntakeError as exc:
         return IngestOutcome(item, "refused", _without_item(str(exc), item))
     except Exception as exc:  # a reader library's bug on hostile input must not stop the batch
@@ -406,6 +416,7 @@ class _Writer:
         self.force = force
         self.dry_run = dry_run
         self.slugs: dict[str, str] = {}
+        self.codes: dict[str, str | None] = {}
         self.claimed: dict[str, str] = {}
         self.report = LoadReport(keep_slugs=False)
         self.loaded_any = False
@@ -421,10 +432,26 @@ class _Writer:
             return f"a different {target} already exists; rename the release or use --force"
         return None
 
+    def _slug(self, record: dict[str, Any]) -> str:
+        """The draft's slug, or — when another release of this run already took
+        it and the two name different project codes — the slug followed by this
+        one's code: a slug keeps only six words of the title, and distinct
+        projects of one beneficiary often share them. Releases with the same
+        code (or none) are the same project as far as a draft can tell, and
+        the second is refused, naming the first."""
+        slug = str(record["slug"])
+        codes = record.get("codes") or {}
+        code = codes.get("mysmis") or codes.get("sipoca")
+        taken = self.codes.get(slug)
+        if slug in self.slugs and code and taken != code:
+            slug = f"{slug}-{code}"
+        self.codes.setdefault(slug, code)
+        return slug
+
     def place(self, prepared: _Prepared) -> tuple[IngestOutcome, list[tuple[Path, bytes]], str]:
         """The outcome and the files to write for one release (nothing when refused)."""
         item, source, record = prepared.item, prepared.source, prepared.record
-        slug = str(record["slug"])
+        slug = self._slug(record)
         if slug in self.slugs:
             reason = f"slug {slug!r} is also drafted from {self.slugs[slug]}"
             return IngestOutcome(item, "refused", reason), [], ""
@@ -453,10 +480,13 @@ class _Writer:
         self.slugs[slug] = item
         for name, _ in files:
             self.claimed[name] = item
-        record = dict(record)
-        record["sources"] = [dict(record["sources"][0], file=text_name), *record["sources"][1:]]
-        extraction = Extraction(record=record, provenance=dict(prepared.provenance), file_name=text_name)  # type: ignore[arg-type]
-        yaml_text = render_yaml(extraction, evidence=True, source=source)
+        if slug == record["slug"] and text_name == _text_name(source, prepared.text_is_original):
+            yaml_text = prepared.yaml_text
+        else:
+            record = dict(record, slug=slug)
+            record["sources"] = [dict(record["sources"][0], file=text_name), *record["sources"][1:]]
+            extraction = Extraction(record=record, provenance=dict(prepared.provenance), file_name=text_name)  # type: ignore[arg-type]
+            yaml_text = render_yaml(extraction, evidence=True, source=source)
         writes = [(self.seeds_dir / name, data) for name, data in files]
         writes.append((seed_path, yaml_text.encode("utf-8")))
         outcome = IngestOutcome(
