@@ -20,6 +20,12 @@ tests' own renderers) is made in a temporary folder. Then, in this order:
 
 The mixed-folder limit is the file count over the summed limit time of every
 file; the issue's bar is ingest ≥ 0.5× that. ``bench/RESULTS.md`` records a run.
+
+``--compare`` instead weighs the candidate readers (docs/intake.md): the real
+releases of ../shared/releases rendered as a saved page and as a PDF, read by
+each candidate, then extracted and scored against their gold records — the
+same score as ``eufunds extract --evaluate`` — with the time each reader takes.
+It needs the ``compare`` extra (trafilatura, pypdf).
 """
 
 from __future__ import annotations
@@ -115,11 +121,97 @@ def cpu_seconds(paths: list[Path], step: Callable[[Path], object]) -> float:
     return time.process_time() - start
 
 
+def _ours_html(data: bytes) -> str:
+    from eufunds.intake.html import decode_html, html_main_text
+
+    return html_main_text(decode_html(data))
+
+
+def _trafilatura(data: bytes) -> str:
+    import trafilatura
+
+    return trafilatura.extract(data.decode("utf-8"), include_comments=False, favor_recall=True) or ""
+
+
+def _ours_pdf(data: bytes) -> str:
+    from eufunds.intake.pdf import pdf_text
+
+    return pdf_text(data).text
+
+
+def _pypdf(data: bytes) -> str:
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+CANDIDATES: dict[str, dict[str, Callable[[bytes], str]]] = {
+    "html": {
+        "eufunds (selectolax/Lexbor, page furniture dropped)": _ours_html,
+        "trafilatura": _trafilatura,
+        "selectolax body text alone": _html_alone,
+    },
+    "pdf": {
+        "eufunds (pypdfium2, lines rejoined)": _ours_pdf,
+        "pypdf": _pypdf,
+        "pypdfium2 text alone": _pdf_alone,
+    },
+}
+
+
+def compare(shared: Path) -> int:
+    from eufunds.extract import extract_release
+    from eufunds.extract.evaluation import compare_records, load_expected
+    from eufunds.text import decode_release
+
+    pairs = [(p, p.with_suffix(".yaml")) for p in sorted(shared.glob("*.txt"))]
+    if not pairs:
+        print(f"no releases in {shared}")
+        return 1
+    texts = {p.name: decode_release(p.read_bytes()) for p, _ in pairs}
+    gold = {p.name: load_expected(g) for p, g in pairs}
+
+    def score(read: Callable[[bytes], str] | None, fmt: str) -> tuple[int, int, float]:
+        correct = total = 0
+        seconds = 0.0
+        for name, text in texts.items():
+            data = render(text, fmt) if read is not None else b""
+            start = time.process_time()
+            got_text = read(data) if read is not None else text
+            seconds += time.process_time() - start
+            result = compare_records(gold[name], extract_release(got_text, file_name=name).record)
+            correct += result.correct
+            total += result.total
+        return correct, total, seconds
+
+    base_correct, total, _ = score(None, "txt")
+    print(f"{len(pairs)} real releases; the .txt itself: {base_correct}/{total} values right")
+    print(f"{'format':6} {'reader':52} {'right':>9} {'vs .txt':>8} {'ms/file':>8}")
+    for fmt, readers in CANDIDATES.items():
+        for label, read in readers.items():
+            try:
+                correct, total, seconds = score(read, fmt)
+            except ImportError as exc:
+                print(f"{fmt:6} {label:52} not installed: {exc}")
+                continue
+            points = 100 * (correct - base_correct) / total
+            ms = 1000 * seconds / len(pairs)
+            print(f"{fmt:6} {label:52} {correct:4}/{total:<4} {points:+7.1f} {ms:8.1f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="releases in the folder (default 1000)")
     parser.add_argument("--workers", type=int, default=None, help="ingest workers (default: the cores)")
+    parser.add_argument(
+        "--compare", type=Path, nargs="?", const=ROOT.parent / "shared" / "releases", default=None,
+        help="compare candidate readers on real releases (default ../shared/releases)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.compare is not None:
+        return compare(args.compare)
     with tempfile.TemporaryDirectory(prefix="eufunds-bench-intake-") as tmp:
         root = Path(tmp)
         files = make_folder(root / "releases", args.files)
