@@ -515,7 +515,8 @@ class _Writer:
                 return
             try:
                 seeds = [o.seed_path for o, *_ in pending if o.seed_path]
-                report = load_paths(self.engine, seeds, keep_slugs=False)
+                # The readers of the next releases hold the cores: no second pool.
+                report = load_paths(self.engine, seeds, keep_slugs=False, workers=1)
             except LoadError as exc:
                 pending = self._refuse_failed(pending, exc.problems)
                 continue
