@@ -5,10 +5,16 @@ file name taken from the archive is sanitised first)."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, BinaryIO, TextIO
+
+from sqlalchemy import Connection, text
 
 from ..errors import ExportError
 
@@ -34,25 +40,31 @@ class ExportReport:
 class TextTarget:
     """A UTF-8 text stream over a file or the given binary stdout, whatever the locale."""
 
-    def __init__(self, output: Path | None, stdout: BinaryIO | None):
-        self.output, self.stdout = output, stdout
+    def __init__(
+        self, output: Path | None, stdout: BinaryIO | None, protected: frozenset[Path] = frozenset()
+    ):
+        self.output, self.stdout, self.protected = output, stdout, protected
         self.stream: io.TextIOWrapper | None = None
         self.file: IO[bytes] | None = None
+        self._atomic: Iterator[IO[bytes]] | None = None
 
     def __enter__(self) -> tuple[TextIO, str]:
         if self.output is not None:
-            check_file_target(self.output)
-            self.file = self.output.open("wb")
+            check_file_target(self.output, self.protected)
+            self._atomic = atomic_file(self.output)
+            self.file = self._atomic.__enter__()  # type: ignore[attr-defined]
             self.stream = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
             return self.stream, str(self.output)
         assert self.stdout is not None
         self.stream = io.TextIOWrapper(self.stdout, encoding="utf-8", newline="")  # type: ignore[arg-type]
         return self.stream, "-"
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: object) -> None:
         assert self.stream is not None
-        if self.file is not None:
-            self.stream.close()
+        if self._atomic is not None:
+            self.stream.flush()
+            self.stream.detach()  # the atomic file closes (and renames) the handle itself
+            self._atomic.__exit__(kind, value, tb)  # type: ignore[attr-defined]
         else:
             self.stream.flush()
             # Leave the caller's stdout open.
@@ -62,11 +74,57 @@ class TextTarget:
 # --------------------------------------------------------------------------- paths
 
 
-def check_file_target(path: Path) -> None:
+def archive_files(connection: Connection) -> frozenset[Path]:
+    """The files a SQLite archive lives in (the database, its journal, WAL and
+    shared-memory index), which no export may write over; none for a server."""
+    if connection.dialect.name != "sqlite":
+        return frozenset()
+    files: set[Path] = set()
+    for row in connection.execute(text("PRAGMA database_list")):
+        if row[2]:  # '' for in-memory and temporary databases
+            main = Path(row[2]).resolve()
+            files |= {main, *(main.with_name(main.name + end) for end in ("-wal", "-shm", "-journal"))}
+    return frozenset(files)
+
+
+def check_file_target(path: Path, protected: frozenset[Path] = frozenset()) -> None:
+    """Refuse an output that is a folder, has no folder to go in, or is one of
+    the archive's own files (by name, or the same file under another name)."""
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name")
     if not path.parent.is_dir():
         raise ExportError(f"no folder {path.parent} to write {path.name} into")
+    resolved = path.resolve()
+    same = resolved in protected or any(
+        resolved.exists() and other.exists() and os.path.samefile(resolved, other) for other in protected
+    )
+    if same:
+        raise ExportError(f"{path} is the archive being exported (or one of its files); choose another name")
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file that appears at ``path`` only once it is complete: written
+    under a temporary name beside it and renamed into place, so an export that
+    fails or is killed never leaves a truncated file under the user's name (nor
+    truncates what was there)."""
+    if path.exists() and not path.is_file():
+        # A device or a pipe (/dev/stdout, a FIFO) is written as it is: renaming
+        # over it would replace it with a regular file.
+        with path.open("wb") as stream:
+            yield stream
+        return
+    # Not a `with`: the file must outlive its handle, to be renamed or removed.
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".partial", delete=False
+    )
+    try:
+        with handle:
+            yield handle
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
 
 
 def prepare_folder(folder: Path) -> Path:

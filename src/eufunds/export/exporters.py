@@ -21,7 +21,16 @@ from sqlalchemy import Connection
 from ..errors import ExportError
 from ..jsontext import to_json as record_to_json
 from ..read.records import ProjectFilters
-from .common import FOLDER_FORMATS, FORMATS, ExportReport, TextTarget, check_file_target, safe_relative_path
+from .common import (
+    FOLDER_FORMATS,
+    FORMATS,
+    ExportReport,
+    TextTarget,
+    archive_files,
+    atomic_file,
+    check_file_target,
+    safe_relative_path,
+)
 from .csv import export_csv_folder, export_csv_table
 from .datapackage import export_datapackage
 from .jsonl import export_json
@@ -70,6 +79,24 @@ def export(
         raise ExportError(f"--format {fmt} writes several files: give --output with {need}")
     if output is None and stdout is None:
         raise ExportError(f"--format {fmt} needs --output PATH")
+    try:
+        return _export(connection, fmt, output, stdout, table, filters, workers)
+    except BrokenPipeError:
+        raise  # the reader has had enough (`| head`): the caller stops quietly
+    except OSError as exc:  # a full or read-only disk, a closed pipe, a vanished folder
+        where = str(output) if output is not None else "standard output"
+        raise ExportError(f"cannot write {where}: {exc.strerror or exc}") from None
+
+
+def _export(
+    connection: Connection,
+    fmt: str,
+    output: Path | None,
+    stdout: BinaryIO | None,
+    table: str | None,
+    filters: ProjectFilters | None,
+    workers: int | None,
+) -> ExportReport:
     # One transaction for the whole export; a caller's open one (it looked the
     # project up, say) is used as it is.
     with nullcontext() if connection.in_transaction() else connection.begin():
@@ -82,13 +109,17 @@ def export(
         if fmt == "datapackage":
             assert output is not None
             return export_datapackage(connection, output, filters=filters, workers=workers)
+        protected = archive_files(connection)
         if fmt == "xlsx":
             if output is not None:
-                check_file_target(output)
-                return export_xlsx(connection, output, filters=filters)
+                check_file_target(output, protected)
+                with atomic_file(output) as handle:
+                    report = export_xlsx(connection, handle, filters=filters)
+                report.target = str(output)
+                return report
             assert stdout is not None
             return export_xlsx(connection, stdout, filters=filters)
-        with TextTarget(output, stdout) as (stream, shown):
+        with TextTarget(output, stdout, protected) as (stream, shown):
             if fmt == "csv":
                 assert table is not None
                 report = export_csv_table(connection, stream, table, filters=filters)

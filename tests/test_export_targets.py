@@ -1,0 +1,104 @@
+"""Where a single-file export may land: never on the archive it reads (nor its
+journal, WAL or shared-memory file, under any name), and only once complete —
+a failed or killed export leaves no truncated file under the name it was given
+and keeps whatever was there."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eufunds import migrate
+from eufunds.cli import cli
+from eufunds.db import create_archive_engine
+from eufunds.load.loader import load_paths
+
+SINGLE_FILE = [["--format", "json"], ["--format", "jsonl"], ["--format", "xlsx"], ["--format", "csv", "--table", "projects"]]  # fmt: skip
+
+
+@pytest.fixture
+def archive(sqlite_url: str, seeds_dir: Path) -> Path:
+    engine = create_archive_engine(sqlite_url)
+    migrate.upgrade(engine)
+    load_paths(engine, [seeds_dir])
+    engine.dispose()
+    return Path(sqlite_url.removeprefix("sqlite:///"))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _export(archive: Path, output: Path, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["--db", str(archive), "export", *args, "--output", str(output)])
+
+
+def _assert_refused_and_untouched(result, archive: Path, before: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "is the archive being exported" in errors[0], result.output
+    assert "Traceback" not in result.output
+    assert _digest(archive) == before
+
+
+@pytest.mark.parametrize("args", SINGLE_FILE, ids=lambda a: "-".join(a[1::2]))
+def test_an_export_naming_the_archive_itself_is_refused_and_the_archive_kept(
+    archive: Path, args: list[str]
+) -> None:
+    before = _digest(archive)
+    _assert_refused_and_untouched(_export(archive, archive, *args), archive, before)
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_an_export_naming_a_file_the_archive_needs_is_refused(archive: Path, suffix: str) -> None:
+    before = _digest(archive)
+    target = archive.with_name(archive.name + suffix)
+    _assert_refused_and_untouched(_export(archive, target, "--format", "json"), archive, before)
+
+
+def test_an_export_naming_the_archive_through_a_link_is_refused(archive: Path, tmp_path: Path) -> None:
+    before = _digest(archive)
+    hard = tmp_path / "same-file.json"
+    os.link(archive, hard)
+    _assert_refused_and_untouched(_export(archive, hard, "--format", "json"), archive, before)
+    soft = tmp_path / "pointer.json"
+    soft.symlink_to(archive)
+    _assert_refused_and_untouched(_export(archive, soft, "--format", "json"), archive, before)
+
+
+def test_a_failed_export_keeps_the_file_that_was_there_and_leaves_no_partial_one(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("the previous export\n", encoding="utf-8")
+
+    def half_then_fail(connection, stream, **_):  # type: ignore[no-untyped-def]
+        stream.write("[\n")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("eufunds.export.exporters.export_json", half_then_fail)
+    result = _export(archive, target, "--format", "json")
+    assert result.exit_code != 0
+    assert target.read_text(encoding="utf-8") == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out.json")) == []
+
+
+def test_a_complete_export_replaces_the_file_that_was_there(archive: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    result = _export(archive, target, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").count("\n") == 2
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".partial"] == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="no /dev/full on this system")
+def test_a_full_disk_is_one_error_line_naming_the_output(archive: Path) -> None:
+    result = _export(archive, Path("/dev/full"), "--format", "json")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["error: cannot write /dev/full: No space left on device"]
+    assert Path("/dev/full").is_char_device()  # written as the device it is, never renamed over
