@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .db import ArchiveError, describe_url, sqlite_path
+from .db import ArchiveError, describe_url, read_only_uri, sqlite_path
 from .settings import BUSY_TIMEOUT_MS
 
 
@@ -57,8 +57,15 @@ def backup_archive(
     if not source.is_file():
         raise ArchiveError(f"no archive at {source}")
     destination = destination.expanduser().absolute()
-    if destination.exists() and destination.resolve() == source.resolve():
-        raise ArchiveError(f"{destination} is the archive itself; back it up to another file")
+    archive_files = [
+        source.resolve().with_name(source.resolve().name + end) for end in ("", "-wal", "-shm", "-journal")
+    ]
+    if destination.resolve() in archive_files or any(
+        destination.exists() and f.exists() and os.path.samefile(destination, f) for f in archive_files
+    ):
+        raise ArchiveError(
+            f"{destination} is the archive itself (or one of its files); back it up to another file"
+        )
     if destination.is_dir():
         raise ArchiveError(f"{destination} is a folder; name the backup file")
     if destination.exists() and not overwrite:
@@ -67,9 +74,14 @@ def backup_archive(
         raise ArchiveError(f"no folder {destination.parent} to write the backup into")
 
     started = time.perf_counter()
-    handle, partial_name = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial"
-    )
+    try:
+        handle, partial_name = tempfile.mkstemp(
+            dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial"
+        )
+    except OSError as exc:
+        raise ArchiveError(
+            f"cannot write the backup in {destination.parent}: {exc.strerror or exc}"
+        ) from None
     os.close(handle)
     partial = Path(partial_name)
     try:
@@ -77,6 +89,9 @@ def backup_archive(
         with partial.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(partial, destination)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ArchiveError(f"cannot write the backup {destination}: {exc.strerror or exc}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -92,7 +107,7 @@ def backup_archive(
 def _copy(source: Path, target: Path, busy_timeout_ms: int) -> int:
     """Back ``source`` up into ``target``; return how many projects the copy holds."""
     timeout = busy_timeout_ms / 1000
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=timeout)
+    reader = sqlite3.connect(read_only_uri(source), uri=True, timeout=timeout)
     try:
         writer = sqlite3.connect(target, timeout=timeout)
         try:
@@ -116,7 +131,11 @@ def _copy(source: Path, target: Path, busy_timeout_ms: int) -> int:
             has_projects = writer.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projects'"
             ).fetchone()
-            return writer.execute("SELECT count(*) FROM projects").fetchone()[0] if has_projects else 0
+            if not has_projects:
+                # A copy of something that is no archive (an empty or foreign
+                # file) would be a backup in name only.
+                raise ArchiveError(f"{source} holds no eufunds archive; nothing was backed up")
+            return int(writer.execute("SELECT count(*) FROM projects").fetchone()[0])
         finally:
             writer.close()
     finally:

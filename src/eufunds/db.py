@@ -9,6 +9,7 @@ writers queue up instead of failing half-way.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ def resolve_database_url(value: str | None = None) -> str:
     chosen = value or DEFAULT_DATABASE
     if "://" in chosen:
         return chosen
-    return "sqlite:///" + str(Path(chosen).expanduser().resolve())
+    # The URL reads its database part up to a '?' and unescapes '%XX' in it:
+    # escape both, so a path holding them names that very file.
+    path = str(Path(chosen).expanduser().resolve()).replace("%", "%25").replace("?", "%3F")
+    return "sqlite:///" + path
 
 
 def busy_timeout_of(connection: Connection) -> int:
@@ -82,13 +86,20 @@ def create_archive_engine(
     return engine
 
 
+def read_only_uri(path: str | os.PathLike[str]) -> str:
+    """The URI that opens a SQLite file read-only. Built by pathlib, which
+    percent-encodes what a URI would read otherwise (``#`` starts a fragment,
+    ``?`` the parameters): a path holding them must open that file, not another."""
+    return Path(path).absolute().as_uri() + "?mode=ro"
+
+
 def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
     path = sqlite_path(url)
     busy_ms = kwargs["execution_options"][_BUSY_OPTION]
     if read_only:
         if path is None or not path.exists():
             raise ArchiveError(f"no archive at {describe_url(url)}")
-        target = f"file:{path}?mode=ro"
+        target = read_only_uri(path)
 
         def connect_read_only() -> sqlite3.Connection:
             return sqlite3.connect(target, uri=True, check_same_thread=False)

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from .. import settings
+from ..db import read_only_uri
 from ..errors import WorkerFailed
 from ..settings import BUSY_TIMEOUT_MS
 from . import _csvworker
@@ -127,7 +128,7 @@ class _Attempt:
         self.threads: list[threading.Thread] = []
 
     def start(self) -> _Attempt:
-        self.watch = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, check_same_thread=False)
+        self.watch = sqlite3.connect(read_only_uri(self.database), uri=True, check_same_thread=False)
         self.watch.isolation_level = None
         try:
             self.before = _data_version(self.watch)
@@ -152,7 +153,7 @@ class _Attempt:
         finished = False
         try:
             if not self.no_workers:
-                here = _csvworker.open_snapshot(self.database, self.busy_timeout_ms)
+                here = _csvworker.open_snapshot(read_only_uri(self.database), self.busy_timeout_ms)
                 try:
                     self._snapshot_taken()
                     self.go.set()
@@ -272,7 +273,15 @@ def _start_worker(database: Path, root: Path, busy_timeout_ms: int) -> subproces
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return subprocess.Popen(
-        [sys.executable, "-S", "-c", _csvworker.START, str(database), str(root), str(busy_timeout_ms)],
+        [
+            sys.executable,
+            "-S",
+            "-c",
+            _csvworker.START,
+            read_only_uri(database),
+            str(root),
+            str(busy_timeout_ms),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -60,10 +60,11 @@ def receive(stream: BinaryIO) -> Any:
     return marshal.loads(data)
 
 
-def open_snapshot(database: str | os.PathLike[str], busy_timeout_ms: int) -> sqlite3.Connection:
-    """A read-only connection inside a read transaction that has read the schema,
-    so its snapshot of the archive is fixed from here on."""
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, isolation_level=None)
+def open_snapshot(uri: str, busy_timeout_ms: int) -> sqlite3.Connection:
+    """A read-only connection (``uri`` from ``eufunds.db.read_only_uri``) inside a
+    read transaction that has read the schema, so its snapshot of the archive is
+    fixed from here on."""
+    connection = sqlite3.connect(uri, uri=True, isolation_level=None)
     connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     connection.execute("BEGIN")
     connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -86,11 +87,11 @@ def run_job(connection: sqlite3.Connection, folder: str | Path, job: dict[str, A
     return {"done": job["file"], "rows": rows, "seen": seen_kinds}
 
 
-def serve(database: str, folder: str, busy_timeout_ms: int, jobs: BinaryIO, replies: BinaryIO) -> int:
+def serve(uri: str, folder: str, busy_timeout_ms: int, jobs: BinaryIO, replies: BinaryIO) -> int:
     """Answer jobs from ``jobs`` on ``replies`` until a ``None`` job or an error;
     the exit status."""
     try:
-        connection = open_snapshot(database, busy_timeout_ms)
+        connection = open_snapshot(uri, busy_timeout_ms)
         send(replies, {"ready": True})
         while (job := receive(jobs)) is not None:
             send(replies, run_job(connection, folder, job))
@@ -101,9 +102,9 @@ def serve(database: str, folder: str, busy_timeout_ms: int, jobs: BinaryIO, repl
     return 0
 
 
-def run(database: str, folder: str, busy_timeout_ms: int) -> None:
+def run(uri: str, folder: str, busy_timeout_ms: int) -> None:
     """The worker process's whole life."""
-    status = serve(database, folder, busy_timeout_ms, sys.stdin.buffer, sys.stdout.buffer)
+    status = serve(uri, folder, busy_timeout_ms, sys.stdin.buffer, sys.stdout.buffer)
     # Every file is closed and every answer flushed by now; skipping the
     # interpreter's tear-down saves the export waiting for it.
     os._exit(status)
