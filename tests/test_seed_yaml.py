@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eufunds.seed.format import parse_yaml
+from eufunds.seed.format import NumberLike, parse_yaml
 
 _words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
 _scalars = (
@@ -56,9 +56,15 @@ def test_a_document_reads_as_safe_load_reads_it(document: Any, flow: bool) -> No
     [
         ("a: 1.50\n", Decimal("1.50")),
         ("a: '1.50'\n", "1.50"),
-        # "!" resolves as if untagged and plain, quoted or not: so does safe_load
-        ("a: ! 1.50\n", Decimal("1.50")),
-        ('a: ! "1.50"\n', Decimal("1.50")),
+        # "!" is YAML's non-specific tag, which makes a scalar a string (YAML
+        # 1.1 §6.9.1; PyYAML's safe_load resolves it as if plain): the way to
+        # keep a code such as ! 0474 as written
+        ("a: ! 1.50\n", "1.50"),
+        ('a: ! "1.50"\n', "1.50"),
+        ("a: ! 0474\n", "0474"),
+        # YAML 1.1 number forms that are not plain decimals stay the text they are
+        ("a: 0474\n", NumberLike("0474")),
+        ("a: 1:30\n", NumberLike("1:30")),
         ("a: !!str 1.50\n", "1.50"),
         ("a: null\n", None),
         ("a: 'null'\n", "null"),

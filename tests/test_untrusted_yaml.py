@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from eufunds.seed.format import MAX_DEPTH, MAX_SEED_BYTES, MAX_SOURCE_BYTES, SeedError, read_seed
 
@@ -223,3 +225,73 @@ def test_repeated_key_in_flow_mapping_is_an_error(seeds_dir: Path) -> None:
 
 def test_second_document_is_an_error(seeds_dir: Path) -> None:
     assert "second '---'" in str(refused(seeds_dir, cluj(seeds_dir) + "\n---\nslug: other\n"))
+
+
+# --- YAML 1.1 number forms ------------------------------------------------------------
+
+CALAFAT = "primaria-calafat-management-calitate.yaml"
+
+
+def _read_with(seeds_dir: Path, old: str, new: str):  # type: ignore[no-untyped-def]
+    path = seeds_dir / CALAFAT
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return read_seed(path)
+
+
+@pytest.mark.parametrize("written", ["0474", "00474", "0999"])
+def test_a_code_with_a_leading_zero_is_kept_as_written(seeds_dir: Path, written: str) -> None:
+    seed = _read_with(seeds_dir, 'sipoca: "474"', f"sipoca: {written}")
+    assert seed.record["codes"]["sipoca"] == written
+
+
+def test_a_phone_number_is_kept_as_written_not_read_as_octal(seeds_dir: Path) -> None:
+    text = cluj(seeds_dir).replace("phone: 0372 640030", "phone: 0721234567", 1)
+    (seeds_dir / CLUJ).write_text(text, encoding="utf-8")
+    assert read_seed(seeds_dir / CLUJ).record["contacts"][0]["phone"] == "0721234567"
+
+
+def test_the_non_specific_tag_keeps_a_scalar_as_text(seeds_dir: Path) -> None:
+    seed = _read_with(seeds_dir, 'sipoca: "474"', "sipoca: ! 0474")
+    assert seed.record["codes"]["sipoca"] == "0474"
+
+
+@pytest.mark.parametrize("written", ["010", "0x10", "1:30", "1_000", "0o17", ".inf"])
+def test_money_in_a_yaml_11_number_form_is_refused_with_its_line_and_field(
+    seeds_dir: Path, written: str
+) -> None:
+    text = cluj(seeds_dir).replace("total_value: 624995.52", f"total_value: {written}", 1)
+    error = refused(seeds_dir, text)
+    (problem,) = error.problems
+    assert problem.field == "total_value" and problem.line == 32
+    assert "plain decimal" in problem.message
+
+
+@pytest.mark.parametrize("written", ["040", "0x28", "1:40", "4_0"])
+def test_a_count_in_a_yaml_11_number_form_is_refused_with_its_line_and_field(
+    seeds_dir: Path, written: str
+) -> None:
+    text = cluj(seeds_dir).replace("  size: 40", f"  size: {written}", 1)
+    (problem,) = refused(seeds_dir, text).problems
+    assert problem.field == "target_group.size" and problem.line == 54
+    assert "plain whole number" in problem.message
+
+
+_number_forms = st.text(alphabet="0123456789_:xobXOB+-.eE", min_size=1, max_size=12)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(written=_number_forms)
+def test_a_plain_code_is_kept_as_written_or_refused_never_rewritten(seeds_dir: Path, written: str) -> None:
+    path = seeds_dir / CALAFAT
+    original = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(original.replace('sipoca: "474"', f"sipoca: {written}", 1), encoding="utf-8")
+        try:
+            seed = read_seed(path)
+        except SeedError:
+            return
+        assert seed.record["codes"]["sipoca"] == written.strip()
+    finally:
+        path.write_text(original, encoding="utf-8")

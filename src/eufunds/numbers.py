@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 _CENT = Decimal("0.01")
 
 
+def is_plain_decimal(text: str, *, whole: bool = False) -> bool:
+    """Whether ``text`` is a number as people write it in a seed: optional sign,
+    digits without a leading zero, optionally a fraction and an exponent (or,
+    ``whole``, digits alone). YAML 1.1 reads ``0474`` as octal 316, ``1:30`` as
+    90 and ``1_000`` as 1000; Python's Decimal takes underscores too."""
+    import re  # only the seed reader asks; the CSV worker starts without re
+
+    pattern = r"[-+]?(?:0|[1-9][0-9]*)" + ("" if whole else r"(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+    return re.fullmatch(pattern, text) is not None
+
+
 def parse_decimal(value: object) -> Decimal:
     """Read a decimal from a YAML scalar (int, Decimal or string), refusing floats."""
     if isinstance(value, bool):
@@ -32,6 +43,11 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, int | Decimal):
         number = Decimal(value)
     elif isinstance(value, str):
+        if not is_plain_decimal(value.strip()):
+            raise MoneyError(
+                f"{str(value)!r} is not a plain decimal number (write 1234.56: no leading zeros,"
+                " underscores, octal, hexadecimal or h:m:s forms)"
+            )
         try:
             number = Decimal(value.strip())
         except InvalidOperation:

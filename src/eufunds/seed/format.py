@@ -33,7 +33,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 from ..errors import SeedError
-from ..numbers import MoneyError, parse_decimal, shortest_decimal
+from ..numbers import MoneyError, is_plain_decimal, parse_decimal, shortest_decimal
 from ..reference import (
     CURRENCY_CODES,
     DOCUMENT_KINDS,
@@ -142,21 +142,48 @@ def _implicit_tag(event: yaml.ScalarEvent) -> str:
     return tag
 
 
+class NumberLike(str):
+    """A plain scalar YAML 1.1 would read as a number although it is not written
+    as a plain decimal one (``0474``, ``0x1F``, ``1:30``, ``1_000``, ``.inf``):
+    kept as the text it is, so a code or a phone number stays as written, while
+    money and counts refuse it (they take plain decimals only)."""
+
+
+def _plain_number(text: str, *, whole: bool) -> int | Decimal | None:
+    if not is_plain_decimal(text, whole=whole):
+        return None
+    if whole:
+        return int(text)
+    try:
+        # Read the digits as written: a binary float would already be inexact.
+        return parse_decimal(text)
+    except MoneyError:
+        return None
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
 def _scalar_value(event: yaml.ScalarEvent, path: str) -> Any:
     tag = event.tag
-    if tag is None or tag == "!":
+    if tag == "!":
+        return event.value  # the non-specific tag on a scalar: a string, as YAML says
+    if tag is None:
         tag = _implicit_tag(event)
     if tag == _STR:
         return event.value
     if tag not in _ALLOWED_SCALAR_TAGS:
         raise _Invalid(path, f"YAML tag {tag!r} is not allowed in a seed")
-    if tag == "tag:yaml.org,2002:float":
-        text = event.value.replace("_", "")
-        try:
-            # Read the digits as written: a binary float would already be inexact.
-            return parse_decimal(text)
-        except MoneyError:
-            raise _Invalid(path, f"{event.value!r} is not a finite number") from None
+    if tag in (_INT, _FLOAT):
+        number = _plain_number(event.value, whole=tag == _INT)
+        # A number is one only if it reads back as written: "-0", "+5" or
+        # "1.0e+3" would come back as other text in a code or a phone field.
+        if number is None or str(number) != event.value:
+            if event.tag is None:
+                return NumberLike(event.value)
+            raise _Invalid(path, f"{event.value!r} is not a plain decimal number")
+        return number
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
         return _constructor.construct_object(node, deep=True)
@@ -299,6 +326,8 @@ def _describe(value: Any) -> str:
         return "a date"
     if isinstance(value, int | Decimal):
         return "a number"
+    if isinstance(value, str):
+        return f"the text {value!r}"
     return type(value).__name__
 
 
@@ -380,6 +409,12 @@ def _percent(value: Any, path: str) -> Decimal:
 
 
 def _count(value: Any, path: str) -> int:
+    if isinstance(value, NumberLike):
+        raise _Invalid(
+            path,
+            f"{str(value)!r} is not a plain whole number"
+            " (no leading zeros, underscores, octal, hexadecimal or h:m:s forms)",
+        )
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Invalid(path, f"must be a whole number, not {_describe(value)}")
     if value < 0:
