@@ -58,7 +58,11 @@ MAX_DEPTH = 32
 # NUMERIC(18, 4)) and no Decimal operation overflows its 28-digit context.
 MAX_AMOUNT = Decimal("1e15")  # exclusive: 999 999 999 999 999.99 is the largest amount
 MAX_COUNT = 2**31 - 1
-MAX_QUANTITY = Decimal("1e14")  # exclusive
+# Exclusive. Indicator values travel as binary floats on both backends (see
+# models.IndicatorValue); a double keeps any 15 significant digits exactly, and
+# 11 whole digits plus 4 decimals are 15 — beyond that a value would come back
+# altered (99999999999999.9999 as 100000000000000), so it is refused instead.
+MAX_QUANTITY = Decimal("1e11")
 
 _STR = "tag:yaml.org,2002:str"
 _ALLOWED_SCALAR_TAGS = {
