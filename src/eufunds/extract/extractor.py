@@ -40,6 +40,9 @@ class Extraction:
     record: dict[str, Any]
     provenance: dict[str, Span] = field(default_factory=dict)
     file_name: str | None = None
+    # Figures the release gives only approximately ("peste 7,5 milioane lei"), by field:
+    # left out of the record (the field stays null, its provenance points at the phrase).
+    approximate: dict[str, Any] = field(default_factory=dict)
 
 
 def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
@@ -123,4 +126,9 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
             }
         ],
     }
-    return Extraction(record=record, provenance=dict(sorted(doc.provenance.items())), file_name=file_name)
+    return Extraction(
+        record=record,
+        provenance=dict(sorted(doc.provenance.items())),
+        file_name=file_name,
+        approximate=money["approximate"],
+    )

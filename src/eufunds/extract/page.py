@@ -172,7 +172,11 @@ _PUBLISHED_LABEL = re.compile(
     r"(?:^|\n)[ \t]*(?:data(?:\s+(?:publicarii|comunicatului|emiterii))?|publicat(?:\s+la)?|"
     r"publicat\s+in\s+data\s+de)\s*:\s*"
 )
-_TODAY = re.compile(r"(?:^|[\n.]\s*)(?:azi|astazi|in\s+data\s+de|la\s+data\s+de)\s*,?\s*(?:\w+\s*,\s*)?")
+# "Astăzi, 17 mai 2022, a avut loc …" dates the release; "La data de 17 octombrie 2016
+# a fost semnat contractul" dates an event the release reports, which may be long past.
+_TODAY = re.compile(r"(?:^|[\n.]\s*)(?:azi|astazi)\s*,?\s*(?:\w+\s*,\s*)?")
+# A news site's clock: the date beside the weather ("marți, 3 februarie, 2026" over "-3.5 C").
+_WEATHER = re.compile(r"[-+]?\d{1,2}(?:[.,]\d)?\s*°?\s*c\b", re.M)
 
 
 def read_published(doc: Doc) -> dt.date | None:
@@ -192,7 +196,7 @@ def read_published(doc: Doc) -> dt.date | None:
         if line_end - line_start > 80 or not _is_dateline(doc, line_start, line_end):
             continue
         hit = date_hits(f, line_start, line_end)[0]
-        if hit.month_only:
+        if hit.month_only or _beside_weather(doc, line_start):
             continue
         doc.note("sources[0].published", hit.start, hit.end)
         return hit.value
@@ -203,6 +207,17 @@ def read_published(doc: Doc) -> dt.date | None:
             doc.note("sources[0].published", hits[0].start, hits[0].end)
             return hits[0].value
     return None
+
+
+def _beside_weather(doc: Doc, line_start: int) -> bool:
+    """Whether a temperature sits within two lines of this one: the date is the site's clock."""
+    index = doc.line_of(line_start) - 1
+    starts = doc.line_starts
+    for i in range(max(0, index - 2), min(len(starts), index + 3)):
+        end = end_of_line(doc.folded, starts[i])
+        if i != index and _WEATHER.fullmatch(doc.folded[starts[i] : end].strip()):
+            return True
+    return False
 
 
 _DOMAIN = re.compile(r"(?<![@\w.-])(?:www\.)?(?P<d>[a-z0-9][a-z0-9-]*\.(?:ro|com|eu|net|org|info|md))\b")
