@@ -157,7 +157,12 @@ def sentence_end(text: str, pos: int, limit: int | None = None) -> int:
 
 # A full stop ends a sentence when followed by a line end or a new capitalised
 # sentence — unless it closes an abbreviation ("str. Industriilor", "prof. Ion").
-_SENTENCE_END = re.compile(r"\.(?=\s*\n|\s*$|\s+[A-ZĂÂÎȘȚŞŢ\"„”“«])|\n[ \t]*\n|;[ \t]*\n")
+# A full stop glued to the next sentence ("de locuit.Îndeplinirea") ends one too, when
+# a word, not a letter of an abbreviation, comes before it.
+_SENTENCE_END = re.compile(
+    r"\.(?=\s*\n|\s*$|\s+[A-ZĂÂÎȘȚŞŢ\"„”“«])|\n[ \t]*\n|;[ \t]*\n"
+    r"|(?<=[a-zăâîșțşţ][a-zăâîșțşţ][a-zăâîșțşţ])\.(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ]{2})"
+)
 _WORD_BEFORE = re.compile(r"[^\W\d_]+$")
 _ABBREVIATIONS = wordset(
     "str nr jud mun sat com bl sc ap prof dr ing conf univ dl dna d-l d-na art alin "
