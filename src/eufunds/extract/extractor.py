@@ -60,6 +60,12 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
     partners = read_partners(doc)
     issuer, contacts = read_issuer_and_contacts(doc)
     programme = read_programme(doc)
+    if programme["code"] is None and codes["sipoca"] is not None:
+        # SIPOCA registers the projects of one programme only (POCA 2014-2020).
+        programme["code"] = "POCA"
+        sipoca = doc.provenance.get("codes.sipoca")
+        if sipoca is not None:
+            doc.note("programme.code", sipoca.start, sipoca.end)
     axis = read_priority_axis(doc)
     specific = read_specific_objective(doc)
     funds = read_funds(doc)

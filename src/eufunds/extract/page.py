@@ -151,6 +151,8 @@ def _is_letterhead(doc: Doc, start: int, end: int) -> bool:
         return False
     if END_CUES.search(line) or "proiect" in line:
         return False
+    if _FUNDER_LOGO.match(line):
+        return False
     original = doc.text[start:end]
     if len(_RUNNING_WORD.findall(original)) >= 2:
         # "Muzeul Județean Buzău își redeschide porțile după restaurare" says something;
@@ -161,6 +163,8 @@ def _is_letterhead(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+# The captions of the funders' logos every release carries, not the body that issued it.
+_FUNDER_LOGO = re.compile(r"(?:uniunea\s+europeana|guvernul\s+romaniei|instrumente\s+structurale)\W*$")
 # A lower-case word a name would not hold (its "de", "și", "pentru", "din" are allowed).
 _RUNNING_WORD = re.compile(
     r"(?<![\w-])(?!(?:pentru|dintre|privind|asupra|catre|prin|sub|fara)\b)"
@@ -255,6 +259,12 @@ _PERSON_TITLE = re.compile(
 )
 
 
+# An address line ("Localitatea Bucerdea Grânoasă, Str. …") is capitalised like a name.
+_PLACE_WORD = re.compile(
+    r"(?:localitat\w*|sat(?:ul)?|strada|str|sector\w*|cartier\w*|bd|b-dul|bulevard\w*|calea|aleea|jud)(?![a-z])"
+)
+
+
 def _is_person(text: str) -> bool:
     """A person's name: two to four capitalised words, titles such as "Conf. univ. dr." allowed."""
     text = text.strip()
@@ -263,7 +273,7 @@ def _is_person(text: str) -> bool:
     words = rest.replace("-", " ").split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in rest):
         return False
-    if ORGANISATION_START.match(fold(rest)):
+    if ORGANISATION_START.match(fold(rest)) or _PLACE_WORD.match(fold(rest)):
         return False
     return all(word[0].isupper() and word.replace(".", "").isalpha() for word in words)
 
