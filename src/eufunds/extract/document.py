@@ -57,9 +57,24 @@ class Doc:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.folded = fold(text)
+        self.folded = _typed_quotes(fold(text))
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.provenance: dict[str, Span] = {}
+        self._quote_view: str | None = None
+
+    @property
+    def quote_view(self) -> str:
+        """The folded text with guillemets kept as written (« »), so that a title quoted
+        „… «Dr. Aurel Tulbure» …” is one quotation, not two."""
+        if self._quote_view is None:
+            view = self.folded
+            if "«" in self.text or "»" in self.text:
+                chars = list(view)
+                for m in _GUILLEMET.finditer(self.text):
+                    chars[m.start()] = m.group(0)
+                view = "".join(chars)
+            self._quote_view = view
+        return self._quote_view
 
     def line_of(self, pos: int) -> int:
         return bisect.bisect_right(self.line_starts, pos)
@@ -84,6 +99,20 @@ class Doc:
 
 
 _NEWLINE = re.compile(r"\n")
+_GUILLEMET = re.compile(r"[«»]")
+# Typists without a „ key write two commas (,,REAL”) and close with two apostrophes
+# (Ialomița’’); in the matching view each pair is one quote and a space, so the
+# length stays the same and every rule sees an ordinary quotation.
+_COMMA_QUOTE = re.compile(r"(?<![\d,]),,(?=[^\s,\d])")
+_APOSTROPHE_QUOTE = re.compile(r"(?<=\S)''|''(?=\S)")
+
+
+def _typed_quotes(folded: str) -> str:
+    if ",," in folded:
+        folded = _COMMA_QUOTE.sub(' "', folded)
+    if "''" in folded:
+        folded = _APOSTROPHE_QUOTE.sub('" ', folded)
+    return folded
 
 
 def wordset(words: str) -> frozenset[str]:
@@ -128,7 +157,12 @@ def sentence_end(text: str, pos: int, limit: int | None = None) -> int:
 
 # A full stop ends a sentence when followed by a line end or a new capitalised
 # sentence — unless it closes an abbreviation ("str. Industriilor", "prof. Ion").
-_SENTENCE_END = re.compile(r"\.(?=\s*\n|\s*$|\s+[A-ZĂÂÎȘȚŞŢ\"„”“«])|\n[ \t]*\n|;[ \t]*\n")
+# A full stop glued to the next sentence ("de locuit.Îndeplinirea") ends one too, when
+# a word, not a letter of an abbreviation, comes before it.
+_SENTENCE_END = re.compile(
+    r"\.(?=\s*\n|\s*$|\s+[A-ZĂÂÎȘȚŞŢ\"„”“«])|\n[ \t]*\n|;[ \t]*\n"
+    r"|(?<=[a-zăâîșțşţ][a-zăâîșțşţ][a-zăâîșțşţ])\.(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ]{2})"
+)
 _WORD_BEFORE = re.compile(r"[^\W\d_]+$")
 _ABBREVIATIONS = wordset(
     "str nr jud mun sat com bl sc ap prof dr ing conf univ dl dna d-l d-na art alin "

@@ -40,6 +40,9 @@ class Extraction:
     record: dict[str, Any]
     provenance: dict[str, Span] = field(default_factory=dict)
     file_name: str | None = None
+    # Figures the release gives only approximately ("peste 7,5 milioane lei"), by field:
+    # left out of the record (the field stays null, its provenance points at the phrase).
+    approximate: dict[str, Any] = field(default_factory=dict)
 
 
 def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
@@ -57,6 +60,12 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
     partners = read_partners(doc)
     issuer, contacts = read_issuer_and_contacts(doc)
     programme = read_programme(doc)
+    if programme["code"] is None and codes["sipoca"] is not None:
+        # SIPOCA registers the projects of one programme only (POCA 2014-2020).
+        programme["code"] = "POCA"
+        sipoca = doc.provenance.get("codes.sipoca")
+        if sipoca is not None:
+            doc.note("programme.code", sipoca.start, sipoca.end)
     axis = read_priority_axis(doc)
     specific = read_specific_objective(doc)
     funds = read_funds(doc)
@@ -123,4 +132,9 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
             }
         ],
     }
-    return Extraction(record=record, provenance=dict(sorted(doc.provenance.items())), file_name=file_name)
+    return Extraction(
+        record=record,
+        provenance=dict(sorted(doc.provenance.items())),
+        file_name=file_name,
+        approximate=money["approximate"],
+    )

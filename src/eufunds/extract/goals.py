@@ -10,12 +10,30 @@ from .document import Doc, end_of_line, list_items, paragraph_end, sentence_end,
 from .numbers import AMOUNT, MONTHS, percent
 
 _BLANKS = re.compile(r"\s*")
+# A label needs its verb, a colon or dash, or a line to itself: "au fost prezentate
+# obiectivele generale și specifice ale proiectului" names no objective. The project's
+# title may stand between label and verb ("… al proiectului „X”, constă în …").
 _GENERAL_LABEL = re.compile(
     r"obiectiv\w*\s+general\w*(?:\s+(?:al"
-    r"|a)\s+proiectului)?\s*(?P<verb>(?:il\s+constituie|il\s+reprezinta|este|"
+    r"|a)\s+proiectului)?(?:\s*\"[^\"\n]{3,300}\"\s*,?)?\s*(?P<verb>(?:il\s+constituie|il\s+reprezinta|este|"
     r"consta\s+in|a\s+constat\s+in|vizeaza|a\s+vizat|a\s+fost|urmareste|a\s+urmarit|l-a\s+constituit"
     r"|l-a\s+reprezentat|va\s+fi|se\s+refera\s+la|presupune)\s*)?"
-    r"(?::|-|\s)\s*"
+    r"(?::|-|(?(verb)\s|[ \t]*(?=\n)))\s*"
+)
+# "… și are ca obiectiv general asigurarea …", "având ca obiect general pregătirea …".
+_HAS_GENERAL = re.compile(r"(?:are|avand|a\s+avut)\s+ca\s+obiect(?:iv)?\s+general(?P<verb>)\s+")
+# Without any label, the project's aim said of the project itself: "Proiectul urmărește
+# crearea …", "Investiția a vizat îmbunătățirea …" (not "își propune să …", a clause).
+_PROJECT_AIMS = re.compile(
+    r"(?:^|(?<=[.!]\s)|(?<=\n))(?:proiectul|acest\s+proiect|investitia)\s+(?:urmareste|vizeaza|a\s+vizat"
+    r"|a\s+urmarit|isi\s+propune|are\s+ca\s+scop|are\s+drept\s+scop|a\s+avut\s+ca\s+scop)\s+"
+    r"(?!sa\b|ca\b|de\b|la\b|o\s+valoare|un\s+buget)(?P<verb>)",
+    re.M,
+)
+# A labelled passage that opens "Scopul proiectului „X” este de a …": the aim is what follows.
+_AIM_LEAD = re.compile(
+    r"scop\w*\s+(?:general\s+)?(?:al\s+)?proiectului\b[^\n]{0,300}?\s(?:este|a\s+fost|consta\s+in"
+    r"|il\s+constituie|il\s+reprezinta)\s+(?:de\s+)?"
 )
 
 
@@ -43,6 +61,11 @@ _ORDINAL_SPECIFIC = re.compile(
 _CODED_SPECIFIC = re.compile(
     r"(?:^|\n)[ \t•*-]*(?:\(?(?P<code>o\.?\s?s\.?\s?\d+)\)?"
     r"|obiectiv\w*\s+specific\w*\s+(?:nr\.?\s*)?(?P<n>\d+)(?![.,]?\d))\s*[:.)-]\s*",
+)
+# "Obiectivul specific al proiectului este …": the project's one specific objective.
+_SPECIFIC_SENTENCE = re.compile(
+    r"obiectiv(?:ul)?\s+specific\s+(?:al\s+)?proiectului\s+(?:este|il\s+constituie|il\s+reprezinta"
+    r"|consta\s+in|a\s+constat\s+in|vizeaza|a\s+vizat|a\s+fost|l-a\s+constituit)\s+"
 )
 _SPECIFIC_HEADING = re.compile(
     r"obiectiv\w*\s+specific\w*(?:\s+(?:ale|al)\s+proiectului)?(?:\s+(?:sunt"
@@ -72,7 +95,8 @@ _ACHIEVED = re.compile(
 def read_objectives(doc: Doc) -> list[dict[str, Any]]:
     f = doc.folded
     found: list[tuple[int, dict[str, Any], dict[str, tuple[int, int]]]] = []
-    m = _GENERAL_LABEL.search(f) or _PROJECT_OBJECTIVE.search(f)
+    m = _GENERAL_LABEL.search(f) or _HAS_GENERAL.search(f) or _PROJECT_OBJECTIVE.search(f)
+    m = m or _PROJECT_AIMS.search(f)
     if m and m.group("verb") is None:
         # A heading "OBIECTIVUL GENERAL" over "Obiectivul general al proiectului a fost …":
         # the sentence's own label and verb lead to the objective.
@@ -91,6 +115,9 @@ def read_objectives(doc: Doc) -> list[dict[str, Any]]:
             nxt = re.compile(r"\S").search(f, end)
             if nxt:
                 start, end = nxt.start(), paragraph_end(f, nxt.start())
+        lead = _AIM_LEAD.match(f, start) if labelled else None
+        if lead:
+            start = lead.end()
         # A passage (a list after a colon, several clauses) keeps its full stop;
         # a single clause drops it, like a list item.
         passage = labelled and re.search(r"[:;]|\.\s", f[start:end].strip()) is not None
@@ -131,6 +158,11 @@ def read_objectives(doc: Doc) -> list[dict[str, Any]]:
         code = re.sub(r"[\s.]", "", m.group("code") or f"os{m.group('n')}").upper()
         found.append(_specific(doc, m.start(), code, m.end(), end))
         taken.append((m.start(), end))
+    if not any(obj["kind"] == "specific" for _, obj, _ in found):
+        single = _SPECIFIC_SENTENCE.search(f)
+        if single:
+            end = sentence_end(doc.text, single.end())
+            found.append(_specific(doc, single.end(), None, single.end(), end))
     if not any(obj["kind"] == "specific" for _, obj, _ in found):
         heading = _SPECIFIC_HEADING.search(f)
         if heading:

@@ -8,10 +8,48 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .document import WHITESPACE, Doc, starts_capital, trim, wordset
+from .document import WHITESPACE, Doc, per_text, starts_capital, trim, wordset
 from .programme import PROGRAMME_ACRONYM
 
 _QUOTED = re.compile(r"\"([^\"\n]{3,300}(?:\n(?![ \t]*\n)[^\"\n]{1,300})?)\"")
+_GUILLEMETS = re.compile(r"«([^«»\"\n]{3,300})»")
+
+
+class _Quoted:
+    """A quotation's inner span (``m.start(1)``, ``m.end(1)``, ``m.group(1)`` like a match)."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self, _group: int = 0) -> int:
+        return self._start - (0 if _group else 1)
+
+    def end(self, _group: int = 0) -> int:
+        return self._end + (0 if _group else 1)
+
+    def group(self, _group: int = 0) -> str:
+        return self._text[self._start : self._end]
+
+
+def quotations(doc: Doc) -> list[_Quoted]:
+    """Every quotation in reading order: „…”, "…", ,,…’’ — a «…» inside one belongs to it
+    („… Spitalului Municipal «Dr. Aurel Tulbure» Făgăraş”) — and «…» standing alone."""
+
+    def compute() -> list[_Quoted]:
+        view = doc.quote_view
+        found = [_Quoted(doc.folded, m.start(1), m.end(1)) for m in _QUOTED.finditer(view)]
+        if "«" in view:
+            for m in _GUILLEMETS.finditer(view):
+                if not any(q.start() <= m.start() < q.end() for q in found):
+                    found.append(_Quoted(doc.folded, m.start(1), m.end(1)))
+            found.sort(key=lambda q: q.start())
+        return found
+
+    return per_text(doc.folded, "quotations", compute)
+
+
 _TITLE_LEAD = re.compile(
     r"proiect\w*\s*(?:cu\s+(?:titlul|denumirea|tema)|intitulat|denumit|numit|cu\s+numele)?\s*[:,-]?\s*$"
     r"|(?:cu\s+titlul|intitulat|denumit)\s*:?\s*$"
@@ -34,7 +72,7 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
     f = doc.folded
     label = _TITLE_LABEL.search(f)
     candidates: list[tuple[int, int]] = []
-    for m in _QUOTED.finditer(f):
+    for m in quotations(doc):
         inner = m.group(1).strip()
         if _BOILERPLATE.match(inner) or len(inner) < 4:
             continue
@@ -46,7 +84,7 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
         start, end = trim(doc, label.start(group), label.end(group))
         return start, end
     if not candidates:
-        for m in _QUOTED.finditer(f):
+        for m in quotations(doc):
             inner = m.group(1).strip()
             if not _BOILERPLATE.match(inner) and len(inner.split()) >= 2:
                 candidates.append((m.start(1), m.end(1)))
@@ -79,7 +117,7 @@ def read_acronym(doc: Doc, title_span: tuple[int, int] | None) -> str | None:
     spans = []
     if title_span:
         title_text = WHITESPACE.sub(" ", f[title_span[0] : title_span[1]]).strip()
-        for m in _QUOTED.finditer(f):
+        for m in quotations(doc):
             if WHITESPACE.sub(" ", m.group(1)).strip() == title_text:
                 spans.append(m.end())
     for pos in spans:

@@ -90,29 +90,76 @@ _FINANCED_BY = re.compile(
 )
 
 
+# "peste 7,5 milioane lei", "circa 2 milioane", "de aproximativ 300.000 lei", "vor depăşi
+# suma de 25 milioane lei": a bound or an estimate, never the exact figure a record holds.
+_APPROXIMATE = re.compile(
+    r"(?<![a-z])(?:(?:de\s+)?peste|circa|cca\.?|aproximativ|aprox\.?|in\s+jur\s+de|aproape|mai\s+mult\s+de"
+    r"|mai\s+putin\s+de|cel\s+putin|minim(?:um)?|maxim(?:um)?|pana\s+la|depas\w*(?:\s+suma\s+de)?"
+    r"|ordinul|zeci\s+de|sute\s+de)\s*(?:de\s+)?$"
+)
+# A label written after its amount: "20 milioane de lei este valoarea totală eligibilă",
+# "16,9 milioane lei – valoarea eligibilă nerambursabilă din FSE".
+_AFTER_LABEL = re.compile(r"\s*(?:\)\s*)?(?:-|:|este|reprezinta|reprezentand|constituie)\s+")
+_LABEL_CUE = re.compile(
+    r"(?:valoare\w*|cost\w*|buget\w*|total\w*|suma|sprijin\w*|finantare\w*|contributi\w*|cofinantare\w*"
+    r"|asistent\w*)(?![a-z])[^,;()\n]{0,80}"
+)
+# A sum written with thousands and decimals but no currency ("eligibilă este de 854.122,34
+# iar …") is money when a value label leads to it.
+_BARE_SUM = re.compile(
+    r"(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+,\d{2})(?![\d.,%])(?!\s*(?:de\s+)?(?:lei|ron|euro|eur|€|usd|mil|%))"
+)
+_BARE_SUM_LEAD = re.compile(r"(?:este\s+de|in\s+valoare\s+de|de|:)\s*$")
+
+
 def read_money(doc: Doc) -> dict[str, Any]:
     f = doc.folded
-    amounts: list[tuple[re.Match[str], Decimal, str]] = []
+    amounts: list[tuple[re.Match[str], Decimal, str | None]] = []
     for pattern in (AMOUNT, AMOUNT_PREFIXED):
         for m in pattern.finditer(f):
             parsed = amount_of(m)
             if parsed and not any(m.start() < o.end() and o.start() < m.end() for o, _, _ in amounts):
                 amounts.append((m, *parsed))
+    for m in _BARE_SUM.finditer(f):
+        if not any(m.start() < o.end() and o.start() < m.end() for o, _, _ in amounts):
+            raw = m.group("num").replace(".", "").replace(",", ".")
+            amounts.append((m, Decimal(raw), None))
     amounts.sort(key=lambda item: item[0].start())
     out: dict[str, Any] = {
-        "currency": None, "total_value": None, "eligible_value": None, "funding": []
+        "currency": None, "total_value": None, "eligible_value": None, "funding": [], "approximate": {}
     }  # fmt: skip
     seen_rows: set[tuple[str, Decimal]] = set()
+    unnamed: list[tuple[re.Match[str], Decimal, str, str, int]] = []
     previous_end = 0
+    previous_labelled = 0
     for index, (m, value, currency) in enumerate(amounts):
         seg_start = max(sentence_start(f, m.start()), previous_end)
         line_start, line_end = doc.line_bounds(m.start())
         seg_start = max(seg_start, line_start)
+        if seg_start == previous_end and previous_labelled:
+            # The words after the last amount were its label, not this one's.
+            seg_start = min(previous_end + previous_labelled, m.start())
         before = f[seg_start : m.start()]
         next_start = amounts[index + 1][0].start() if index + 1 < len(amounts) else len(f)
         after_end = min(next_start, sentence_end(doc.text, m.end(), line_end), line_end)
         after = f[m.end() : after_end]
         previous_end = m.end()
+        previous_labelled = _label_after_length(after)
+        if currency is None:
+            # A sum without its currency counts only under a value label, in the text's currency.
+            if not _BARE_SUM_LEAD.search(before) or out["currency"] not in (None, "RON"):
+                continue
+            currency = out["currency"] or "RON"
+            if _value_role(before, after) not in ("total_value", "eligible_value"):
+                continue
+        approximate = _APPROXIMATE.search(before[-40:])
+        if approximate:
+            role = _value_role(before[: len(before) - len(approximate.group(0))], after)
+            if role in ("total_value", "eligible_value") and out[role] is None:
+                # Left out; its provenance shows the curator the phrase that was not taken.
+                doc.note(role, seg_start + len(before) - len(approximate.group(0)), m.end())
+                out["approximate"][role] = value
+            continue
         role = _value_role(before, after)
         if role in ("total_value", "eligible_value"):
             if out[role] is None and (out["currency"] in (None, currency)):
@@ -121,6 +168,8 @@ def read_money(doc: Doc) -> dict[str, Any]:
                 doc.note(role, m.start(), m.end())
             continue
         if role == "aggregate":
+            if out["currency"] in (None, currency):
+                unnamed.append((m, value, currency, before, seg_start))
             continue
         row = _funding_row(doc, m, value, before, after, seg_start)
         if row is None:
@@ -132,15 +181,53 @@ def read_money(doc: Doc) -> dict[str, Any]:
             continue
         seen_rows.add(key)
         out["currency"] = currency
-        index_row = len(out["funding"])
-        doc.note(f"funding[{index_row}].amount", m.start(), m.end())
+        row["_at"] = m.start()
+        row["_spans"] = {"amount": (m.start(), m.end()), **row["_spans"]}
+        out["funding"].append(row)
+    named = any(row["source"] not in ("beneficiary", "other") for row in out["funding"])
+    if unnamed and not named:
+        # Non-reimbursable money whose source goes unnamed is a row of its own ("other") —
+        # unless named rows follow, of which it is only the subtotal.
+        m, value, currency, before, seg_start = unnamed[0]
+        after = f[m.end() : min(sentence_end(doc.text, m.end()), doc.line_bounds(m.start())[1])]
+        row = _funding_row(doc, m, value, before, after, seg_start, unnamed=True)
+        if row is not None:
+            out["currency"] = out["currency"] or currency
+            row["_at"] = m.start()
+            row["_spans"] = {"amount": (m.start(), m.end()), **row["_spans"]}
+            out["funding"].append(row)
+            out["funding"].sort(key=lambda r: r["_at"])
+    for index_row, row in enumerate(out["funding"]):
+        row.pop("_at")
         for name, span in row.pop("_spans").items():
             doc.note(f"funding[{index_row}].{name}", *span)
-        out["funding"].append(row)
     return out
 
 
+def _label_after_length(after: str) -> int:
+    """How many characters after an amount label it ("… este valoarea totală eligibilă")."""
+    lead = _AFTER_LABEL.match(after)
+    if not lead:
+        return 0
+    cue = _LABEL_CUE.match(after, lead.end())
+    return cue.end() if cue else 0
+
+
+def _last_end(pattern: re.Pattern[str], text: str) -> int:
+    return max((c.end() for c in pattern.finditer(text)), default=-1)
+
+
 def _value_role(before: str, after: str) -> str | None:
+    labelled = _AFTER_LABEL.match(after)
+    if labelled:
+        label = after[labelled.end() : labelled.end() + 120]
+        if _ELIGIBLE_CUE.match(label):
+            part = re.match(r"[^,;]*?nerambursabil", label) is not None and _source_of(label) is not None
+            return None if part else "eligible_value"
+        if _TOTAL_CUE.match(label) and not _NONREFUNDABLE_CUE.search(label[:40]):
+            return "total_value"
+        if _NONREFUNDABLE_CUE.search(label[:40]) and _source_of(label[:80]) is None:
+            return "aggregate"
     lead = before[-140:]
     cue = max(_ELIGIBLE_CUE.finditer(lead), key=lambda c: c.start(), default=None)
     if cue is not None:
@@ -150,7 +237,10 @@ def _value_role(before: str, after: str) -> str | None:
         part = re.match(r"\w*\s+nerambursabil", tail) is not None and _source_of(tail) is not None
         if not part and not re.search(r"(?:din|dintre)\s+care", tail):
             return "eligible_value"
-    if _TOTAL_CUE.search(lead) and not _NONREFUNDABLE_CUE.search(lead[-60:]):
+    # The label nearest the amount names it: "cu sprijin nerambursabil, având o valoare
+    # totală de X" is the total; "Valoarea totală nerambursabilă … de X" is not.
+    total_at = _last_end(_TOTAL_CUE, lead)
+    if total_at >= 0 and total_at > _last_end(_NONREFUNDABLE_CUE, lead):
         return "total_value"
     if _NONREFUNDABLE_CUE.search(lead[-80:]) and not _source_of(lead[-80:] + " " + after[:80]):
         return "aggregate"
@@ -164,8 +254,17 @@ def _value_role(before: str, after: str) -> str | None:
 
 
 def _funding_row(
-    doc: Doc, m: re.Match[str], value: Decimal, before: str, after: str, seg_start: int
+    doc: Doc,
+    m: re.Match[str],
+    value: Decimal,
+    before: str,
+    after: str,
+    seg_start: int,
+    *,
+    unnamed: bool = False,
 ) -> dict[str, Any] | None:
+    """The funding row an amount is, from the words for it after or before it; ``unnamed``:
+    non-reimbursable money whose source the release does not name (``other``)."""
     f = doc.folded
     spans: dict[str, tuple[int, int]] = {}
     # "7.150.498,14 lei (85%) din FSE": a share in parentheses right after the
@@ -192,13 +291,18 @@ def _funding_row(
     # conjunction name the next amount.
     labels_next = labels_next or re.match(r"(?:si|iar)\s", after_clean) is not None
     source = None if labels_next else _source_of(f[desc_start:desc_end][:160])
+    if unnamed:
+        # "X lei reprezintă finanţare nerambursabilă" (words after) or "Finanţare
+        # nerambursabilă: X lei" (words before).
+        window = min(desc_end, desc_start + 40)
+        source = "other" if _NONREFUNDABLE_CUE.search(f, desc_start, window) else None
     if source:
         ds, de = trim(doc, desc_start, desc_end)
         tail = _CONJUNCTION_TAIL.search(f, ds, de)
         if tail:
             de = tail.start()
     else:
-        source = _source_of(before[-160:])
+        source = "other" if unnamed else _source_of(before[-160:])
         if not source:
             return None
         # A label ending in ":" or a dash names this amount ("bugetul de stat: 1.809.653,95 lei").
@@ -214,6 +318,10 @@ def _funding_row(
             ds = conj.end()
         ds, de = trim(doc, ds, m.start())
         de = _trim_tail_words(f, ds, de)
+        if unnamed:
+            # "Valoarea totală nerambursabilă a proiectului a fost de": the money's words.
+            own = re.compile(r"\s+(?:a|al)\s+proiectului$").search(f, ds, de)
+            de = own.start() if own else de
         share_m = _SHARE_IN.search(after)
     share = None
     if source and lead_share and not (share_m and share_m.start() < de - desc_start):
@@ -231,6 +339,9 @@ def _funding_row(
                 seg_start + share_before.start("p"),
                 seg_start + share_before.end("p"),
             )
+    if de > ds and f[de - 1] == ")" and f.count("(", ds, de) < f.count(")", ds, de):
+        # "(… – cofinanţarea eligibilă a beneficiarului)": the bracket closes the sentence's aside.
+        ds, de = trim(doc, ds, de - 1)
     description = doc.clean(ds, de) if de > ds else None
     if description:
         spans["description"] = (ds, de)

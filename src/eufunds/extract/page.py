@@ -7,44 +7,76 @@ import re
 
 from ..text import fold
 from .document import WHITESPACE, Doc, end_of_line, starts_capital, trim
-from .identity import END_CUES, HEAD_LINES, START_CUES
+from .identity import END_CUES, HEAD_LINES, START_CUES, quotations
 from .numbers import date_hits
 from .parties import COMPANY_SUFFIX, ORGANISATION_START, SUBJECT_VERB
+from .programme import PROGRAMME_ACRONYM
 
 _HEADLINE_SKIP = re.compile(
-    r"(?:data\b|publicat|www\.|[a-z0-9-]+\.(?:ro|com|eu|net|org)\b|menu|meniu|acasa|cauta|\d"
+    r"(?:data\b|publicat|www\.|[a-z0-9-]+\.(?:ro|com|eu|net|org)\b|[^\w\n]*(?:menu|meniu)\b|acasa|cauta"
     r"|cod\s+(?:smis|mysmis|sipoca)|str\.|strada|bd\.|b-dul|bulevardul|calea|sos\.|tel(?:efon)?\b|fax\b|e-?mail\b"
     r"|nr\.|biroul|compartimentul|departamentul|serviciul\s+(?:de\s+)?(?:presa|comunicare)"
-    r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie)|[^|\n]*\|[^|\n]*\||[^/\n]{1,30}/[^/\n]{1,30}$|[^>›»\n]*[>›»])"
+    r"|skip\s+to|salt\s+la|mergi\s+la"
+    r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie|ios\s+app|android|google\s+play|app\s+store)"
+    r"|[^|\n]*\|[^|\n]*\||[^/\n]{1,30}/[^/\n]{1,30}$|[^>›»\n]*[>›»])"
+)
+# Lines that open with a number are datelines, counters, weather ("-3.5 C") — unless
+# they read as a sentence ("10 SOCIETĂȚI AU FOST ÎNFIINȚATE …").
+_NUMBER_LEAD = re.compile(r"[-+]?\d")
+# A release's opening sentence, not its headline: it starts with when it happened.
+_DATED_LEDE = re.compile(
+    r"(?:(?:la|in)\s+data\s+de|astazi|azi|ieri|(?:luni|marti|miercuri|joi|vineri|sambata|duminica)\s*,)\s"
+)
+# Slogans and funding lines every release of a programme carries ("Investim în viitorul
+# tău!", "PNRR: Fonduri pentru România modernă și reformată!", "Proiect cofinanțat din …").
+_SLOGAN = re.compile(
+    r"\"?\s*(?:(?:proiect\w*\s+)?(?:co-?)?finantat\w*\s|investim\s+in\s+viitorul"
+    r"|pnrr\s*:\s*fonduri\s+pentru\s+romania)"
 )
 _HEADLINE_PREFIX = re.compile(r"comunicat(?:\s+de\s+presa)?\s*[-:|]\s*")
-_BARE_RELEASE = re.compile(r"(?:comunicat(?:e)?\s+de\s+presa|comunicat|anunt|informare)\s*:?")
+_BARE_RELEASE = re.compile(r"(?:(?:comunicat(?:e)?|anunt)\s+de\s+presa|comunicat|anunt|informare)\s*:?")
+# A logo's caption: a programme's acronym on a short line ("Proiect Sprijin POIM", "POR 2014-2020").
+_LOGO_LABEL = re.compile(r"(?:\S+\s+){0,3}\S+")
 
 
 def read_headline(doc: Doc) -> str | None:
     """The release's headline: the first line of its head that reads like one.
 
-    Skipped: site names and menus, dates and datelines, labels, a letterhead and
-    the bare words "Comunicat de presă" (kept as the headline only when nothing
-    else heads the release). A line ending in a full stop is body text, and the
-    head ends where the body starts.
+    Skipped: site names and menus, dates and datelines, labels, a letterhead, a
+    logo's caption, slogans and funding lines, and the bare words "Comunicat de
+    presă" (kept as the headline only when nothing else heads the release). A line
+    ending in a full stop, or opening with the day it tells of, is body text, and
+    the head ends where the body starts.
     """
     f = doc.folded
     fallback: tuple[int, int] | None = None
+    # A letterhead sits above the dateline and "Comunicat de presă"; an institution's
+    # name in capitals below them begins the headline ("ŞCOALA DE VARĂ … LA ŞCOALA …").
+    below_dateline = False
     for start in doc.line_starts[:HEAD_LINES]:
         end = end_of_line(f, start)
-        s, e = trim(doc, start, end, keep_quotes=True)
+        raw = f[start:end].strip()
+        s, e = _framed(doc, *trim(doc, start, end, keep_quotes=True))
         while e > s and f[e - 1] in " \t":
             e -= 1
+        e = _before_repeated_title(doc, s, e)
         line = f[s:e]
         if e - s < 3:
             continue
         if _BARE_RELEASE.fullmatch(line):
             fallback = fallback or (s, e)
+            below_dateline = True
             continue
-        if (doc.text[e - 1 : e] == "." and e - s > 60) or e - s > 300:
+        if (raw.endswith(".") and len(raw) > 60) or e - s > 300 or (_DATED_LEDE.match(line) and e - s > 60):
             break
-        if _HEADLINE_SKIP.match(line) or _is_dateline(doc, s, e) or _is_letterhead(doc, s, e):
+        if _is_dateline(doc, s, e):
+            below_dateline = True
+            continue
+        if _HEADLINE_SKIP.match(line) or (not below_dateline and _is_letterhead(doc, s, e)):
+            continue
+        if _starts_with_date(doc, s) or _SLOGAN.match(line) or _is_logo_label(doc, s, e):
+            continue
+        if _NUMBER_LEAD.match(line) and len(line.split()) < 4:
             continue
         if len(line.split()) < 3:
             continue
@@ -63,6 +95,44 @@ def read_headline(doc: Doc) -> str | None:
     return None
 
 
+def _framed(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """ "-anunț finalizare proiect-": dashes framing a whole line are part of it."""
+    f = doc.folded
+    if start > 0 and end < len(f) and f[start - 1] == "-" and f[end] == "-" and "-" not in f[start:end]:
+        line_start, line_end = doc.line_bounds(start)
+        if not f[line_start : start - 1].strip() and not f[end + 1 : line_end].strip():
+            return start - 1, end + 1
+    return start, end
+
+
+def _before_repeated_title(doc: Doc, start: int, end: int) -> int:
+    """A page title glued to the start of its own caption ("“X” - Proiect cofinanțat … “X")
+    ends where the quoted title begins again."""
+    f = doc.folded
+    if end - start < 120:
+        return end
+    for q in quotations(doc):
+        if q.start() < start:
+            continue
+        if q.start() >= end:
+            break
+        again = f.find(f[q.start() : q.end(1)], q.end(), end)
+        if again > 0:
+            return len(f[start:again].rstrip(" -")) + start
+        break
+    return end
+
+
+def _starts_with_date(doc: Doc, start: int) -> bool:
+    hits = date_hits(doc.folded, start, start + 40)
+    return bool(hits) and hits[0].start == start
+
+
+def _is_logo_label(doc: Doc, start: int, end: int) -> bool:
+    line = doc.text[start:end]
+    return _LOGO_LABEL.fullmatch(line) is not None and PROGRAMME_ACRONYM.search(line) is not None
+
+
 def _is_dateline(doc: Doc, start: int, end: int) -> bool:
     """A line that is a date, maybe after a place name ("Vaslui, 22 iunie 2021")."""
     for hit in date_hits(doc.folded, start, end):
@@ -79,19 +149,38 @@ def _is_letterhead(doc: Doc, start: int, end: int) -> bool:
         return False
     if SUBJECT_VERB.search(line) or re.search(r"(?<![a-z])(?:a|au|s-a|va|vor)\s+[a-z]{3,}", line):
         return False
-    if END_CUES.search(line) or "proiect" in line or '"' in line:
+    if END_CUES.search(line) or "proiect" in line:
+        return False
+    if _FUNDER_LOGO.match(line):
         return False
     original = doc.text[start:end]
+    if len(_RUNNING_WORD.findall(original)) >= 2:
+        # "Muzeul Județean Buzău își redeschide porțile după restaurare" says something;
+        # a name capitalises its words but for small ones ("Direcția … de Asistență Socială").
+        return False
     return bool(ORGANISATION_START.match(line) and starts_capital(doc, start)) or (
         original.isupper() and bool(COMPANY_SUFFIX.search(line))
     )
+
+
+# The captions of the funders' logos every release carries, not the body that issued it.
+_FUNDER_LOGO = re.compile(r"(?:uniunea\s+europeana|guvernul\s+romaniei|instrumente\s+structurale)\W*$")
+# A lower-case word a name would not hold (its "de", "și", "pentru", "din" are allowed).
+_RUNNING_WORD = re.compile(
+    r"(?<![\w-])(?!(?:pentru|dintre|privind|asupra|catre|prin|sub|fara)\b)"
+    r"[a-zăâîșțşţ][a-zăâîșțşţ]{3,}(?![\w-])"
+)
 
 
 _PUBLISHED_LABEL = re.compile(
     r"(?:^|\n)[ \t]*(?:data(?:\s+(?:publicarii|comunicatului|emiterii))?|publicat(?:\s+la)?|"
     r"publicat\s+in\s+data\s+de)\s*:\s*"
 )
-_TODAY = re.compile(r"(?:^|[\n.]\s*)(?:azi|astazi|in\s+data\s+de|la\s+data\s+de)\s*,?\s*(?:\w+\s*,\s*)?")
+# "Astăzi, 17 mai 2022, a avut loc …" dates the release; "La data de 17 octombrie 2016
+# a fost semnat contractul" dates an event the release reports, which may be long past.
+_TODAY = re.compile(r"(?:^|[\n.]\s*)(?:azi|astazi)\s*,?\s*(?:\w+\s*,\s*)?")
+# A news site's clock: the date beside the weather ("marți, 3 februarie, 2026" over "-3.5 C").
+_WEATHER = re.compile(r"[-+]?\d{1,2}(?:[.,]\d)?\s*°?\s*c\b", re.M)
 
 
 def read_published(doc: Doc) -> dt.date | None:
@@ -111,7 +200,7 @@ def read_published(doc: Doc) -> dt.date | None:
         if line_end - line_start > 80 or not _is_dateline(doc, line_start, line_end):
             continue
         hit = date_hits(f, line_start, line_end)[0]
-        if hit.month_only:
+        if hit.month_only or _beside_weather(doc, line_start):
             continue
         doc.note("sources[0].published", hit.start, hit.end)
         return hit.value
@@ -122,6 +211,17 @@ def read_published(doc: Doc) -> dt.date | None:
             doc.note("sources[0].published", hits[0].start, hits[0].end)
             return hits[0].value
     return None
+
+
+def _beside_weather(doc: Doc, line_start: int) -> bool:
+    """Whether a temperature sits within two lines of this one: the date is the site's clock."""
+    index = doc.line_of(line_start) - 1
+    starts = doc.line_starts
+    for i in range(max(0, index - 2), min(len(starts), index + 3)):
+        end = end_of_line(doc.folded, starts[i])
+        if i != index and _WEATHER.fullmatch(doc.folded[starts[i] : end].strip()):
+            return True
+    return False
 
 
 _DOMAIN = re.compile(r"(?<![@\w.-])(?:www\.)?(?P<d>[a-z0-9][a-z0-9-]*\.(?:ro|com|eu|net|org|info|md))\b")
@@ -159,6 +259,12 @@ _PERSON_TITLE = re.compile(
 )
 
 
+# An address line ("Localitatea Bucerdea Grânoasă, Str. …") is capitalised like a name.
+_PLACE_WORD = re.compile(
+    r"(?:localitat\w*|sat(?:ul)?|strada|str|sector\w*|cartier\w*|bd|b-dul|bulevard\w*|calea|aleea|jud)(?![a-z])"
+)
+
+
 def _is_person(text: str) -> bool:
     """A person's name: two to four capitalised words, titles such as "Conf. univ. dr." allowed."""
     text = text.strip()
@@ -167,7 +273,7 @@ def _is_person(text: str) -> bool:
     words = rest.replace("-", " ").split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in rest):
         return False
-    if ORGANISATION_START.match(fold(rest)):
+    if ORGANISATION_START.match(fold(rest)) or _PLACE_WORD.match(fold(rest)):
         return False
     return all(word[0].isupper() and word.replace(".", "").isalpha() for word in words)
 

@@ -9,13 +9,14 @@ from typing import Any
 from .document import Doc, sentence_start
 from .numbers import COUNT, count_value, date_hits, month_end
 
-_RANGE_JOIN = re.compile(r"\s*(?:-|pana\s+(?:la|in)(?:\s+data\s+de)?|si|la)\s*")
+_RANGE_JOIN = re.compile(
+    r"\s*(?:-|pana\s+(?:la|in)(?:\s+data\s+de)?|si(?:\s+data(?:\s+de)?)?|la(?:\s+data(?:\s+de)?)?)\s*"
+)
 _PERIOD_CUE = re.compile(
     r"perioad|intre|durat|implement|desfasura|derula|calendar|interval|de\s+la\s*$|din\s*$|incepand"
 )
 _START_DATE_CUE = re.compile(
     r"incep\w*|inceput|debut\w*|demar\w*|start\w*|lansat|de\s+la(?:\s+data\s+de)?|data\s+de\s+incepere"
-    r"|din\s+data\s+de"
 )
 _END_DATE_CUE = re.compile(
     r"pana\s+(?:la|in|pe)|finaliz\w*|incheier\w*|inchei\w*|sfarsit\w*|final\w*|termen\w*|expir\w*"

@@ -19,7 +19,7 @@ _PROGRAMMES: tuple[tuple[str, str], ...] = (
     ("POC", r"operational\w*\s+(?:sectorial\w*\s+)?competitivitate"),
     ("POAD", r"operational\w*\s+(?:pentru\s+)?ajutorarea\s+persoanelor\s+defavorizate"),
     ("POAT", r"operational\w*\s+asistenta\s+tehnica"),
-    ("POPAM", r"operational\w*\s+pentru\s+pescuit"),
+    ("POPAM", r"operational\w*\s+pentru\s+pescuit(?:\s+si\s+afaceri\s+maritime)?"),
     ("POR", r"operational\w*\s+regional\w*"),
     ("PEO", r"educatie\s+si\s+ocupare"),
     ("PIDS", r"incluziune\s+si\s+demnitate\s+sociala"),
@@ -121,13 +121,36 @@ def fund_code(group: str) -> str:
     return "FSE+" if group == "FSEP" else group
 
 
+# A programme named inside a body's name ("Autoritatea de Management pentru Programul
+# Operațional Regional", "Direcția Generală Programul Operațional Regional") says which
+# programme is meant, but it is the body's wording, not the project's programme name.
+_BODY_BEFORE = re.compile(
+    r"(?:directi\w*\s+general\w*|autoritat\w*\s+de\s+management(?:\s+(?:pentru|a|al))?"
+    r"|organism\w*\s+intermediar(?:\s+(?:pentru|al))?)\s*-?\s*$"
+)
+
+
+def _code_of(m: re.Match[str]) -> str | None:
+    # lastgroup names the innermost alternative that matched.
+    for name, value in m.groupdict().items():
+        if value is not None:
+            return name
+    return m.lastgroup
+
+
+def _in_body_name(folded: str, m: re.Match[str]) -> bool:
+    return _BODY_BEFORE.search(folded, max(0, m.start() - 50), m.start()) is not None
+
+
 def read_programme(doc: Doc) -> dict[str, str | None]:
     f = doc.folded
     result: dict[str, str | None] = {"code": None, "name": None}
     best = None
+    every: list[re.Match[str]] = []
     for pattern in (_PROGRAMME_NAME, _PLAN_NAME):
         # A name said with "Programul"/"Planul" beats a bare mention ("fonduri Interreg").
         matches = list(itertools.islice(pattern.finditer(f), 8))
+        every += matches
         m = next((x for x in matches if re.match(r"progr|plan", x.group(0))), None)
         m = m or (matches[0] if matches else None)
         if m and (
@@ -137,12 +160,17 @@ def read_programme(doc: Doc) -> dict[str, str | None]:
         ):
             best = m
     if best:
-        code = best.lastgroup
-        # lastgroup names the innermost alternative that matched.
-        for name, value in best.groupdict().items():
-            if value is not None:
-                code = name
-                break
+        code = _code_of(best)
+        own = [
+            x for x in every if _code_of(x) == code and _named(x) >= _named(best) and not _in_body_name(f, x)
+        ]
+        if not own:
+            result["code"] = code
+            doc.note("programme.code", best.start(), best.end())
+            return result
+        # The fullest naming, with the programme's years ("… Regional 2014-2020"), is
+        # what a curator copies; otherwise the first.
+        best = next((x for x in own if re.search(r"\d{4}", x.group(0))), own[0])
         start, end = trim(doc, best.start(), best.end())
         while end > start and doc.text[end - 1] in "()":
             end -= 1 if doc.text[end - 1] == ")" and "(" not in doc.text[start : end - 1] else 0

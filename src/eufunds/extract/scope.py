@@ -68,7 +68,8 @@ _PLACE_NOUN = (
 # ("în perioada", "în cadrul", "în parteneriat cu").
 _LOCATION_PLACED = re.compile(
     r"(?<![a-z])(?:(?:se\s+)?implementeaza|(?:a\s+fost|va\s+fi|este|au\s+fost|vor\s+fi)\s+implementat\w*"
-    r"|amplasat\w*|situat\w*|localizat\w*|va\s+functiona|vor\s+functiona|functioneaza"
+    # A copula makes the place the project's: "este situată în …", not "gospodăriile situate în …".
+    r"|(?:este|sunt|va\s+fi|vor\s+fi|a\s+fost|au\s+fost|fiind|fi)\s+(?:amplasat|situat|localizat)\w*|va\s+functiona|vor\s+functiona|functioneaza"
     r"|(?:aflat\w*\s+in\s+(?:constructie|executie|curs\s+de\s+\w+))(?=\s+pe\s+" + _PLACE_NOUN + r"))"
     r"\s+(?:in|pe\s+raza|pe\s+teritoriul|pe(?=\s+" + _PLACE_NOUN + r")"
     r"|pe\s+(?:un\s+)?teren\w*[^.\n]{0,60}?\s(?:din|in)(?=\s+" + _PLACE_NOUN + r"))\s+"
