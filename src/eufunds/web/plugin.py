@@ -21,6 +21,7 @@ from datasette.filters import FilterArguments  # type: ignore[import-untyped]
 from datasette.utils import path_with_added_args, path_with_removed_args  # type: ignore[import-untyped]
 from datasette.utils.asgi import Base400, NotFound, Response  # type: ignore[import-untyped]
 from datasette.views.base import DatasetteError  # type: ignore[import-untyped]
+from markupsafe import Markup
 
 from ..errors import SearchError
 from ..export.exporters import record_to_json, record_to_yaml
@@ -46,18 +47,20 @@ DATASETTE_POLICY = (
 )
 SECURITY_HEADERS: dict[str, str] = {
     "x-content-type-options": "nosniff",
-    "referrer-policy": "strict-origin-when-cross-origin",
+    "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
 }
 
-FUND_PARAMETER = "fond"
+# Datasette reads any other argument as a column to filter on; one that starts
+# with "_" it leaves to plugins.
+FUND_PARAMETER = "_fond"
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
 
 
 class FundFacet(Facet):  # type: ignore[misc]
     """Counts the EU funds of the listed projects (through project_funds, since a
     project can have several) and links each to the list narrowed by it
-    (``?fond=FSE``, read by ``filters_from_request``)."""
+    (``?_fond=FSE``, read by ``filters_from_request``)."""
 
     type = "fonduri"
 
@@ -199,29 +202,36 @@ class EufundsPlugin:
 
     @hookimpl
     def handle_exception(self, datasette: Any, request: Any, exception: Exception) -> Any:
-        not_found = isinstance(exception, NotFound)
-        if isinstance(exception, Base400 | DatasetteError) and not not_found:
-            return None  # a message meant for the visitor (a bad SQL query, say): Datasette shows it
-
         async def error_page() -> Any:
-            if not_found:
-                status, message = 404, str(exception.args[0]) if exception.args else ""
-                if not message.startswith("Nu există"):
-                    message = "Pagina căutată nu există."
-            elif isinstance(exception, TooSlow):
-                status, message = 503, "Pagina a cerut prea mult timp; încercați din nou."
-            else:
-                # The operator reads the traceback in the server's log; the visitor does not.
-                traceback.print_exception(exception, file=sys.stderr)
-                status, message = 500, "A apărut o eroare internă. Ne pare rău."
+            status, message, title, info = _error_for(exception)
+            details = {**info, "ok": False, "error": message, "status": status, "title": title}
             if request.path.split("?")[0].endswith(".json"):
-                return Response.json({"ok": False, "error": message, "status": status}, status=status)
-            html = await datasette.render_template(
-                "error.html", {"error": message, "status": status, "title": None}, request=request
-            )
+                return Response.json(details, status=status)
+            html = await datasette.render_template(["error.html"], details, request=request)
             return Response.html(html, status=status)
 
         return error_page
+
+
+def _error_for(exception: Exception) -> tuple[int, str, str | None, dict[str, Any]]:
+    """Status, message, title and details of an error, as a visitor may see them.
+
+    Messages meant for the visitor (a bad SQL query, a page that does not exist)
+    are kept; anything else is an internal error: its traceback goes to the
+    server's log and the visitor reads one sentence.
+    """
+    if isinstance(exception, NotFound):
+        message = str(exception.args[0]) if exception.args else ""
+        return 404, message if message.startswith("Nu există") else "Pagina căutată nu există.", None, {}
+    if isinstance(exception, Base400):
+        return exception.status, str(exception.args[0]) if exception.args else "", None, {}
+    if isinstance(exception, DatasetteError):
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+        return exception.status, message, exception.title, dict(exception.error_dict)
+    if isinstance(exception, TooSlow):
+        return 503, "Pagina a cerut prea mult timp; încercați din nou.", None, {}
+    traceback.print_exception(exception, file=sys.stderr)
+    return 500, "A apărut o eroare internă. Ne pare rău.", None, {}
 
 
 def with_security_headers(app: ASGIApp) -> ASGIApp:

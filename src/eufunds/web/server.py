@@ -97,6 +97,12 @@ def make_datasette(path: Path, *, base_url: str = "/", time_limit_ms: int = SQL_
     if previous is not None:
         pm.unregister(previous)
     pm.register(EufundsPlugin(archive), name="eufunds")
+    # Datasette's own error handler prints each error with its local variables
+    # (through rich, when installed) before ours answers: seconds of CPU for a
+    # visitor's bad query, and request details in the log. Ours handles them all.
+    default_handler = pm.get_plugin("datasette.handle_exception")
+    if default_handler is not None:
+        pm.unregister(default_handler)
     datasette = Datasette(
         metadata=metadata,
         template_dir=str(here / "templates"),
