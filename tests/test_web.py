@@ -19,26 +19,16 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from webserver import running_server
+from webserver import build_archive, running_server
 
-from eufunds import migrate
 from eufunds.cli import cli
 from eufunds.db import create_archive_engine, resolve_database_url
-from eufunds.load.loader import load_paths
 
 pytest.importorskip("datasette", reason="the web face needs the [web] extra (Datasette)")
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 CLUJ = "cj-cluj-calitate-competenta-performanta"
-
-
-def build_archive(path: Path) -> Path:
-    engine = create_archive_engine(resolve_database_url(str(path)))
-    migrate.upgrade(engine)
-    load_paths(engine, [REPO / "seeds"])
-    engine.dispose()
-    return path
 
 
 @pytest.fixture(scope="module")

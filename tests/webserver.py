@@ -17,8 +17,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+REPO = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 60
 _ADDRESS = re.compile(r"at (http://127\.0\.0\.1:\d+/\S*)")
+
+
+def build_archive(path: Path, seeds: Path = REPO / "seeds") -> Path:
+    """A SQLite archive at ``path`` holding the seeds."""
+    from eufunds import migrate
+    from eufunds.db import create_archive_engine, resolve_database_url
+    from eufunds.load.loader import load_paths
+
+    engine = create_archive_engine(resolve_database_url(str(path)))
+    migrate.upgrade(engine)
+    load_paths(engine, [seeds])
+    engine.dispose()
+    return path
 
 
 def eufunds_command(*args: str) -> list[str]:
