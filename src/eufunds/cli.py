@@ -775,6 +775,44 @@ def _ingest_progress(items: tuple[str, ...]) -> Iterator[Any]:
         yield lambda outcome: bar.update(1)
 
 
+# --------------------------------------------------------------------------- serve
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on."
+)
+@click.option(
+    "--base-url",
+    default="/",
+    show_default=True,
+    metavar="PATH",
+    help="The path the site is published under behind a reverse proxy, e.g. /arhiva/.",
+)
+@pass_archive
+def serve(archive: ArchiveContext, host: str, port: int, base_url: str) -> None:
+    """Serve the SQLite archive on the web with Datasette, read-only.
+
+    Browse and filter projects, read each project's fiche beside its source
+    releases, search without minding diacritics, run read-only SQL. Needs
+    Datasette: pip install 'eufunds[web]'. The file is served immutable: stop
+    the server before loading into it, or serve a copy (eufunds db backup).
+
+    \b
+    Examples:
+      eufunds serve                      http://127.0.0.1:8001/
+      eufunds --db site.db serve --port 8080 --base-url /arhiva/
+    """
+    from .web import serve as serve_archive
+
+    with user_errors():
+        serve_archive(
+            archive.url, host=host, port=port, base_url=base_url, busy_timeout_ms=archive.busy_timeout_ms,
+            on_ready=click.echo,
+        )  # fmt: skip
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -14,6 +14,7 @@ from sqlalchemy import (
 from ..read.records import ProjectFilters
 from .common import ExportReport, inside_folder, prepare_folder
 from .csv import write_csv_files
+from .descriptions import column_description, table_description
 from .tables import ExportTable, ObservedTypes
 
 # --------------------------------------------------------------------------- datapackage
@@ -68,10 +69,9 @@ def _resource(
             "name": col.name,
             "type": _FRICTIONLESS_TYPES.get(col.kind) or observed.type_of(i),
         }
-        if col.kind == "money":
-            spec["description"] = "amount in the project's currency, exact to the minor unit"
-        elif col.kind == "share":
-            spec["description"] = "share in percent (0–100) as the release states it"
+        description = column_description(table.name, col.name, col.kind)
+        if description:
+            spec["description"] = description
         constraints = {}
         if col.required:
             constraints["required"] = True
@@ -94,8 +94,12 @@ def _resource(
     ]
     if foreign_keys:
         schema["foreignKeys"] = foreign_keys
+    resource: dict[str, Any] = {"name": table.name}
+    description = table_description(table.name)
+    if description:
+        resource["description"] = description
     return {
-        "name": table.name,
+        **resource,
         "path": relative.as_posix(),
         "profile": "tabular-data-resource",
         "format": "csv",

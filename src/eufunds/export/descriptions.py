@@ -1,0 +1,192 @@
+"""What the archive's tables and columns mean, said once for every reader.
+
+The data package (``datapackage.json``) states them in English, the web face
+(``eufunds serve``) in Romanian, its readers' language: both read this table, so
+a column explained for one is explained for the other. Columns are named as
+exports name them (``total_value``, not ``total_value_minor``); a reader that
+shows the stored integers says so itself (see ``STORED_AS``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Text:
+    """One explanation in the two languages the archive speaks to people in."""
+
+    en: str
+    ro: str
+
+    def in_language(self, language: str) -> str:
+        return self.ro if language == "ro" else self.en
+
+
+TABLES: dict[str, Text] = {
+    "projects": Text(
+        "One row per project, with its codes, beneficiary, programme, values and dates.",
+        "Câte un rând pentru fiecare proiect: coduri, beneficiar, program, valori și date.",
+    ),
+    "project_overview": Text(
+        "One row per project, names instead of ids and values in the currency's units.",
+        "Câte un rând pe proiect, cu nume în loc de identificatori și valori în lei.",
+    ),
+    "funding_overview": Text(
+        "Where each project's money comes from, row by row, in the currency's units and percent.",
+        "De unde vin banii fiecărui proiect, sursă cu sursă, în lei și procente.",
+    ),
+    "project_funding_split": Text(
+        "One row per project: how much the EU funds, the national and local budgets, the "
+        "beneficiary and others pay, and their shares.",
+        "Câte un rând pe proiect: cât plătesc fondurile UE, bugetul național și local, "
+        "beneficiarul și alții, și ce procent.",
+    ),
+    "funding_sources": Text(
+        "One row per source of a project's money, in the order the release gives them.",
+        "Câte un rând pentru fiecare sursă de finanțare a unui proiect, în ordinea din comunicat.",
+    ),
+    "documents": Text(
+        "Each source press release, kept whole and unchanged.",
+        "Fiecare comunicat de presă sursă, păstrat întreg și neschimbat.",
+    ),
+    "evidence": Text(
+        "For each fact of a project, the words of the release it was read from and where they are.",
+        "Pentru fiecare informație a unui proiect, cuvintele comunicatului din care a fost citită "
+        "și locul lor în text.",
+    ),
+    "objectives": Text(
+        "A project's general and specific objectives, with how each was achieved.",
+        "Obiectivele generale și specifice ale proiectelor și cum a fost atins fiecare.",
+    ),
+    "results": Text(
+        "A project's results, at programme and project level.",
+        "Rezultatele proiectelor, la nivel de program și de proiect.",
+    ),
+    "indicators": Text(
+        "Quantities the releases name (20 employees trained), each attached to an objective or a result.",
+        "Cantitățile numite de comunicate (20 de angajați instruiți), fiecare legată de un obiectiv "
+        "sau un rezultat.",
+    ),
+    "organisations": Text(
+        "Beneficiaries, partners and contacts' organisations, one row per name.",
+        "Beneficiari, parteneri și organizațiile persoanelor de contact, câte una pe nume.",
+    ),
+    "programmes": Text("Operational programmes (POCA, POCU, …).", "Programe operaționale (POCA, POCU, …)."),
+    "project_funds": Text(
+        "The EU funds each project is financed from.",
+        "Fondurile UE din care este finanțat fiecare proiect.",
+    ),
+}
+
+# By export column name, for every table that has the column; a (table, column)
+# key, where present, says what the name means in that table alone.
+COLUMNS: dict[str | tuple[str, str], Text] = {
+    "slug": Text("the project's stable short name", "numele scurt și stabil al proiectului"),
+    "title": Text("the title as the release writes it", "titlul, așa cum îl scrie comunicatul"),
+    "acronym": Text("the project's acronym", "acronimul proiectului"),
+    "sipoca_code": Text("SIPOCA code (POCA projects)", "codul SIPOCA (proiecte POCA)"),
+    "mysmis_code": Text("MySMIS code", "codul MySMIS"),
+    "status": Text(
+        "announced, ongoing or completed",
+        "announced (anunțat), ongoing (în derulare) sau completed (finalizat)",
+    ),
+    "beneficiary": Text("the beneficiary's name", "numele beneficiarului"),
+    "programme": Text("operational programme code", "codul programului operațional"),
+    "priority_axis": Text("priority axis number", "numărul axei prioritare"),
+    "specific_objective": Text("specific objective code", "codul obiectivului specific"),
+    "currency": Text("currency of every amount of the project", "moneda tuturor sumelor proiectului"),
+    "total_value": Text("the project's total value", "valoarea totală a proiectului"),
+    "eligible_value": Text("the project's eligible value", "valoarea eligibilă a proiectului"),
+    "start_date": Text("start of implementation", "începutul implementării"),
+    "end_date": Text("end of implementation", "sfârșitul implementării"),
+    "duration_months": Text("duration in months, as stated", "durata în luni, așa cum este declarată"),
+    "target_group_size": Text("persons in the target group", "numărul de persoane din grupul țintă"),
+    "target_group_description": Text("who the target group is", "cine formează grupul țintă"),
+    "location": Text("where the project is carried out", "unde se desfășoară proiectul"),
+    "source": Text(
+        "EU fund code (FSE, FEDR, …) or national_budget, local_budget, beneficiary, other",
+        "codul fondului UE (FSE, FEDR, …) sau national_budget (buget național), local_budget "
+        "(buget local), beneficiary (beneficiar), other (altă sursă)",
+    ),
+    "amount": Text("amount from this source", "suma din această sursă"),
+    "share_pct": Text(
+        "share in percent (0–100) as the release states it", "procentul (0–100) declarat în comunicat"
+    ),
+    "is_eu_fund": Text("1 when the source is an EU fund", "1 când sursa este un fond UE"),
+    "contributor": Text(
+        "who pays, when the release names them", "cine plătește, când comunicatul îl numește"
+    ),
+    "eu_amount": Text("amount from EU funds", "suma din fonduri UE"),
+    "eu_share_pct": Text("share of EU funds in percent", "procentul fondurilor UE"),
+    "national_budget_amount": Text("amount from the national budget", "suma de la bugetul național"),
+    "national_budget_share_pct": Text("share of the national budget", "procentul bugetului național"),
+    "local_budget_amount": Text("amount from the local budget", "suma de la bugetul local"),
+    "local_budget_share_pct": Text("share of the local budget", "procentul bugetului local"),
+    "beneficiary_amount": Text("amount the beneficiary pays", "suma plătită de beneficiar"),
+    "beneficiary_share_pct": Text("share the beneficiary pays", "procentul plătit de beneficiar"),
+    "other_amount": Text("amount from other sources", "suma din alte surse"),
+    "other_share_pct": Text("share of other sources", "procentul altor surse"),
+    "ordinal": Text("position in the release's order, from 0", "poziția în ordinea din comunicat, de la 0"),
+    "fund": Text("EU fund code", "codul fondului UE"),
+    ("documents", "kind"): Text(
+        "start, end or other release", "start (început), end (final) sau other (alt comunicat)"
+    ),
+    ("documents", "text"): Text("the whole text of the release", "textul întreg al comunicatului"),
+    ("documents", "published"): Text("publication date", "data publicării"),
+    "sha256": Text("SHA-256 of the file", "amprenta SHA-256 a fișierului"),
+    ("evidence", "field"): Text(
+        "the fact, as a path in the record (funding[0].amount)",
+        "informația, ca drum în fișa proiectului (funding[0].amount)",
+    ),
+    ("evidence", "quote"): Text("the words of the release", "cuvintele comunicatului"),
+    ("evidence", "line"): Text("line of the quote in the text, from 1", "rândul citatului în text, de la 1"),
+    "char_start": Text(
+        "where the quote starts in the text (characters from 0)",
+        "unde începe citatul în text (caractere, de la 0)",
+    ),
+    "char_end": Text("where the quote ends in the text", "unde se termină citatul în text"),
+    ("objectives", "kind"): Text("general or specific", "general sau specific"),
+    ("objectives", "achieved"): Text("how the objective was achieved", "cum a fost atins obiectivul"),
+    ("results", "level"): Text("programme or project result", "rezultat de program sau de proiect"),
+    ("results", "serves_result_id"): Text(
+        "the programme result this project result serves", "rezultatul de program căruia îi servește"
+    ),
+    ("indicators", "value"): Text("the quantity", "cantitatea"),
+    ("indicators", "unit"): Text("what is counted, as written", "ce se numără, așa cum este scris"),
+    ("indicators", "what"): Text("more about what is counted", "precizări despre ce se numără"),
+}
+
+# The kinds of columns whose values exports turn from stored integers into
+# decimals; what the stored integers are, for a reader that shows them.
+KINDS: dict[str, Text] = {
+    "money": Text(
+        "amount in the project's currency, exact to the minor unit",
+        "sumă în moneda proiectului, exactă până la ban",
+    ),
+    "share": Text(
+        "share in percent (0–100) as the release states it", "procentul (0–100) declarat în comunicat"
+    ),
+}
+STORED_AS: dict[str, Text] = {
+    "money": Text(
+        "stored in minor units (bani): 624995.52 lei is 62499552",
+        "stocată în bani (sutimi): 624.995,52 lei este 62499552",
+    ),
+    "share": Text(
+        "stored in hundredths of a percent: 85 % is 8500", "stocat în sutimi de procent: 85 % este 8500"
+    ),
+}
+
+
+def column_description(table: str, column: str, kind: str, language: str = "en") -> str | None:
+    """What ``column`` (its export name) of ``table`` means, in ``language``
+    ("en" or "ro"), or None where the name says it all."""
+    parts = [COLUMNS.get((table, column)) or COLUMNS.get(column), KINDS.get(kind)]
+    said = list(dict.fromkeys(p.in_language(language) for p in parts if p is not None))
+    return "; ".join(said) or None
+
+
+def table_description(table: str, language: str = "en") -> str | None:
+    text = TABLES.get(table)
+    return None if text is None else text.in_language(language)
