@@ -177,6 +177,7 @@ def load_paths(
         if strict and report.warnings:
             raise LoadError(report.warnings)
         writer.write_spooled(index, spool)
+        writer.settle_reference_wording()
     return report
 
 
@@ -550,6 +551,34 @@ class _Writer:
             self.reference_values[(SpecificObjective, row.id)] = {
                 "title": row.title, "priority_axis_id": row.priority_axis_id,
             }  # fmt: skip
+
+    def settle_reference_wording(self) -> None:
+        """Give each shared reference row this load touched the wording most of
+        its projects use (ties: the first in code-point order), so an archive
+        holds the same reference rows whatever order its seeds were loaded in.
+        Each project keeps its own wording beside (``projects.programme_name``…)."""
+        settled = (
+            (Programme, "name", Project.programme_id, Project.programme_name),
+            (PriorityAxis, "title", Project.priority_axis_id, Project.priority_axis_title),
+            (SpecificObjective, "title", Project.specific_objective_id, Project.specific_objective_title),
+        )
+        for model, column, link, wording in settled:
+            ids = sorted(row_id for (kind, row_id) in self.reference_values if kind is model)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                counts: dict[int, dict[str, int]] = {}
+                rows = self.c.execute(
+                    select(link, wording, func.count())
+                    .where(link.in_(chunk), wording.is_not(None))
+                    .group_by(link, wording)
+                )
+                for row_id, text, count in rows:
+                    counts.setdefault(row_id, {})[text] = count
+                for row_id in chunk:
+                    seen = counts.get(row_id)
+                    if seen:
+                        chosen = min(seen, key=lambda t: (-seen[t], t))
+                        self._update_reference(model, row_id, **{column: chosen})
 
     def _update_reference(self, model: Any, row_id: int, **values: Any) -> None:
         """Set a shared reference row's columns, skipping the statement when they
