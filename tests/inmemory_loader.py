@@ -170,5 +170,7 @@ def load_seeds(
     if strict and report.warnings:
         raise LoadError(report.warnings)
     with _write_transaction(engine) as connection:
-        InMemoryWriter(connection, report, progress).write(seeds)
+        writer = InMemoryWriter(connection, report, progress)
+        writer.write(seeds)
+        writer.finish()
     return report

@@ -147,7 +147,18 @@ class SQLiteSearch:
         connection.execute(text(f"DELETE FROM search_entries WHERE {where}"), params)
 
     def _add(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
-        connection.execute(text(entries_insert_sql(where)), params)
+        # Ids past the highest, in the order the sequence would have given them,
+        # but without drawing from it: a load refused later rolls its rows back,
+        # and a sequence does not roll back (``settle`` moves it on commit).
+        head, selects = entries_insert_sql(where).split("\n", 1)
+        connection.execute(
+            text(
+                head.replace("(project_id,", "(id, project_id,")
+                + "\nSELECT (SELECT coalesce(max(id), 0) FROM search_entries) + row_number() OVER (), s.*"
+                + f"\nFROM (\n{selects}\n) AS s"
+            ),
+            params,
+        )
         connection.execute(
             text(
                 f"INSERT INTO search_index (rowid, text) SELECT id, {comma_letters_sql('text')} "
@@ -202,7 +213,18 @@ class PostgresSearch:
         return connection.exec_driver_sql("SELECT to_regclass('search_entries')").scalar() is not None
 
     def _add(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
-        connection.execute(text(entries_insert_sql(where)), params)
+        # Ids past the highest, in the order the sequence would have given them,
+        # but without drawing from it: a load refused later rolls its rows back,
+        # and a sequence does not roll back (``settle`` moves it on commit).
+        head, selects = entries_insert_sql(where).split("\n", 1)
+        connection.execute(
+            text(
+                head.replace("(project_id,", "(id, project_id,")
+                + "\nSELECT (SELECT coalesce(max(id), 0) FROM search_entries) + row_number() OVER (), s.*"
+                + f"\nFROM (\n{selects}\n) AS s"
+            ),
+            params,
+        )
         connection.execute(
             text(
                 "UPDATE search_entries SET document = "
@@ -220,6 +242,13 @@ class PostgresSearch:
     def rebuild(self, connection: Connection) -> None:
         connection.exec_driver_sql("DELETE FROM search_entries")
         self._add(connection, "1 = 1", {})
+        self.settle(connection)
+
+    def settle(self, connection: Connection) -> None:
+        connection.exec_driver_sql(
+            "SELECT setval(pg_get_serial_sequence('search_entries', 'id'), max_id) "
+            "FROM (SELECT max(id) AS max_id FROM search_entries) AS m WHERE max_id IS NOT NULL"
+        )
 
     def search(
         self, connection: Connection, terms: Sequence[QueryTerm], limit: int, mark: tuple[str, str]
@@ -275,6 +304,14 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
 
 
 # --------------------------------------------------------------------------- public
+
+
+def settle_index(connection: Connection) -> None:
+    """Just before a load commits: move the index's id sequence past its rows
+    (PostgreSQL; SQLite needs nothing)."""
+    backend = backend_for(connection)
+    if isinstance(backend, PostgresSearch) and backend.has_index(connection):
+        backend.settle(connection)
 
 
 def reindex_projects(connection: Connection, project_ids: Sequence[int]) -> None:

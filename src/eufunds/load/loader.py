@@ -177,7 +177,7 @@ def load_paths(
         if strict and report.warnings:
             raise LoadError(report.warnings)
         writer.write_spooled(index, spool)
-        writer.settle_reference_wording()
+        writer.finish()
     return report
 
 
@@ -552,6 +552,24 @@ class _Writer:
                 "title": row.title, "priority_axis_id": row.priority_axis_id,
             }  # fmt: skip
 
+    def finish(self) -> None:
+        """What a load does once every row is written and checked, just before
+        its commit."""
+        self.settle_reference_wording()
+        if self.c.dialect.name == "postgresql":
+            searchindex.settle_index(self.c)
+            # Ids were taken as max(id) + 1 (``_reserve_ids``): move each
+            # sequence past them, so an insert that uses the default still works.
+            for model in self.next_ids:
+                table = model.__table__.name
+                self.c.execute(
+                    sql_text(
+                        "SELECT setval(pg_get_serial_sequence(:table, 'id'), max_id) "
+                        f"FROM (SELECT max(id) AS max_id FROM {table}) AS m WHERE max_id IS NOT NULL"
+                    ),
+                    {"table": table},
+                )
+
     def settle_reference_wording(self) -> None:
         """Give each shared reference row this load touched the wording most of
         its projects use (ties: the first in code-point order), so an archive
@@ -614,7 +632,8 @@ class _Writer:
     def _programme(self, code: str, name: str | None) -> int:
         found = self.programmes.get(code)
         if found is None:
-            found = self.c.execute(insert(Programme).values(code=code, name=name)).inserted_primary_key[0]
+            found = self._reserve_ids(Programme, 1)[0]
+            self.c.execute(insert(Programme).values(id=found, code=code, name=name))
             self.programmes[code] = found
             self.reference_values[(Programme, found)] = {"name": name}
         elif name:
@@ -629,11 +648,12 @@ class _Writer:
         key = (programme_id, axis["number"])
         found = self.axes.get(key)
         if found is None:
-            found = self.c.execute(
+            found = self._reserve_ids(PriorityAxis, 1)[0]
+            self.c.execute(
                 insert(PriorityAxis).values(
-                    programme_id=programme_id, number=axis["number"], title=axis["title"]
+                    id=found, programme_id=programme_id, number=axis["number"], title=axis["title"]
                 )
-            ).inserted_primary_key[0]
+            )
             self.axes[key] = found
             self.reference_values[(PriorityAxis, found)] = {"title": axis["title"]}
         elif axis["title"]:
@@ -648,14 +668,16 @@ class _Writer:
         key = (programme_id, objective["code"])
         found = self.objectives.get(key)
         if found is None:
-            found = self.c.execute(
+            found = self._reserve_ids(SpecificObjective, 1)[0]
+            self.c.execute(
                 insert(SpecificObjective).values(
+                    id=found,
                     programme_id=programme_id,
                     priority_axis_id=axis_id,
                     code=objective["code"],
                     title=objective["title"],
                 )
-            ).inserted_primary_key[0]
+            )
             self.objectives[key] = found
             self.reference_values[(SpecificObjective, found)] = {
                 "title": objective["title"], "priority_axis_id": axis_id,
@@ -714,26 +736,22 @@ class _Writer:
         order, so SQLAlchemy fell back to one statement per row. On SQLite the
         load's write transaction is the only writer (BEGIN IMMEDIATE), so the
         next ids are max(id) + 1… (what SQLite itself would pick for a rowid
-        table); on PostgreSQL they come from the table's own sequence, safe
-        against concurrent writers. Other backends use RETURNING.
+        table). PostgreSQL does the same under the load's advisory lock, so
+        loads are its only writers of these tables: taking ids from the
+        sequences instead would advance them even when the load is refused
+        and rolled back (sequences are not transactional); ``finish`` moves
+        them past the new rows once the load has succeeded. Other backends use
+        RETURNING.
         """
         if count == 0:
             return []
-        dialect = self.c.dialect.name
-        if dialect == "sqlite":
-            if model not in self.next_ids:
-                self.next_ids[model] = (self.c.execute(select(func.max(model.id))).scalar() or 0) + 1
-            first = self.next_ids[model]
-            self.next_ids[model] = first + count
-            return list(range(first, first + count))
-        if dialect == "postgresql":
-            table = model.__table__.name
-            found = self.c.execute(
-                sql_text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-                {"table": table, "n": count},
-            ).scalars()
-            return sorted(found)
-        raise NotImplementedError  # pragma: no cover - see _insert_returning
+        if self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
+            raise NotImplementedError  # see _insert_returning
+        if model not in self.next_ids:
+            self.next_ids[model] = (self.c.execute(select(func.max(model.id))).scalar() or 0) + 1
+        first = self.next_ids[model]
+        self.next_ids[model] = first + count
+        return list(range(first, first + count))
 
     def _insert_returning(self, model: Any, rows: list[dict[str, Any]]) -> list[int]:
         if not rows:
@@ -749,6 +767,9 @@ class _Writer:
         if not rows:
             return
         if self.c.dialect.name != "sqlite":
+            if self.c.dialect.name == "postgresql" and "id" in model.__table__.c and "id" not in rows[0]:
+                ids = self._reserve_ids(model, len(rows))
+                rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)]
             self.c.execute(insert(model), rows)
             return
         # SQLAlchemy's executemany makes a dict of processed parameters per row
