@@ -69,3 +69,76 @@ def test_each_project_keeps_its_own_wording_of_the_shared_axis(engine: Engine, s
         titles = dict(connection.execute(text("SELECT slug, priority_axis_title FROM projects")).all())
     assert titles["cj-cluj-calitate-competenta-performanta"].endswith("accesibile şi transparente")
     assert titles["primaria-calafat-management-calitate"].endswith("accesibile și transparente")
+
+
+def _copy_seeds(seeds_dir: Path, target: Path, old: str, new: str) -> Path:
+    target.mkdir(exist_ok=True)
+    for file in seeds_dir.iterdir():
+        data = file.read_bytes()
+        if file.name == CALAFAT:
+            text = data.decode("utf-8")
+            assert old in text
+            data = text.replace(old, new, 1).encode("utf-8")
+        (target / file.name).write_bytes(data)
+    return target
+
+
+def _beneficiaries(engine: Engine) -> dict[str, str]:
+    from eufunds.read.records import iter_records
+
+    with engine.connect() as connection:
+        return {r["slug"]: r["beneficiary"]["name"] for r in iter_records(connection)}
+
+
+def test_projects_naming_one_body_differently_each_keep_their_wording(
+    engine: Engine, seeds_dir: Path
+) -> None:
+    # Calafat's seed names Cluj's beneficiary in capitals: one body by its folded key, two wordings.
+    cluj_name = _beneficiaries_of_seeds(seeds_dir)[CLUJ]
+    folder = _copy_seeds(
+        seeds_dir, seeds_dir.parent / "same-body", "name: Municipiul Calafat", f"name: {cluj_name.upper()}"
+    )
+    load_paths(engine, [folder])
+    names = _beneficiaries(engine)
+    assert names["cj-cluj-calitate-competenta-performanta"] == cluj_name
+    assert names["primaria-calafat-management-calitate"] == cluj_name.upper()
+    with engine.connect() as connection:
+        assert (
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM organisations WHERE name_key = (SELECT name_key FROM organisations o JOIN projects p ON p.beneficiary_id = o.id WHERE p.slug = 'primaria-calafat-management-calitate')"
+                )
+            ).scalar()
+            == 1
+        )
+
+
+def test_correcting_a_wording_changes_it(engine: Engine, seeds_dir: Path) -> None:
+    cluj_name = _beneficiaries_of_seeds(seeds_dir)[CLUJ]
+    load_paths(
+        engine,
+        [
+            _copy_seeds(
+                seeds_dir,
+                seeds_dir.parent / "first",
+                "name: Municipiul Calafat",
+                f"name: {cluj_name.upper()}",
+            )
+        ],
+    )
+    report = load_paths(
+        engine,
+        [
+            _copy_seeds(
+                seeds_dir, seeds_dir.parent / "fixed", "name: Municipiul Calafat", f"name: {cluj_name}"
+            )
+        ],
+    )
+    assert report.summary().startswith("2 seeds: 0 inserted, 1 updated")
+    assert _beneficiaries(engine)["primaria-calafat-management-calitate"] == cluj_name
+
+
+def _beneficiaries_of_seeds(seeds_dir: Path) -> dict[str, str]:
+    from eufunds.seed.format import read_seed
+
+    return {CLUJ: read_seed(seeds_dir / CLUJ).record["beneficiary"]["name"]}

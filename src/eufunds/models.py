@@ -159,6 +159,10 @@ class Project(Base):
     )
     # The wording this project's source used; the shared reference rows keep one
     # wording each, so a variant is kept here rather than lost.
+    # The release's own wording of its organisations; the shared rows they
+    # link to are keyed by a folded name and hold one wording for all.
+    beneficiary_name: Mapped[str | None] = mapped_column(Text)
+    acting_through_name: Mapped[str | None] = mapped_column(Text)
     programme_name: Mapped[str | None] = mapped_column(Text)
     priority_axis_title: Mapped[str | None] = mapped_column(Text)
     specific_objective_title: Mapped[str | None] = mapped_column(Text)
@@ -322,6 +326,7 @@ class Partner(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     role: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)  # as this project's release writes it
 
     project: Mapped[Project] = relationship(back_populates="partners")
     organisation: Mapped[Organisation] = relationship()
@@ -342,6 +347,7 @@ class Contact(Base):
     phone: Mapped[str | None] = mapped_column(Text)
     fax: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(Text)
+    organisation_name: Mapped[str | None] = mapped_column(Text)  # as this release writes it
 
     project: Mapped[Project] = relationship(back_populates="contacts")
     organisation: Mapped[Organisation | None] = relationship()

@@ -354,6 +354,15 @@ class _LoadIndex:
         return self.db.execute("SELECT 1 FROM seed WHERE slug = ?", (slug,)).fetchone() is not None
 
 
+# Where projects word the organisations they link to.
+_ORGANISATION_WORDINGS = [
+    (Project.beneficiary_id, Project.beneficiary_name),
+    (Project.acting_through_id, Project.acting_through_name),
+    (Partner.organisation_id, Partner.name),
+    (Contact.organisation_id, Contact.organisation_name),
+]
+
+
 class _Writer:
     """One load's writes, on one connection inside one transaction."""
 
@@ -366,6 +375,8 @@ class _Writer:
         self.axes: dict[tuple[int, str], int] = {}
         self.objectives: dict[tuple[int, str], int] = {}
         self.pending_organisations: list[dict[str, Any]] = []
+        # Shared organisation rows this load links to again, whose wording may change.
+        self.touched_organisations: set[int] = set()
         self.references_loaded = False
         self.next_ids: dict[Any, int] = {}
         # Column values of the reference rows above as the archive now holds them.
@@ -571,32 +582,46 @@ class _Writer:
                 )
 
     def settle_reference_wording(self) -> None:
-        """Give each shared reference row this load touched the wording most of
-        its projects use (ties: the first in code-point order), so an archive
-        holds the same reference rows whatever order its seeds were loaded in.
-        Each project keeps its own wording beside (``projects.programme_name``…)."""
-        settled = (
-            (Programme, "name", Project.programme_id, Project.programme_name),
-            (PriorityAxis, "title", Project.priority_axis_id, Project.priority_axis_title),
-            (SpecificObjective, "title", Project.specific_objective_id, Project.specific_objective_title),
-        )
-        for model, column, link, wording in settled:
-            ids = sorted(row_id for (kind, row_id) in self.reference_values if kind is model)
+        """Give each shared row this load touched — programme, axis, specific
+        objective, organisation — the wording most of its projects use (ties:
+        the first in code-point order), so an archive holds the same shared
+        rows whatever order its seeds were loaded in. Each project keeps its
+        own wording beside (``projects.programme_name``, ``beneficiary_name``…)."""
+        work: list[tuple[Any, str, list[tuple[Any, Any]], list[int]]] = [
+            (
+                model,
+                column,
+                [(link, wording)],
+                sorted(i for (kind, i) in self.reference_values if kind is model),
+            )
+            for model, column, link, wording in (
+                (Programme, "name", Project.programme_id, Project.programme_name),
+                (PriorityAxis, "title", Project.priority_axis_id, Project.priority_axis_title),
+                (SpecificObjective, "title", Project.specific_objective_id, Project.specific_objective_title),
+            )
+        ]
+        work.append((Organisation, "name", _ORGANISATION_WORDINGS, sorted(self.touched_organisations)))
+        for model, column, links, ids in work:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 counts: dict[int, dict[str, int]] = {}
-                rows = self.c.execute(
-                    select(link, wording, func.count())
-                    .where(link.in_(chunk), wording.is_not(None))
-                    .group_by(link, wording)
+                for link, wording in links:
+                    rows = self.c.execute(
+                        select(link, wording, func.count())
+                        .where(link.in_(chunk), wording.is_not(None))
+                        .group_by(link, wording)
+                    )
+                    for row_id, text, count in rows:
+                        seen = counts.setdefault(row_id, {})
+                        seen[text] = seen.get(text, 0) + count
+                current = dict(
+                    self.c.execute(select(model.id, getattr(model, column)).where(model.id.in_(chunk))).all()
                 )
-                for row_id, text, count in rows:
-                    counts.setdefault(row_id, {})[text] = count
-                for row_id in chunk:
-                    seen = counts.get(row_id)
-                    if seen:
-                        chosen = min(seen, key=lambda t: (-seen[t], t))
-                        self._update_reference(model, row_id, **{column: chosen})
+                for row_id, seen in counts.items():
+                    chosen = min(seen, key=lambda t: (-seen[t], t))
+                    if current.get(row_id) != chosen:
+                        self.c.execute(update(model).where(model.id == row_id).values({column: chosen}))
+                    self.reference_values.setdefault((model, row_id), {})[column] = chosen
 
     def _update_reference(self, model: Any, row_id: int, **values: Any) -> None:
         """Set a shared reference row's columns, skipping the statement when they
@@ -613,6 +638,8 @@ class _Writer:
             return None
         key = organisation_key(name)
         found = self.organisations.get(key)
+        if found is not None:
+            self.touched_organisations.add(found)
         if found is None and self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
             statement = insert(Organisation).values(name=name, name_key=key)
             found = self.c.execute(statement).inserted_primary_key[0]
@@ -623,6 +650,7 @@ class _Writer:
             found = self._reserve_ids(Organisation, 1)[0]
             self.pending_organisations.append({"id": found, "name": name, "name_key": key})
             self.organisations[key] = found
+            self.touched_organisations.add(found)
         return found
 
     def _flush_organisations(self) -> None:
@@ -708,6 +736,8 @@ class _Writer:
             "status": r["status"],
             "beneficiary_id": self._organisation(r["beneficiary"]["name"]),
             "acting_through_id": self._organisation(r["beneficiary"]["acting_through"]),
+            "beneficiary_name": r["beneficiary"]["name"],
+            "acting_through_name": r["beneficiary"]["acting_through"],
             "programme_id": programme_id,
             "priority_axis_id": axis_id,
             "specific_objective_id": objective_id,
@@ -808,6 +838,7 @@ class _Writer:
                     "ordinal": i,
                     "organisation_id": self._organisation(p["name"]),
                     "role": p["role"],
+                    "name": p["name"],
                 }
                 for i, p in enumerate(r["partners"])
             ]
@@ -816,6 +847,7 @@ class _Writer:
                     "project_id": project_id,
                     "ordinal": i,
                     "organisation_id": self._organisation(c["organisation"]),
+                    "organisation_name": c["organisation"],
                     "name": c["name"],
                     "position": c["position"],
                     "phone": c["phone"],

@@ -154,14 +154,19 @@ def iter_records_with_sources(
 
 _Beneficiary = aliased(Organisation)
 _ActingThrough = aliased(Organisation)
+_PROJECT_COLUMNS = [
+    c for c in Project.__table__.c if c.name not in ("beneficiary_name", "acting_through_name")
+]
 
 
 def _project_page(filters: ProjectFilters | None, after: str | None, size: int) -> Select[Any]:
     query = (
         select(
-            Project.__table__,
-            _Beneficiary.name.label("beneficiary_name"),
-            _ActingThrough.name.label("acting_through_name"),
+            *_PROJECT_COLUMNS,
+            # The release's wording; archives written before it was kept per
+            # project (and migrated) hold the shared row's.
+            func.coalesce(Project.beneficiary_name, _Beneficiary.name).label("beneficiary_name"),
+            func.coalesce(Project.acting_through_name, _ActingThrough.name).label("acting_through_name"),
             Programme.code.label("programme_code"),
             PriorityAxis.number.label("axis_number"),
             SpecificObjective.code.label("objective_code"),
@@ -247,14 +252,17 @@ class _Children:
                 }
             )
         for pid, name, role in c.execute(
-            select(Partner.project_id, Organisation.name, Partner.role)
+            select(Partner.project_id, func.coalesce(Partner.name, Organisation.name), Partner.role)
             .join(Organisation, Organisation.id == Partner.organisation_id)
             .where(Partner.project_id.in_(ids))
             .order_by(Partner.project_id, Partner.ordinal)
         ):
             found.partners[pid].append({"name": name, "role": role})
         for row in c.execute(
-            select(Contact.__table__, Organisation.name.label("organisation"))
+            select(
+                *[col for col in Contact.__table__.c if col.name != "organisation_name"],
+                func.coalesce(Contact.organisation_name, Organisation.name).label("organisation"),
+            )
             .join(Organisation, Organisation.id == Contact.organisation_id, isouter=True)
             .where(Contact.project_id.in_(ids))
             .order_by(Contact.project_id, Contact.ordinal)
