@@ -289,7 +289,8 @@ _INDICATOR_NUMBER = re.compile(
 _INDICATOR_BAD_LEAD = re.compile(
     r"(?:iso|nr\.?|anul|axa|os|cod\w*|rezultat\w*(?:\s+\w+)?|standard\w*|art\.?|legea|hg|oug)\s*$"
 )
-_WORD = re.compile(r"[a-z][a-z0-9-]*")
+# "602 copii/tineri/adulți": words joined by slashes count one noun.
+_WORD = re.compile(r"[a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)*")
 
 
 # Words that end the counted noun: prepositions, verbs, conjunctions. Genitive

@@ -53,7 +53,36 @@ def quotations(doc: Doc) -> list[_Quoted]:
 _TITLE_LEAD = re.compile(
     r"proiect\w*\s*(?:cu\s+(?:titlul|denumirea|tema)|intitulat|denumit|numit|cu\s+numele)?\s*[:,-]?\s*$"
     r"|(?:cu\s+titlul|intitulat|denumit)\s*:?\s*$"
+    # "a semnat … contractul de finanţare „X”": the contract is named by its project.
+    r"|contract\w*\s+de\s+finantare\s*(?:pentru\s+(?:proiectul\s+)?)?[:,-]?\s*$"
 )
+# A quotation right after a level of the programme ("Axa Prioritară 3 – „…”") is that
+# level's title, not the project's.
+_HIERARCHY_BEFORE = re.compile(
+    r"(?:axa|axei|prioritat|obiectiv|masur|sub-?masur|domeniu|operatiun|apel)\w*[^\"\n]{0,40}$"
+)
+
+
+def _unabridged(doc: Doc, candidates: list[tuple[int, int]]) -> tuple[int, int]:
+    """A headline may shorten the title the body then gives whole ("Creşterea eficienţei
+    energetice – Cantina …" over "Creşterea eficienţei energetice a clădirilor publice …"):
+    the body's longer form, opening with the same words, is the title."""
+    f = doc.folded
+    first = candidates[0]
+    line_start, line_end = doc.line_bounds(first[0])
+    line = doc.text[line_start:line_end].rstrip()
+    if len(line) >= 200 or line.endswith((".", ";", ":")):
+        return first
+    opening = f[first[0] : first[1]].split()[:2]
+    for start, end in candidates[1:]:
+        body_start, body_end = doc.line_bounds(start)
+        if body_end - body_start < 200:
+            continue
+        if f[start:end].split()[:2] == opening and end - start > first[1] - first[0]:
+            return start, end
+    return first
+
+
 _TITLE_LABEL = re.compile(
     r"^[ \t]*(?:titlu\w*|denumire\w*|nume\w*)\s+(?:proiect\w*)\s*[:-]\s*(?P<t>[^\n]+)"
     r"|^[ \t]*proiect(?:ul)?\s*:\s*(?P<t2>[^\n]+)",
@@ -86,6 +115,8 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
     if not candidates:
         for m in quotations(doc):
             inner = m.group(1).strip()
+            if _HIERARCHY_BEFORE.search(f, max(0, m.start() - 60), m.start()):
+                continue
             if not _BOILERPLATE.match(inner) and len(inner.split()) >= 2:
                 candidates.append((m.start(1), m.end(1)))
                 break
@@ -94,7 +125,7 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
         if unquoted and starts_capital(doc, unquoted.start("t")):
             return trim(doc, unquoted.start("t"), unquoted.end("t"))
         return None
-    first = candidates[0]
+    first = _unabridged(doc, candidates)
     first_text = WHITESPACE.sub(" ", f[first[0] : first[1]]).strip()
     # The same title often appears as an UPPERCASE headline and in the body: keep
     # the one written in sentence case, as a curator would.

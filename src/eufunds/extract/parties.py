@@ -198,6 +198,7 @@ def _cut_qualifiers(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return _plain_name(doc, start, end, clause=False)
 
 
+_LOWER_PLACE_AFTER = re.compile(r"\s+din\s+[a-zăâîșțşţ][^A-ZĂÂÎȘȚŞŢ]*$")
 _PARTNER_WITH = re.compile(r"in\s+parteneriat\s+cu\s+(?P<who>[^\n]{3,300})")
 _PARTNER_LABEL = re.compile(
     r"^[ \t•*-]*partener(?:ul|ii|i)?(?:\s+(?:proiectului"
@@ -212,7 +213,9 @@ _PARTNER_STOP = re.compile(
     r"\s+si\s+(?:este|a|au|va|vor|sunt|se|il|isi)\s|,?\s+(?:si\s+)?(?:co-?)?finantat|\s+prin\s+program"
     r"|,\s*(?:proiectul|in\s+perioada|in\s+intervalul|incepand)\b"
     r"|\s*(?:\(|,\s*(?:in\s+calitate|anunta|a\s+|au\s+|implementeaza|deruleaza|care)|\s+(?:anunta|implementeaza"
-    r"|deruleaza|a\s+demarat|au\s+demarat|a\s+finalizat|au\s+finalizat|organizeaza)(?![a-z])|[.;]\s|[.;]$|$)"
+    r"|deruleaza|a\s+demarat|au\s+demarat|a\s+finalizat|au\s+finalizat|organizeaza)(?![a-z])"
+    # "Școala Gimnazială nr. 1": an abbreviation's full stop ends nothing.
+    r"|(?<!\bnr)(?<!\bstr)[.;]\s|[.;]$|$)"
 )
 
 
@@ -223,6 +226,10 @@ def read_partners(doc: Doc) -> list[dict[str, str | None]]:
 
     def add(start: int, end: int, role: str | None) -> None:
         s, e = _with_abbreviation_dot(doc, *trim(doc, start, end))
+        place = _LOWER_PLACE_AFTER.search(doc.text, s, e)
+        if place:
+            # "Școala Gimnazială nr. 1 din localitate": where it is, not what it is called.
+            s, e = trim(doc, s, place.start())
         key = WHITESPACE.sub(" ", f[s:e]).strip()
         if e - s < 3 or key in seen or not starts_capital(doc, s):
             return
@@ -253,7 +260,7 @@ def _split_list(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
     f = doc.folded
     pieces = []
     pos = start
-    for m in re.finditer(r",\s+|\s+si\s+|\s*;\s*", f[start:end]):
+    for m in re.finditer(r",\s+|\s+si\s+(?:cu\s+)?|\s*;\s*", f[start:end]):
         piece_start = start + m.end()
         if starts_capital(doc, piece_start) and ORGANISATION_START.match(f, piece_start):
             pieces.append((pos, start + m.start()))

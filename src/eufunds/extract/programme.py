@@ -76,6 +76,8 @@ _TITLE_STOP = re.compile(
     r"|in\s+cadrul\s+(?:program|planul|p[a-z]{1,5}\b|ax[ae]i?\b|prioritat|apel|obiectiv|masur|sub-?masur"
     r"|component|investiti|schem)"
     r"|proiect(?:ul)?\s+(?:este|a\s+fost|se)\b|(?:din|prin)\s+fond\w*|(?:co)?finantat\w*)"
+    # The sentence going on about the project: "… din România şi are codul SMIS 125216".
+    r"|\s+si\s+(?:are|avea|a\s+fost|este|va\s+fi)\s|,\s*(?:avand|care)\s"
     r"|\"|\)|;|\n\s*\n"
     # A fiche's next line ("Valoarea totală a proiectului: …") is a new field.
     r"|\n(?=[^\n:]{2,60}:)"
