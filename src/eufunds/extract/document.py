@@ -222,6 +222,7 @@ def list_items(doc: Doc, pos: int) -> Iterator[tuple[int, int]]:
     cursor = pos
     first_line = True
     count = 0
+    unbulleted = False
     while cursor < len(f):
         end = end_of_line(f, cursor)
         line = f[cursor:end]
@@ -238,7 +239,11 @@ def list_items(doc: Doc, pos: int) -> Iterator[tuple[int, int]]:
             continue
         m = _BULLET.match(line)
         if not m:
-            if count == 0 and len(stripped) < 300 and stripped[-1:] in ";.," and not stripped.endswith(":"):
+            # Unbulleted items go on as they began: a list of bare lines is not cut
+            # after its first item.
+            ends = ";.," if count == 0 else ";."
+            if (count == 0 or unbulleted) and len(stripped) < 300 and stripped[-1:] in ends:
+                unbulleted = True
                 # Unbulleted items, one per line, each closed by ";" or ".".
                 m2 = re.match(r"\s*", line)
                 s, e = trim(doc, cursor + (m2.end() if m2 else 0), end)

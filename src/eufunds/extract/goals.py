@@ -394,6 +394,14 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
             if we > ws:
                 indicator["what"] = doc.clean(ws, we)
                 doc.note(f"{path}.indicators[{i}].what", ws, we)
+        listed_after = _COLON_LIST.match(f, unit_end, end) if what_start is None else None
+        if listed_after and isinstance(value, int):
+            # "3 cabinete școlare: cabinet psihopedagogic, sală de sport și cabinet de …":
+            # the items counted, as many as the number says.
+            topics = _counted_items(doc, listed_after.end(), end, value)
+            for t, (ts, te) in enumerate(topics):
+                doc.note(f"{path}.indicators[{i}].topics[{t}]", ts, te)
+            indicator["topics"] = [doc.clean(ts, te) for ts, te in topics]
         found.append(indicator)
         # One indicator per item: further numbers qualify the first quantity
         # ("1 tractor de 240 CP", "8 cercetători, dintre care 3 tineri") — unless
@@ -402,6 +410,30 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
             break
         after_unit = unit_end
     return found
+
+
+_COLON_LIST = re.compile(r"\s*:\s*")
+
+
+def _counted_items(doc: Doc, start: int, end: int, count: int) -> list[tuple[int, int]]:
+    """``count`` items split at commas, then at the first "și" of the last while too few."""
+    f = doc.folded
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in re.finditer(r"\s*[,;]\s*", f[start:end]):
+        pieces.append((pos, start + m.start()))
+        pos = start + m.end()
+    pieces.append((pos, end))
+    while len(pieces) < count:
+        last_start, last_end = pieces[-1]
+        joint = re.compile(r"\s+si\s+").search(f, last_start, last_end)
+        if joint is None:
+            break
+        pieces[-1:] = [(last_start, joint.start()), (joint.end(), last_end)]
+    trimmed = [trim(doc, s, e) for s, e in pieces]
+    if len(trimmed) != count or any(e <= s for s, e in trimmed):
+        return []
+    return trimmed
 
 
 def _unit(doc: Doc, start: int, end: int) -> tuple[int | None, int | None, int]:
