@@ -239,14 +239,17 @@ def read_publisher(doc: Doc) -> str | None:
 _CONTACT_LABEL = re.compile(
     r"(?:date|datele|persoan\w*|informatii|detalii)\s+(?:suplimentare\s+)?de\s+contact\s*:?"
     r"|(?:^|\n)[ \t]*(?:contact|informatii\s+suplimentare|relatii\s+suplimentare|"
-    r"pentru\s+(?:mai\s+multe\s+)?informatii(?:\s+suplimentare)?(?:\s+va\s+rugam\s+sa\s+contactati)?)\s*:"
+    r"pentru\s+(?:mai\s+multe\s+)?informatii(?:\s+suplimentare)?(?:\s+(?:despre|privind)\s+(?:acest\s+)?proiect\w*)?"
+    r"(?:\s+va\s+rugam\s+sa\s+contactati)?)\s*:"
 )
 _CONTACT_SPLIT = re.compile(r",\s+(?=[a-z])|;\s+")
 _CONTACT_END = re.compile(
     r"(?:citeste|citeşte|cititi|vezi|articole|acest\s+site|proiect\s+(?:co)?finantat|investim|"
     r"pentru\s+mai\s+multe|distribuie|share|comentarii|etichete|tags|\"?proiect\s+selectat|continutul)"
 )
-_NAME_POSITION = re.compile(r"\s*,\s*|\s+-\s+")
+_NAME_POSITION = re.compile(r"\s*,\s*|\s+-\s+|\s*:\s+")
+# A labelled line that is no person's ("mail: Această adresă de email este protejată").
+_OTHER_LABEL = re.compile(r"(?:e-?mail|mail|web|site|adresa|sediu\w*|program\w*|cui|cif)\s*:")
 _EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 _PHONE_LABEL = re.compile(r"(?:tel(?:efon)?|mobil|fax)[\w./ ]*?(?=:|\s*\d|\s*\+)")
 
@@ -466,6 +469,10 @@ def _contact_block(doc: Doc, pos: int, issuer: tuple[int, int] | None) -> dict[s
             put("email", s + email.start(), s + email.end())
         phone_label = _PHONE_LABEL.search(piece)
         if phone_label:
+            # "Achim Elisa: tel: 0733832198": the person the number reaches, before it.
+            named = trim(doc, s, s + phone_label.start())
+            if named[1] > named[0] and _is_person(doc.text[named[0] : named[1]].rstrip(" :")):
+                put("name", named[0], named[0] + len(doc.text[named[0] : named[1]].rstrip(" :")))
             numbers = list(_PHONE.finditer(piece, phone_label.end()))
             labels = phone_label.group(0)
             has_tel = re.search(r"tel|mobil", labels) is not None
@@ -481,7 +488,7 @@ def _contact_block(doc: Doc, pos: int, issuer: tuple[int, int] | None) -> dict[s
             for key, number in zip(keys, numbers, strict=False):
                 put(key, s + number.start(), s + number.end())
             continue
-        if email or _CONTACT_LABEL.match(piece):
+        if email or _CONTACT_LABEL.match(piece) or _OTHER_LABEL.match(piece):
             continue
         split = _NAME_POSITION.search(piece)
         if contact["name"] is None and split:
