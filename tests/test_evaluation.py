@@ -197,4 +197,4 @@ def test_real_releases_score_does_not_fall_below_what_it_reached() -> None:
     assert len(report.files) >= 18
     overall = report.overall
     assert overall.precision >= 1.0, "\n".join(report.error_lines())
-    assert overall.recall >= 0.898, "\n".join(report.error_lines())
+    assert overall.recall >= 0.91, "\n".join(report.error_lines())

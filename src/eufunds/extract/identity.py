@@ -170,8 +170,12 @@ def read_acronym(doc: Doc, title_span: tuple[int, int] | None) -> str | None:
 
 
 _SIPOCA = re.compile(r"sipoca\s*(?:cod\w*)?\s*(?:nr\.?|:|-)?\s*(?P<c>\d{1,6})(?!\d)")
+# "Cod SMIS: POCU 626/6/13/130510" writes the call and contract numbers before the SMIS
+# code: the code is the last part. A system's name with its years ("MySMIS 2014") is no code.
 _SMIS = re.compile(
-    r"(?:my\s*)?smis(?:\s*2014\s*\+?|\s*2021\s*\+?)?\s*(?:cod\w*)?\s*(?:nr\.?|:|-)?\s*(?P<c>\d{2,7})(?!\d)"
+    r"(?:my\s*)?smis(?:\s*2014\s*\+?|\s*2021\s*\+?)?\s*(?:cod\w*)?\s*(?:nr\.?|:|-)?\s*"
+    r"(?:(?P<call>[a-z]{2,8}[\s/-]*(?:\d{1,4}/){1,4})(?=\d{5,7}(?![\d/])))?"
+    r"(?P<c>\d{2,7})(?![\d/])(?!\s*\+)"
 )
 
 
@@ -182,6 +186,8 @@ def read_codes(doc: Doc) -> dict[str, str | None]:
         found["sipoca"] = m.group("c")
         doc.note("codes.sipoca", m.start("c"), m.end("c"))
     for m in _SMIS.finditer(doc.folded):
+        if m.group("c") in ("2014", "2020", "2021", "2027"):
+            continue
         found["mysmis"] = m.group("c")
         doc.note("codes.mysmis", m.start("c"), m.end("c"))
         break

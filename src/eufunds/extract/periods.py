@@ -23,7 +23,7 @@ _END_DATE_CUE = re.compile(
 )
 _DURATION = re.compile(
     r"(?:durat\w*|perioad\w*|timp\s+de|pe\s+parcursul"
-    r"|implementare\w*|desfasura\w*|derula\w*|se\s+va\s+derula)"
+    r"|implementa\w*|interval\w*|desfasura\w*|derula\w*|se\s+va\s+derula)"
     r"[^.\n]{0,60}?(?<![\d.,])(?P<n>" + COUNT + r")\s+(?:de\s+)?(?P<unit>luni|ani|an)(?![a-z])"
 )
 

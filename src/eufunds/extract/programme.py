@@ -56,7 +56,8 @@ PROGRAMME_ACRONYM = re.compile(
 _AXIS = re.compile(
     r"(?<![a-z])(?:axa|axei|axa\s+de\s+finantare)\s+prioritar[aei]*\s*(?:nr\.?\s*|numarul\s+)?"
     r"(?P<num>\d+)(?![\d.])\s*(?:[-:.,]\s*)?(?:\"\s*)?"
-    r"|(?<![a-z])prioritat(?:ea|ii)\s*(?:de\s+finantare\s*)?(?::\s*)?(?:nr\.?\s*)?(?:p\s*)?"
+    # POPAM numbers its axes as the Union's priorities: "Prioritatea Uniunii Europene 4".
+    r"|(?<![a-z])prioritat(?:ea|ii)\s*(?:de\s+finantare\s*|uniunii(?:\s+europene)?\s+)?(?::\s*)?(?:nr\.?\s*)?(?:p\s*)?"
     r"(?P<num2>\d+)(?![\d.])"
     r"\s*(?:[-:.,]\s*)?(?:\"\s*)?"
 )
