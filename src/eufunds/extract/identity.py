@@ -9,6 +9,7 @@ import re
 
 from ..text import fold
 from .document import WHITESPACE, Doc, per_text, starts_capital, trim, wordset
+from .parties import ORGANISATION_START
 from .programme import PROGRAMME_ACRONYM
 
 _QUOTED = re.compile(r"\"([^\"\n]{3,300}(?:\n(?![ \t]*\n)[^\"\n]{1,300})?)\"")
@@ -63,6 +64,23 @@ _HIERARCHY_BEFORE = re.compile(
 )
 
 
+def _in_a_name(doc: Doc, quote: int) -> bool:
+    """Whether a quotation is part of an institution's name: "Școala Gimnazială „Ion Creangă”",
+    "Asociația „Orizont”" (capitalised words from an organisation's noun to the quote)."""
+    line_start, _ = doc.line_bounds(quote)
+    lead_start = max(line_start, quote - 80)
+    words = doc.text[lead_start:quote].split()
+    for i in range(len(words) - 1, -1, -1):
+        if not (words[i][:1].isupper() or words[i] in _NAME_LINKS):
+            return False
+        if ORGANISATION_START.fullmatch(fold(words[i]).strip(",.")):
+            return True
+    return False
+
+
+_NAME_LINKS = frozenset({"de", "din", "si", "și", "şi", "pentru", "a", "al", "nr.", "cu"})
+
+
 def _unabridged(doc: Doc, candidates: list[tuple[int, int]]) -> tuple[int, int]:
     """A headline may shorten the title the body then gives whole ("Creşterea eficienţei
     energetice – Cantina …" over "Creşterea eficienţei energetice a clădirilor publice …"):
@@ -115,7 +133,7 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
     if not candidates:
         for m in quotations(doc):
             inner = m.group(1).strip()
-            if _HIERARCHY_BEFORE.search(f, max(0, m.start() - 60), m.start()):
+            if _HIERARCHY_BEFORE.search(f, max(0, m.start() - 60), m.start()) or _in_a_name(doc, m.start()):
                 continue
             if not _BOILERPLATE.match(inner) and len(inner.split()) >= 2:
                 candidates.append((m.start(1), m.end(1)))
