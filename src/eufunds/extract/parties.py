@@ -56,12 +56,15 @@ _BENEFICIARY_LABEL = re.compile(
     re.M,
 )
 _IMPLEMENTED_BY = re.compile(
-    r"(?:implementat|derulat|realizat|desfasurat|promovat"
+    # "desășurat" (sic) is read as "desfășurat".
+    r"(?:implementat|derulat|realizat|desf?asurat|promovat"
     r"|initiat)\w*\s+de\s+(?:catre\s+)?(?P<who>[^\n]{3,160})"
 )
 _QUALIFIERS = re.compile(
     r",\s*(?:cu\s+sediul|judet\w*|jud\.|cui|cod\s+fiscal|in\s+parteneriat|"
     r"in\s+calitate|impreuna\s+cu|cu\s+adresa)|\s+in\s+parteneriat\s+cu|\s+impreuna\s+cu"
+    # "Autoritatea de Management pentru POCA din cadrul Ministerului …": the body itself.
+    r"|,?\s+din\s+cadrul\s"
 )
 
 
@@ -81,10 +84,22 @@ def _subject_before(doc: Doc, pos: int) -> tuple[int, int] | None:
             start = hit.end
             while start < pos and f[start] in " ,":
                 start += 1
+    # "… și la sesiuni de formare: Autoritatea de Management … a început": the clause
+    # after a colon has its own subject.
+    colon = f.rfind(": ", start, pos)
+    if colon >= 0 and starts_capital(doc, colon + 2):
+        start = colon + 2
     s, e = trim(doc, start, pos)
+    glued = _GLUED_CAPTION.match(doc.text, s, e)
+    if glued:
+        # "cetateniComuna Cetățeni": an image's caption glued to the first word.
+        s = glued.end()
     if e - s < 3 or not starts_capital(doc, s) or e - s > 160:
         return None
     return s, e
+
+
+_GLUED_CAPTION = re.compile(r"[a-zăâîșțşţ]{3,}(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ])")
 
 
 def read_beneficiary(doc: Doc) -> dict[str, str | None]:
@@ -135,6 +150,12 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
                 result["name"] = doc.clean(s, e)
                 doc.note("beneficiary.name", s, e)
                 return result
+    contract = _contract_party(doc)
+    if contract:
+        s, e = _split_prin(doc, *contract, result)
+        result["name"] = doc.clean(s, e)
+        doc.note("beneficiary.name", s, e)
+        return result
     m = _IMPLEMENTED_BY.search(f)
     if m and starts_capital(doc, m.start("who")):
         stop = _PARTNER_STOP.search(f, m.start("who"))
@@ -145,6 +166,39 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
             result["name"] = doc.clean(s, e)
             doc.note("beneficiary.name", s, e)
     return result
+
+
+# "contractul de finanţare între Agenţia pentru Finanţarea Investiţiilor Rurale şi Comuna X":
+# of the two parties to a financing contract, the one that is not the funder is the beneficiary.
+_CONTRACT_BETWEEN = re.compile(
+    r"contract\w*\s+de\s+finantare(?:\s+(?:a\s+fost\s+)?(?:semnat|incheiat)\w*)?(?:\s+[^\n.]{0,40}?)?\s+intre\s+"
+)
+_FUNDER = re.compile(
+    r"(?:agenti\w*|autoritat\w*\s+de\s+management|ministerul|organism\w*\s+intermediar|adr|afir|apia"
+    r"|oirpos[a-z]*|aipp[a-z]*)(?![a-z])"
+)
+_PARTY_LABEL = re.compile(r"beneficiar(?:ul)?\s*[-:]\s*")
+
+
+def _contract_party(doc: Doc) -> tuple[int, int] | None:
+    f = doc.folded
+    m = _CONTRACT_BETWEEN.search(f)
+    if not m or not _FUNDER.match(f, m.end()):
+        return None
+    end = sentence_end(doc.text, m.end(), end_of_line(f, m.end()))
+    joint = None
+    for joint in re.finditer(r"\s+si\s+", f[m.end() : end]):
+        pass
+    if joint is None:
+        return None
+    start = m.end() + joint.end()
+    label = _PARTY_LABEL.match(f, start)
+    if label:
+        start = label.end()
+    if _FUNDER.match(f, start) or not ORGANISATION_START.match(f, start):
+        return None
+    s, e = _plain_name(doc, start, end)
+    return (s, e) if e - s >= 3 and starts_capital(doc, s) else None
 
 
 # "S.C. Termoficare Oradea S.A.", "Gospodărie Comunală S. A.": a name ending in an
@@ -199,6 +253,7 @@ def _cut_qualifiers(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 _LOWER_PLACE_AFTER = re.compile(r"\s+din\s+[a-zăâîșțşţ][^A-ZĂÂÎȘȚŞŢ]*$")
+_LISTED_PARTNERS = re.compile(r"[^\n:.;()]{3,160}:\s*")
 _PARTNER_WITH = re.compile(r"in\s+parteneriat\s+cu\s+(?P<who>[^\n]{3,300})")
 _PARTNER_LABEL = re.compile(
     r"^[ \t•*-]*partener(?:ul|ii|i)?(?:\s+(?:proiectului"
@@ -248,6 +303,15 @@ def read_partners(doc: Doc) -> list[dict[str, str | None]]:
         for s, e in _split_list(doc, m.start("who"), m.end("who")):
             add(s, e, role)
     for m in _PARTNER_WITH.finditer(f):
+        listed = _LISTED_PARTNERS.match(f, m.start("who"))
+        if listed and not starts_capital(doc, m.start("who")):
+            # "în parteneriat cu cele 4 structuri asociative …: A (X), B (Y) și C (Z)".
+            start = listed.end()
+            end = sentence_end(doc.text, start, end_of_line(f, start))
+            for s, e in _split_list(doc, start, end):
+                acronym = _TRAILING_ACRONYM.search(doc.text, s, e)
+                add(s, acronym.start() if acronym else e, None)
+            continue
         stop = _PARTNER_STOP.search(f, m.start("who"))
         end = stop.start() if stop else m.end("who")
         for s, e in _split_list(doc, m.start("who"), end):
