@@ -186,11 +186,10 @@ def _contract_party(doc: Doc) -> tuple[int, int] | None:
     if not m or not _FUNDER.match(f, m.end()):
         return None
     end = sentence_end(doc.text, m.end(), end_of_line(f, m.end()))
-    joint = None
-    for joint in re.finditer(r"\s+si\s+", f[m.end() : end]):
-        pass
-    if joint is None:
+    joints = list(re.finditer(r"\s+si\s+", f[m.end() : end]))
+    if not joints:
         return None
+    joint = joints[-1]
     start = m.end() + joint.end()
     label = _PARTY_LABEL.match(f, start)
     if label:
