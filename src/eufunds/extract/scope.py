@@ -11,7 +11,7 @@ from .numbers import COUNT, count_value
 _TARGET = re.compile(
     r"grup\w*\s*(?:-\s*)?tinta(?:\s+(?:al|a)\s+proiectului)?\s*(?:(?:este|a\s+fost|va\s+fi|e)\s+)?"
     r"(?:(?:format|constituit|alcatuit|compus|reprezentat)\w*\s+(?:din|de)\s+|cuprinde\s+|include\s+|"
-    r"il\s+reprezinta\s+|vizat\s+(?:este|cuprinde)\s+|:\s*|-\s*)"
+    r"il\s+reprezinta\s+|vizat\s+(?:este|cuprinde|de)\s+|:\s*|-\s*)"
 )
 _TARGET_SIZE = re.compile(
     r"\s*(?:un\s+numar\s+de\s+|minimum\s+|minim\s+|cel\s+putin\s+|peste\s+|aproximativ\s+)?"
@@ -29,6 +29,11 @@ def read_target_group(doc: Doc) -> dict[str, Any]:
     out: dict[str, Any] = {"size": None, "description": None}
     m = _TARGET.search(f)
     if not m:
+        # "Proiectul … s-a adresat studenților …", "a avut ca beneficiari populația …":
+        # whom the project served, said of the project.
+        served = _SERVED.search(f)
+        if served:
+            _describe(doc, served.end(), sentence_end(doc.text, served.end()), out)
         return out
     end = sentence_end(doc.text, m.end())
     body = f[m.end() : end]
@@ -38,11 +43,30 @@ def read_target_group(doc: Doc) -> dict[str, Any]:
         out["size"] = count_value(n.group("n").replace(".", ""))
         doc.note("target_group.size", m.end() + n.start("n"), m.end() + n.end("unit"))
         desc_start = m.end() + (n.end() if n.group("generic") else n.start("unit"))
+        if _SAID_OF_IT.match(f, m.end() + n.start("unit")):
+            # "grupul țintă vizat de 325 studenți a fost realizat": a count, then what
+            # became of the group; who they are is said elsewhere, if anywhere.
+            served = _SERVED.search(f)
+            if served:
+                _describe(doc, served.end(), sentence_end(doc.text, served.end()), out)
+            return out
     else:
         size = _TARGET_SIZE_ANYWHERE.search(body)
         if size:
             out["size"] = int(size.group("n").replace(".", ""))
             doc.note("target_group.size", m.end() + size.start("n"), m.end() + size.end())
+    _describe(doc, desc_start, end, out)
+    return out
+
+
+_SERVED = re.compile(
+    r"(?<![a-z])(?:s-a\s+adresat|se\s+adreseaza|se\s+va\s+adresa|(?:are|a\s+avut|va\s+avea)\s+ca\s+beneficiari"
+    r"(?:\s+finali)?)\s+(?=[a-z])"
+)
+_SAID_OF_IT = re.compile(r"[a-z-]+(?:\s+[a-z-]+)?\s+(?:(?:a|au)\s+fost|este|sunt|s-a|s-au)\b")
+
+
+def _describe(doc: Doc, desc_start: int, end: int, out: dict[str, Any]) -> None:
     s, e = trim(doc, desc_start, end)
     # "420 de persoane, respectiv 360 de elevi și 60 de cadre didactice": the parts.
     parts = re.compile(r"(?:respectiv|adica|si\s+anume)\s*:?\s+").match(doc.folded, s, e)
@@ -51,7 +75,6 @@ def read_target_group(doc: Doc) -> dict[str, Any]:
     if e - s >= 3:
         out["description"] = doc.clean(s, e)
         doc.note("target_group.description", s, e)
-    return out
 
 
 _LOCATION_LABEL = re.compile(
