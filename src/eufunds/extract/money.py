@@ -23,7 +23,12 @@ _OWN = re.compile(
 
 # Money that is neither an EU fund of the code list nor a Romanian budget: the
 # Recovery and Resilience Facility (PNRR), mixed EU–national "public support".
-_OTHER_SOURCE = re.compile(r"mecanism\w*\s+de\s+redresare|sprijin\w*\s+public|nextgeneration")
+_OTHER_SOURCE = re.compile(
+    r"mecanism\w*\s+de\s+redresare|sprijin\w*\s+public|nextgeneration"
+    r"|fonduri\s+(?:europene\s+)?nerambursabile"
+)
+# "…, sumă finanțată integral din …": the money the phrase is about opens its words.
+_MONEY_NOUN_BEFORE = re.compile(r"(?:^|[,;:]\s*)(?P<noun>suma|valoare\w*)\s+$")
 
 
 def _source_of(folded_words: str) -> str | None:
@@ -517,6 +522,9 @@ def read_phrase_funding(doc: Doc) -> list[dict[str, Any]]:
         if any(row["source"] == code for row in rows):
             continue
         s, e = trim(doc, m.start(), end)
+        noun = _MONEY_NOUN_BEFORE.search(f, max(0, s - 30), s)
+        if noun:
+            s = noun.start("noun")
         index = len(rows)
         rows.append(
             {
