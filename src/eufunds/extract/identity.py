@@ -229,11 +229,14 @@ START_CUES = re.compile(
     r"lansar\w*\s+(?:a\s+)?(?:oficiala\s+a\s+)?proiect|demarar\w*\s+(?:a\s+)?(?:implementarii\s+)?proiect"
     r"|incepere\w*\s+(?:a\s+)?(?:implementarii\s+)?proiect"
     r"|conferint\w*\s+(?:de\s+)?(?:presa\s+de\s+)?(?:lansare|deschidere|demarare)"
-    r"|(?:a|au)\s+demarat|a\s+inceput\s+implementarea|anunta\s+(?:lansarea|demararea|inceperea)"
+    # "anunță lansarea proiectului", not "anunță lansarea versiunii pilot a platformei".
+    r"|(?:a|au)\s+demarat|a\s+inceput\s+implementarea"
+    r"|anunta\s+(?:lansarea|demararea|inceperea)\s+(?:oficiala\s+)?(?:a\s+)?(?:implementarii\s+)?proiect"
+    r"|(?:a|au)\s+inceput\s+proiectul"
     r"|debut\w*\s+proiect|(?:a|au)\s+lansat\s+proiect|(?:lanseaza|demareaza)\s+(?:implementarea\s+)?proiect"
     r"|incepe\s+implementarea|anunt\w*\s+de\s+(?:incepere|demarare|lansare)"
     # "a început pe 28 aprilie 2016 implementarea proiectului".
-    r"|(?:a|au)\s+inceput(?:\s+[^\s.]+){0,5}?\s+implementarea"
+    r"|(?:a|au)\s+inceput(?:\s+[^\s.]+){0,6}?\s+implementarea"
     # A signed financing contract starts a project (its release is a start release).
     r"|(?:fost|a|au)\s+semnat\s+contractul\w*\s+de\s+finantare|semnarea\s+contractului\s+de\s+finantare"
 )

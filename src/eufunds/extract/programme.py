@@ -206,7 +206,17 @@ def _titled(doc: Doc, m: re.Match[str], number_group: str) -> tuple[str, str | N
     title_end = min(stop.start() if stop else len(f), sentence_end(doc.text, title_start))
     s, e = trim(doc, title_start, title_end)
     title = doc.clean(s, e) if e - s >= 3 else None
+    if title is not None and _NEW_SENTENCE.match(f, s, e):
+        # "Obiectivul specific 6.13. Proiectul a avut o durată …": a code without a title,
+        # then the next sentence.
+        title = None
     return number, title, (s, e)
+
+
+_NEW_SENTENCE = re.compile(
+    r"(?:proiectul|acest\w*|valoarea|perioada|durata|beneficiarul|contractul|in\s+cadrul)\b"
+    r"|[^\n]{0,80}?\s(?:a|au)\s+(?:avut|fost)\s"
+)
 
 
 def read_priority_axis(doc: Doc) -> dict[str, str | None] | None:
