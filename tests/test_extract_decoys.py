@@ -193,3 +193,24 @@ def test_a_quoted_name_in_a_letterhead_is_not_the_title() -> None:
     )
     record = extract(text).record
     assert record["title"] is None
+
+
+def test_an_approximate_count_is_neither_the_group_size_nor_an_indicator() -> None:
+    text = (
+        "Proiectul „Șanse egale” se derulează în județul Vaslui.\n\n"
+        "Grupul țintă este format din peste 300 de persoane din comunitățile marginalizate.\n\n"
+        "Rezultatele proiectului:\n"
+        "• aproximativ 120 de persoane calificate;\n"
+        "• 45 de cursuri organizate.\n"
+    )
+    record = extract(text).record
+    assert record["target_group"]["size"] is None
+    assert [i["value"] for r in record["results"] for i in r["indicators"]] == [45]
+
+
+def test_whom_a_call_addresses_is_not_the_projects_target_group() -> None:
+    text = (
+        "Comuna Brădeni implementează proiectul „Modernizarea dispensarului din Brădeni”.\n"
+        "Apelul se adresează autorităților publice locale din mediul rural.\n"
+    )
+    assert extract(text).record["target_group"] == {"size": None, "description": None}

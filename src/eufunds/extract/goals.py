@@ -289,6 +289,9 @@ _INDICATOR_NUMBER = re.compile(
 _INDICATOR_BAD_LEAD = re.compile(
     r"(?:iso|nr\.?|anul|axa|os|cod\w*|rezultat\w*(?:\s+\w+)?|standard\w*|art\.?|legea|hg|oug)\s*$"
 )
+_APPROXIMATE_LEAD = re.compile(
+    r"(?<![a-z])(?:peste|aproximativ|circa|cca\.?|in\s+jur\s+de|aproape|mai\s+mult\s+de)\s+(?:de\s+)?$"
+)
 # "602 copii/tineri/adulți": words joined by slashes count one noun.
 _WORD = re.compile(r"[a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)*")
 
@@ -356,7 +359,8 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
         if after_unit is not None and not _COORDINATED.fullmatch(f, after_unit, m.start()):
             break
         lead = f[max(start, m.start() - 25) : m.start()]
-        if _INDICATOR_BAD_LEAD.search(lead):
+        if _INDICATOR_BAD_LEAD.search(lead) or _APPROXIMATE_LEAD.search(lead):
+            # "peste 300 de persoane" is a bound: no indicator is given for it.
             continue
         name = _NAME_BEFORE.search(doc.text, max(start, m.start() - 40), m.start())
         if name and name.start() > start and f[start : name.start()].strip():
