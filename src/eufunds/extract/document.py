@@ -203,7 +203,11 @@ def per_text(folded: str, key: str, compute: Callable[[], _T]) -> _T:
 
 
 # Not after a lone letter: "S. A.", "Ion I. Popescu" are abbreviations, not sentence ends.
-_SENTENCE_BREAK = re.compile(r"\n|(?<!(?<![a-z])[a-z])\.\s+(?=[A-Za-z\"])|;\s+")
+# Nor after an abbreviation of an address or a title ("str. Europa nr. 21", "dr. Pop").
+_SENTENCE_BREAK = re.compile(
+    r"\n|(?<!(?<![a-z])[a-z])(?<!\bstr)(?<!\bnr)(?<!\bjud)(?<!\bmun)(?<!\bbd)(?<!\bsos)(?<!\bdr)"
+    r"(?<!\bprof)(?<!\bing)(?<!\bconf)(?<!\bav)\.\s+(?=[A-Za-z\"])|;\s+"
+)
 
 
 def starts_capital(doc: Doc, start: int) -> bool:

@@ -9,7 +9,7 @@ from ..text import fold
 from .document import WHITESPACE, Doc, end_of_line, starts_capital, trim
 from .identity import END_CUES, HEAD_LINES, START_CUES, quotations
 from .numbers import date_hits
-from .parties import COMPANY_SUFFIX, ORGANISATION_START, SUBJECT_VERB
+from .parties import COMPANY_SUFFIX, ORGANISATION_START, SUBJECT_VERB, with_abbreviation_dot
 from .programme import PROGRAMME_ACRONYM
 
 _HEADLINE_SKIP = re.compile(
@@ -255,7 +255,8 @@ _PHONE_LABEL = re.compile(r"(?:tel(?:efon)?|mobil|fax)[\w./ ]*?(?=:|\s*\d|\s*\+)
 
 
 # Spaces only between digits, so "0372 640030 / 0372 640070" is two numbers.
-_PHONE = re.compile(r"\+?\d(?:[\d./-]|\s(?=\d)){5,}\d")
+# An extension is part of the number: "0231 502 200 int. 174".
+_PHONE = re.compile(r"\+?\d(?:[\d./-]|\s(?=\d)){5,}\d(?:\s*,?\s*int(?:erior)?\.?\s*\d{1,5})?")
 _PERSON_TITLE = re.compile(
     r"(?:(?:prof|conf|univ|dr|ing|ec|jr|av|arh|lect|asist|ms|mr|dl|dna|d-l|d-na|drd|col|gen)\.?\s+)+",
     re.I,
@@ -330,6 +331,7 @@ def read_issuer_and_contacts(doc: Doc) -> tuple[str | None, list[dict[str, str |
     contacts = [c for c in contacts if c["name"] is not None]
     if issuer is None:
         return None, contacts
+    issuer = with_abbreviation_dot(doc, *issuer)
     doc.note("sources[0].issuer", *issuer)
     return doc.clean(*issuer), contacts
 

@@ -205,7 +205,7 @@ def _contract_party(doc: Doc) -> tuple[int, int] | None:
 _LETTER_ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]\.\s?[^\W\d_]$")
 
 
-def _with_abbreviation_dot(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def with_abbreviation_dot(doc: Doc, start: int, end: int) -> tuple[int, int]:
     if doc.text[end : end + 1] == "." and _LETTER_ABBREVIATION.search(doc.text, start, end):
         return start, end + 1
     return start, end
@@ -220,7 +220,7 @@ def _plain_name(doc: Doc, start: int, end: int, *, clause: bool = True) -> tuple
     acronym = _TRAILING_ACRONYM.search(doc.text, start, end)
     if acronym:
         end = acronym.start()
-    return _with_abbreviation_dot(doc, *trim(doc, start, end))
+    return with_abbreviation_dot(doc, *trim(doc, start, end))
 
 
 def _split_prin(doc: Doc, start: int, end: int, result: dict[str, str | None]) -> tuple[int, int]:
@@ -279,7 +279,7 @@ def read_partners(doc: Doc) -> list[dict[str, str | None]]:
     seen: set[str] = set()
 
     def add(start: int, end: int, role: str | None) -> None:
-        s, e = _with_abbreviation_dot(doc, *trim(doc, start, end))
+        s, e = with_abbreviation_dot(doc, *trim(doc, start, end))
         place = _LOWER_PLACE_AFTER.search(doc.text, s, e)
         if place:
             # "Școala Gimnazială nr. 1 din localitate": where it is, not what it is called.
