@@ -204,9 +204,10 @@ def per_text(folded: str, key: str, compute: Callable[[], _T]) -> _T:
 
 # Not after a lone letter: "S. A.", "Ion I. Popescu" are abbreviations, not sentence ends.
 # Nor after an abbreviation of an address or a title ("str. Europa nr. 21", "dr. Pop").
+# (The look-behinds follow the full stop, so that only full stops pay for them.)
 _SENTENCE_BREAK = re.compile(
-    r"\n|(?<!(?<![a-z])[a-z])(?<!\bstr)(?<!\bnr)(?<!\bjud)(?<!\bmun)(?<!\bbd)(?<!\bsos)(?<!\bdr)"
-    r"(?<!\bprof)(?<!\bing)(?<!\bconf)(?<!\bav)\.\s+(?=[A-Za-z\"])|;\s+"
+    r"\n|\.(?<!(?<![a-z])[a-z]\.)(?<!\bstr\.)(?<!\bnr\.)(?<!\bjud\.)(?<!\bmun\.)(?<!\bbd\.)(?<!\bsos\.)"
+    r"(?<!\bdr\.)(?<!\bprof\.)(?<!\bing\.)(?<!\bconf\.)(?<!\bav\.)\s+(?=[A-Za-z\"])|;\s+"
 )
 
 

@@ -24,12 +24,23 @@ _GENERAL_LABEL = re.compile(
 _HAS_GENERAL = re.compile(r"(?:are|avand|a\s+avut)\s+ca\s+obiect(?:iv)?\s+general(?P<verb>)\s+")
 # Without any label, the project's aim said of the project itself: "Proiectul urmărește
 # crearea …", "Investiția a vizat îmbunătățirea …" (not "își propune să …", a clause).
+# (Where a sentence starts is checked on each hit: a look-behind tried at every
+# position of the text cost more than all the rest of the objective rules.)
 _PROJECT_AIMS = re.compile(
-    r"(?:^|(?<=[.!]\s)|(?<=\n))(?:proiectul|acest\s+proiect|investitia)\s+(?:urmareste|vizeaza|a\s+vizat"
+    r"(?:proiectul|acest\s+proiect|investitia)\s+(?:urmareste|vizeaza|a\s+vizat"
     r"|a\s+urmarit|isi\s+propune|are\s+ca\s+scop|are\s+drept\s+scop|a\s+avut\s+ca\s+scop)\s+"
-    r"(?!sa\b|ca\b|de\b|la\b|o\s+valoare|un\s+buget)(?P<verb>)",
-    re.M,
+    r"(?!sa\b|ca\b|de\b|la\b|o\s+valoare|un\s+buget|un\s+numar|\d)(?P<verb>)"
 )
+
+
+def _project_aims(folded: str) -> re.Match[str] | None:
+    for m in _PROJECT_AIMS.finditer(folded):
+        before = folded[max(0, m.start() - 2) : m.start()]
+        if m.start() == 0 or before.endswith("\n") or before in (". ", "! ", ".\n"):
+            return m
+    return None
+
+
 # A labelled passage that opens "Scopul proiectului „X” este de a …": the aim is what follows.
 _AIM_LEAD = re.compile(
     r"scop\w*\s+(?:general\s+)?(?:al\s+)?proiectului\b[^\n]{0,300}?\s(?:este|a\s+fost|consta\s+in"
@@ -96,7 +107,7 @@ def read_objectives(doc: Doc) -> list[dict[str, Any]]:
     f = doc.folded
     found: list[tuple[int, dict[str, Any], dict[str, tuple[int, int]]]] = []
     m = _GENERAL_LABEL.search(f) or _HAS_GENERAL.search(f) or _PROJECT_OBJECTIVE.search(f)
-    m = m or _PROJECT_AIMS.search(f)
+    m = m or _project_aims(f)
     if m and m.group("verb") is None:
         # A heading "OBIECTIVUL GENERAL" over "Obiectivul general al proiectului a fost …":
         # the sentence's own label and verb lead to the objective.

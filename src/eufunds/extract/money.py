@@ -112,7 +112,7 @@ _LABEL_CUE = re.compile(
 # A sum written with thousands and decimals but no currency ("eligibilă este de 854.122,34
 # iar …") is money when a value label leads to it.
 _BARE_SUM = re.compile(
-    r"(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+,\d{2})(?![\d.,%])(?!\s*(?:de\s+)?(?:lei|ron|euro|eur|€|usd|mil|%))"
+    r"(?P<num>\d(?<![\d.,]\d)\d{0,2}(?:\.\d{3})+,\d{2})(?![\d.,%])(?!\s*(?:de\s+)?(?:lei|ron|euro|eur|€|usd|mil|%))"
 )
 _BARE_SUM_LEAD = re.compile(r"(?:este\s+de|in\s+valoare\s+de|de|:)\s*$")
 
