@@ -508,3 +508,47 @@ def test_target_group_parts_after_respectiv_and_a_general_objective_under_its_he
     ).record
     assert record["target_group"] == {"size": 90, "description": "70 de elevi și 20 de părinți"}
     assert record["objectives"][0]["text"] == "creșterea participării școlare în comuna Vale"
+
+
+def test_a_label_after_its_amount_names_that_amount_and_not_the_next() -> None:
+    text = (
+        "Valoarea totală a proiectului este de 20,2 milioane de lei, din care 20 milioane de lei este "
+        "valoarea totală eligibilă (16,9 milioane lei – valoarea eligibilă nerambursabilă din Fondul "
+        "Social European și 3,1 milioane lei – cofinanţarea eligibilă a beneficiarului).\n"
+    )
+    record = extract(text).record
+    assert (record["total_value"], record["eligible_value"]) == (Decimal("20200000"), Decimal("20000000"))
+    assert [(r["source"], r["amount"], r["description"]) for r in record["funding"]] == [
+        ("FSE", Decimal("16900000"), "valoarea eligibilă nerambursabilă din Fondul Social European"),
+        ("beneficiary", Decimal("3100000"), "cofinanţarea eligibilă a beneficiarului"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "eligible"),
+    [
+        ("Valoarea totală a proiectului este de 1.000.000 lei – finanțare nerambursabilă 100%.", "1000000", None),
+        ("Valoarea totală: 100.000 lei - Valoarea eligibilă: 90.000 lei.", "100000", "90000"),
+        ("Bugetul proiectului este de 966.106,06 lei, valoarea totală eligibilă este de 854.122,34 iar "
+         "perioada de implementare este de 25 luni.", "966106.06", "854122.34"),
+    ],
+)  # fmt: skip
+def test_a_label_leading_to_its_amount_wins_over_words_after_it(
+    text: str, total: str, eligible: str | None
+) -> None:
+    record = extract(text + "\n").record
+    assert record["total_value"] == Decimal(total)
+    assert record["eligible_value"] == (Decimal(eligible) if eligible else None)
+
+
+def test_non_reimbursable_money_with_no_source_named_is_an_other_row_unless_it_is_split() -> None:
+    alone = "Valoarea totală a proiectului este de 6.404.259,19 lei, din care 3.492.194,72 lei reprezintă finanţare nerambursabilă.\n"
+    rows = extract(alone).record["funding"]
+    assert [(r["source"], r["amount"], r["description"]) for r in rows] == [
+        ("other", Decimal("3492194.72"), "finanţare nerambursabilă")
+    ]
+    split = (
+        "Asistența financiară nerambursabilă este de 1.690.773,00 lei, din care 1.437.157,05 lei din "
+        "FEDR și 253.615,95 lei din bugetul de stat.\n"
+    )
+    assert [r["source"] for r in extract(split).record["funding"]] == ["FEDR", "national_budget"]

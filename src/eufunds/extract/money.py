@@ -150,7 +150,8 @@ def read_money(doc: Doc) -> dict[str, Any]:
         after_end = min(next_start, sentence_end(doc.text, m.end(), line_end), line_end)
         after = f[m.end() : after_end]
         previous_end = m.end()
-        previous_labelled = _label_after_length(after)
+        # The words after this amount label it only when none lead to it.
+        previous_labelled = 0 if _labelled_before(before) else _label_after_length(after)
         if _not_this_projects(f, m.start(), before):
             continue
         if currency is None:
@@ -288,8 +289,14 @@ def _last_end(pattern: re.Pattern[str], text: str) -> int:
     return max((c.end() for c in pattern.finditer(text)), default=-1)
 
 
+def _labelled_before(before: str) -> bool:
+    """Whether a value label leads to the amount ("Valoarea totală … este de X")."""
+    lead = before[-60:]
+    return any(p.search(lead) for p in (_TOTAL_CUE, _ELIGIBLE_CUE, _NONREFUNDABLE_CUE))
+
+
 def _value_role(before: str, after: str) -> str | None:
-    labelled = _AFTER_LABEL.match(after)
+    labelled = None if _labelled_before(before) else _AFTER_LABEL.match(after)
     if labelled:
         label = after[labelled.end() : labelled.end() + 120]
         if _ELIGIBLE_CUE.match(label):
