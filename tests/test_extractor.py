@@ -552,3 +552,111 @@ def test_non_reimbursable_money_with_no_source_named_is_an_other_row_unless_it_i
         "FEDR și 253.615,95 lei din bugetul de stat.\n"
     )
     assert [r["source"] for r in extract(split).record["funding"]] == ["FEDR", "national_budget"]
+
+
+# --- forms the real releases showed (issue 16), on invented texts -----------------------
+
+
+def test_two_commas_open_and_two_apostrophes_close_a_quotation() -> None:
+    text = "Comunicare lansare proiect ,,Școala deschisă pentru toți’’\n\nȘcoala X anunță demararea.\n"
+    assert extract(text).record["title"] == "Școala deschisă pentru toți"
+
+
+def test_guillemets_inside_a_quoted_title_belong_to_it() -> None:
+    text = "Primăria anunță finalizarea proiectului „Dotarea Școlii Gimnaziale «Ion Creangă» Brădeni”.\n"
+    assert extract(text).record["title"] == "Dotarea Școlii Gimnaziale «Ion Creangă» Brădeni"
+
+
+def test_the_sites_clock_beside_the_weather_and_an_events_date_are_not_the_publication_date() -> None:
+    clock = "marți, 3 februarie, 2026\n-3.5 C\nBucurești\n\nTITLU LUNG AL UNEI ȘTIRI DESPRE UN PROIECT EUROPEAN\n"
+    assert extract(clock).record["sources"][0]["published"] is None
+    event = "La data de 17 octombrie 2016 a fost semnat contractul de finanţare pentru proiectul „X Y”.\n"
+    record = extract(event).record
+    assert record["sources"][0]["published"] is None
+    assert record["sources"][0]["title"] is None
+
+
+def test_an_aim_said_of_the_project_is_its_general_objective() -> None:
+    text = "Proiectul urmărește crearea unui sistem eficient de informare a beneficiarilor.\n"
+    objectives = extract(text).record["objectives"]
+    assert [(o["kind"], o["text"]) for o in objectives] == [
+        ("general", "crearea unui sistem eficient de informare a beneficiarilor")
+    ]
+
+
+def test_objectives_mentioned_in_passing_are_not_an_objective() -> None:
+    text = "La conferință au fost prezentate obiectivele generale și specifice ale proiectului, calendarul și echipa.\n"
+    assert extract(text).record["objectives"] == []
+
+
+def test_the_projects_one_specific_objective_in_a_sentence() -> None:
+    text = (
+        "Proiectul are ca obiectiv general asigurarea sprijinului pentru autoritate.\n\n"
+        "Obiectivul specific al proiectului este rambursarea cheltuielilor salariale\n"
+    )
+    objectives = extract(text).record["objectives"]
+    assert [(o["kind"], o["text"]) for o in objectives] == [
+        ("general", "asigurarea sprijinului pentru autoritate"),
+        ("specific", "rambursarea cheltuielilor salariale"),
+    ]
+
+
+def test_partners_listed_after_a_colon_lose_their_acronyms() -> None:
+    text = (
+        "Proiectul este derulat de Ministerul Dezvoltării (MDLPA) în parteneriat cu cele 2 asociații: "
+        "Asociația Municipiilor din România (AMR) și Asociația Comunelor din România (ACoR).\n"
+    )
+    record = extract(text).record
+    assert record["beneficiary"]["name"] == "Ministerul Dezvoltării"
+    assert [p["name"] for p in record["partners"]] == [
+        "Asociația Municipiilor din România",
+        "Asociația Comunelor din România",
+    ]
+
+
+def test_the_party_to_a_financing_contract_that_is_not_the_funder_is_the_beneficiary() -> None:
+    text = (
+        "A fost semnat contractul de finanţare între Agenţia pentru Finanţarea Investiţiilor Rurale şi "
+        "Comuna Sîncraiu de Mureş, având ca obiect construirea unei grădinițe.\n"
+    )
+    assert extract(text).record["beneficiary"]["name"] == "Comuna Sîncraiu de Mureş"
+
+
+def test_a_sipoca_code_alone_names_poca_and_a_bodys_name_gives_no_programme_name() -> None:
+    assert extract("Proiectul „X Y Z”, cod SIPOCA 750, a fost lansat.\n").record["programme"] == {
+        "code": "POCA",
+        "name": None,
+    }
+    text = "Cererea a fost autorizată de Direcția Generală Programul Operațional Regional.\n"
+    assert extract(text).record["programme"] == {"code": "POR", "name": None}
+
+
+def test_results_on_bare_lines_and_a_count_with_its_items() -> None:
+    text = (
+        "În urma implementării proiectului, au fost obținute următoarele rezultate:\n\n"
+        "un laborator de informatică complet echipat;\n\n"
+        "14 săli de clasă dotate modern;\n\n"
+        "3 cabinete școlare: cabinet psihopedagogic, sală de sport și cabinet de limbă și comunicare.\n"
+    )
+    results = extract(text).record["results"]
+    assert [r["text"] for r in results] == [
+        "un laborator de informatică complet echipat",
+        "14 săli de clasă dotate modern",
+        "3 cabinete școlare: cabinet psihopedagogic, sală de sport și cabinet de limbă și comunicare",
+    ]
+    assert results[2]["indicators"][0]["topics"] == [
+        "cabinet psihopedagogic",
+        "sală de sport",
+        "cabinet de limbă și comunicare",
+    ]
+
+
+def test_whom_the_project_served_describes_its_target_group() -> None:
+    text = (
+        "Proiectul „Practica studenților” s-a adresat studenților din anii II și III.\n"
+        "Grupul țintă vizat de 325 studenți a fost realizat.\n"
+    )
+    assert extract(text).record["target_group"] == {
+        "size": 325,
+        "description": "studenților din anii II și III",
+    }
