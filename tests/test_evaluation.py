@@ -178,7 +178,7 @@ def test_corpus_scores_at_least_95_percent() -> None:
 @pytest.mark.skipif(not _CORPUS_READY, reason="corpus not written yet")
 def test_corpus_score_does_not_fall_below_what_it_reached() -> None:
     # A ratchet above the 95 % target: raise it as the rules improve.
-    assert evaluate_directory(CORPUS, CORPUS).accuracy >= 0.985
+    assert evaluate_directory(CORPUS, CORPUS).accuracy >= 0.992
 
 
 # The real published releases with hand-read gold records sit beside the checkout
