@@ -258,7 +258,8 @@ _PHONE_LABEL = re.compile(r"(?:tel(?:efon)?|mobil|fax)[\w./ ]*?(?=:|\s*\d|\s*\+)
 # An extension is part of the number: "0231 502 200 int. 174".
 _PHONE = re.compile(r"\+?\d(?:[\d./-]|\s(?=\d)){5,}\d(?:\s*,?\s*int(?:erior)?\.?\s*\d{1,5})?")
 _PERSON_TITLE = re.compile(
-    r"(?:(?:prof|conf|univ|dr|ing|ec|jr|av|arh|lect|asist|ms|mr|dl|dna|d-l|d-na|drd|col|gen)\.?\s+)+",
+    r"(?:(?:prof|conf|univ|dr|ing|ec|jr|av|arh|lect|asist|ms|mr|dl|dna|d-l|d-na|drd|col|gen|biol|chim|fiz"
+    r"|mat|med|psih|sociol|farm|vet)\.?\s+)+",
     re.I,
 )
 

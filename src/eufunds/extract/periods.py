@@ -28,7 +28,8 @@ _ACTIVITY_AFTER = re.compile(
 _DURATION = re.compile(
     r"(?:durat\w*|perioad\w*|timp\s+de|pe\s+parcursul"
     r"|implementa\w*|interval\w*|desfasura\w*|derula\w*|se\s+va\s+derula)"
-    r"[^.\n]{0,60}?(?<![\d.,])(?P<n>" + COUNT + r")\s+(?:de\s+)?(?P<unit>luni|ani|an)(?![a-z])"
+    # A date range may stand between ("Perioada de implementare: 14.08.2018 - 13.08.2021 (36 de luni)").
+    r"(?:[^.\n]|\.(?=\d)){0,60}?(?<![\d.,])(?P<n>" + COUNT + r")\s+(?:de\s+)?(?P<unit>luni|ani|an)(?![a-z])"
 )
 
 

@@ -55,7 +55,8 @@ PROGRAMME_ACRONYM = re.compile(
 )
 _AXIS = re.compile(
     r"(?<![a-z])(?:axa|axei|axa\s+de\s+finantare)\s+prioritar[aei]*\s*(?:nr\.?\s*|numarul\s+)?"
-    r"(?P<num>\d+)(?![\d.])\s*(?:[-:.,]\s*)?(?:\"\s*)?"
+    # "Axa prioritară 8." ends a sentence; "Axa 8.1" is no axis.
+    r"(?P<num>\d+)(?!\d|\.\d)\s*(?:[-:.,]\s*)?(?:\"\s*)?"
     # POPAM numbers its axes as the Union's priorities: "Prioritatea Uniunii Europene 4".
     r"|(?<![a-z])prioritat(?:ea|ii)\s*(?:de\s+finantare\s*|uniunii(?:\s+europene)?\s+)?(?::\s*)?(?:nr\.?\s*)?(?:p\s*)?"
     r"(?P<num2>\d+)(?![\d.])"
