@@ -508,3 +508,155 @@ def test_target_group_parts_after_respectiv_and_a_general_objective_under_its_he
     ).record
     assert record["target_group"] == {"size": 90, "description": "70 de elevi și 20 de părinți"}
     assert record["objectives"][0]["text"] == "creșterea participării școlare în comuna Vale"
+
+
+def test_a_label_after_its_amount_names_that_amount_and_not_the_next() -> None:
+    text = (
+        "Valoarea totală a proiectului este de 20,2 milioane de lei, din care 20 milioane de lei este "
+        "valoarea totală eligibilă (16,9 milioane lei – valoarea eligibilă nerambursabilă din Fondul "
+        "Social European și 3,1 milioane lei – cofinanţarea eligibilă a beneficiarului).\n"
+    )
+    record = extract(text).record
+    assert (record["total_value"], record["eligible_value"]) == (Decimal("20200000"), Decimal("20000000"))
+    assert [(r["source"], r["amount"], r["description"]) for r in record["funding"]] == [
+        ("FSE", Decimal("16900000"), "valoarea eligibilă nerambursabilă din Fondul Social European"),
+        ("beneficiary", Decimal("3100000"), "cofinanţarea eligibilă a beneficiarului"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "eligible"),
+    [
+        ("Valoarea totală a proiectului este de 1.000.000 lei – finanțare nerambursabilă 100%.", "1000000", None),
+        ("Valoarea totală: 100.000 lei - Valoarea eligibilă: 90.000 lei.", "100000", "90000"),
+        ("Bugetul proiectului este de 966.106,06 lei, valoarea totală eligibilă este de 854.122,34 iar "
+         "perioada de implementare este de 25 luni.", "966106.06", "854122.34"),
+    ],
+)  # fmt: skip
+def test_a_label_leading_to_its_amount_wins_over_words_after_it(
+    text: str, total: str, eligible: str | None
+) -> None:
+    record = extract(text + "\n").record
+    assert record["total_value"] == Decimal(total)
+    assert record["eligible_value"] == (Decimal(eligible) if eligible else None)
+
+
+def test_non_reimbursable_money_with_no_source_named_is_an_other_row_unless_it_is_split() -> None:
+    alone = "Valoarea totală a proiectului este de 6.404.259,19 lei, din care 3.492.194,72 lei reprezintă finanţare nerambursabilă.\n"
+    rows = extract(alone).record["funding"]
+    assert [(r["source"], r["amount"], r["description"]) for r in rows] == [
+        ("other", Decimal("3492194.72"), "finanţare nerambursabilă")
+    ]
+    split = (
+        "Asistența financiară nerambursabilă este de 1.690.773,00 lei, din care 1.437.157,05 lei din "
+        "FEDR și 253.615,95 lei din bugetul de stat.\n"
+    )
+    assert [r["source"] for r in extract(split).record["funding"]] == ["FEDR", "national_budget"]
+
+
+# --- forms the real releases showed (issue 16), on invented texts -----------------------
+
+
+def test_two_commas_open_and_two_apostrophes_close_a_quotation() -> None:
+    text = "Comunicare lansare proiect ,,Școala deschisă pentru toți’’\n\nȘcoala X anunță demararea.\n"
+    assert extract(text).record["title"] == "Școala deschisă pentru toți"
+
+
+def test_guillemets_inside_a_quoted_title_belong_to_it() -> None:
+    text = "Primăria anunță finalizarea proiectului „Dotarea Școlii Gimnaziale «Ion Creangă» Brădeni”.\n"
+    assert extract(text).record["title"] == "Dotarea Școlii Gimnaziale «Ion Creangă» Brădeni"
+
+
+def test_the_sites_clock_beside_the_weather_and_an_events_date_are_not_the_publication_date() -> None:
+    clock = "marți, 3 februarie, 2026\n-3.5 C\nBucurești\n\nTITLU LUNG AL UNEI ȘTIRI DESPRE UN PROIECT EUROPEAN\n"
+    assert extract(clock).record["sources"][0]["published"] is None
+    event = "La data de 17 octombrie 2016 a fost semnat contractul de finanţare pentru proiectul „X Y”.\n"
+    record = extract(event).record
+    assert record["sources"][0]["published"] is None
+    assert record["sources"][0]["title"] is None
+
+
+def test_an_aim_said_of_the_project_is_its_general_objective() -> None:
+    text = "Proiectul urmărește crearea unui sistem eficient de informare a beneficiarilor.\n"
+    objectives = extract(text).record["objectives"]
+    assert [(o["kind"], o["text"]) for o in objectives] == [
+        ("general", "crearea unui sistem eficient de informare a beneficiarilor")
+    ]
+
+
+def test_objectives_mentioned_in_passing_are_not_an_objective() -> None:
+    text = "La conferință au fost prezentate obiectivele generale și specifice ale proiectului, calendarul și echipa.\n"
+    assert extract(text).record["objectives"] == []
+
+
+def test_the_projects_one_specific_objective_in_a_sentence() -> None:
+    text = (
+        "Proiectul are ca obiectiv general asigurarea sprijinului pentru autoritate.\n\n"
+        "Obiectivul specific al proiectului este rambursarea cheltuielilor salariale\n"
+    )
+    objectives = extract(text).record["objectives"]
+    assert [(o["kind"], o["text"]) for o in objectives] == [
+        ("general", "asigurarea sprijinului pentru autoritate"),
+        ("specific", "rambursarea cheltuielilor salariale"),
+    ]
+
+
+def test_partners_listed_after_a_colon_lose_their_acronyms() -> None:
+    text = (
+        "Proiectul este derulat de Ministerul Dezvoltării (MDLPA) în parteneriat cu cele 2 asociații: "
+        "Asociația Municipiilor din România (AMR) și Asociația Comunelor din România (ACoR).\n"
+    )
+    record = extract(text).record
+    assert record["beneficiary"]["name"] == "Ministerul Dezvoltării"
+    assert [p["name"] for p in record["partners"]] == [
+        "Asociația Municipiilor din România",
+        "Asociația Comunelor din România",
+    ]
+
+
+def test_the_party_to_a_financing_contract_that_is_not_the_funder_is_the_beneficiary() -> None:
+    text = (
+        "A fost semnat contractul de finanţare între Agenţia pentru Finanţarea Investiţiilor Rurale şi "
+        "Comuna Sîncraiu de Mureş, având ca obiect construirea unei grădinițe.\n"
+    )
+    assert extract(text).record["beneficiary"]["name"] == "Comuna Sîncraiu de Mureş"
+
+
+def test_a_sipoca_code_alone_names_poca_and_a_bodys_name_gives_no_programme_name() -> None:
+    assert extract("Proiectul „X Y Z”, cod SIPOCA 750, a fost lansat.\n").record["programme"] == {
+        "code": "POCA",
+        "name": None,
+    }
+    text = "Cererea a fost autorizată de Direcția Generală Programul Operațional Regional.\n"
+    assert extract(text).record["programme"] == {"code": "POR", "name": None}
+
+
+def test_results_on_bare_lines_and_a_count_with_its_items() -> None:
+    text = (
+        "În urma implementării proiectului, au fost obținute următoarele rezultate:\n\n"
+        "un laborator de informatică complet echipat;\n\n"
+        "14 săli de clasă dotate modern;\n\n"
+        "3 cabinete școlare: cabinet psihopedagogic, sală de sport și cabinet de limbă și comunicare.\n"
+    )
+    results = extract(text).record["results"]
+    assert [r["text"] for r in results] == [
+        "un laborator de informatică complet echipat",
+        "14 săli de clasă dotate modern",
+        "3 cabinete școlare: cabinet psihopedagogic, sală de sport și cabinet de limbă și comunicare",
+    ]
+    assert results[2]["indicators"][0]["topics"] == [
+        "cabinet psihopedagogic",
+        "sală de sport",
+        "cabinet de limbă și comunicare",
+    ]
+
+
+def test_whom_the_project_served_describes_its_target_group() -> None:
+    text = (
+        "Proiectul „Practica studenților” s-a adresat studenților din anii II și III.\n"
+        "Grupul țintă vizat de 325 studenți a fost realizat.\n"
+    )
+    assert extract(text).record["target_group"] == {
+        "size": 325,
+        "description": "studenților din anii II și III",
+    }

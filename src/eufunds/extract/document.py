@@ -203,7 +203,12 @@ def per_text(folded: str, key: str, compute: Callable[[], _T]) -> _T:
 
 
 # Not after a lone letter: "S. A.", "Ion I. Popescu" are abbreviations, not sentence ends.
-_SENTENCE_BREAK = re.compile(r"\n|(?<!(?<![a-z])[a-z])\.\s+(?=[A-Za-z\"])|;\s+")
+# Nor after an abbreviation of an address or a title ("str. Europa nr. 21", "dr. Pop").
+# (The look-behinds follow the full stop, so that only full stops pay for them.)
+_SENTENCE_BREAK = re.compile(
+    r"\n|\.(?<!(?<![a-z])[a-z]\.)(?<!\bstr\.)(?<!\bnr\.)(?<!\bjud\.)(?<!\bmun\.)(?<!\bbd\.)(?<!\bsos\.)"
+    r"(?<!\bdr\.)(?<!\bprof\.)(?<!\bing\.)(?<!\bconf\.)(?<!\bav\.)\s+(?=[A-Za-z\"])|;\s+"
+)
 
 
 def starts_capital(doc: Doc, start: int) -> bool:
@@ -222,6 +227,7 @@ def list_items(doc: Doc, pos: int) -> Iterator[tuple[int, int]]:
     cursor = pos
     first_line = True
     count = 0
+    unbulleted = False
     while cursor < len(f):
         end = end_of_line(f, cursor)
         line = f[cursor:end]
@@ -238,7 +244,11 @@ def list_items(doc: Doc, pos: int) -> Iterator[tuple[int, int]]:
             continue
         m = _BULLET.match(line)
         if not m:
-            if count == 0 and len(stripped) < 300 and stripped[-1:] in ";.," and not stripped.endswith(":"):
+            # Unbulleted items go on as they began: a list of bare lines is not cut
+            # after its first item.
+            ends = ";.," if count == 0 else ";."
+            if (count == 0 or unbulleted) and len(stripped) < 300 and stripped[-1:] in ends:
+                unbulleted = True
                 # Unbulleted items, one per line, each closed by ";" or ".".
                 m2 = re.match(r"\s*", line)
                 s, e = trim(doc, cursor + (m2.end() if m2 else 0), end)

@@ -24,12 +24,23 @@ _GENERAL_LABEL = re.compile(
 _HAS_GENERAL = re.compile(r"(?:are|avand|a\s+avut)\s+ca\s+obiect(?:iv)?\s+general(?P<verb>)\s+")
 # Without any label, the project's aim said of the project itself: "Proiectul urmărește
 # crearea …", "Investiția a vizat îmbunătățirea …" (not "își propune să …", a clause).
+# (Where a sentence starts is checked on each hit: a look-behind tried at every
+# position of the text cost more than all the rest of the objective rules.)
 _PROJECT_AIMS = re.compile(
-    r"(?:^|(?<=[.!]\s)|(?<=\n))(?:proiectul|acest\s+proiect|investitia)\s+(?:urmareste|vizeaza|a\s+vizat"
+    r"(?:proiectul|acest\s+proiect|investitia)\s+(?:urmareste|vizeaza|a\s+vizat"
     r"|a\s+urmarit|isi\s+propune|are\s+ca\s+scop|are\s+drept\s+scop|a\s+avut\s+ca\s+scop)\s+"
-    r"(?!sa\b|ca\b|de\b|la\b|o\s+valoare|un\s+buget)(?P<verb>)",
-    re.M,
+    r"(?!sa\b|ca\b|de\b|la\b|o\s+valoare|un\s+buget|un\s+numar|\d)(?P<verb>)"
 )
+
+
+def _project_aims(folded: str) -> re.Match[str] | None:
+    for m in _PROJECT_AIMS.finditer(folded):
+        before = folded[max(0, m.start() - 2) : m.start()]
+        if m.start() == 0 or before.endswith("\n") or before in (". ", "! ", ".\n"):
+            return m
+    return None
+
+
 # A labelled passage that opens "Scopul proiectului „X” este de a …": the aim is what follows.
 _AIM_LEAD = re.compile(
     r"scop\w*\s+(?:general\s+)?(?:al\s+)?proiectului\b[^\n]{0,300}?\s(?:este|a\s+fost|consta\s+in"
@@ -96,7 +107,7 @@ def read_objectives(doc: Doc) -> list[dict[str, Any]]:
     f = doc.folded
     found: list[tuple[int, dict[str, Any], dict[str, tuple[int, int]]]] = []
     m = _GENERAL_LABEL.search(f) or _HAS_GENERAL.search(f) or _PROJECT_OBJECTIVE.search(f)
-    m = m or _PROJECT_AIMS.search(f)
+    m = m or _project_aims(f)
     if m and m.group("verb") is None:
         # A heading "OBIECTIVUL GENERAL" over "Obiectivul general al proiectului a fost …":
         # the sentence's own label and verb lead to the objective.
@@ -289,7 +300,11 @@ _INDICATOR_NUMBER = re.compile(
 _INDICATOR_BAD_LEAD = re.compile(
     r"(?:iso|nr\.?|anul|axa|os|cod\w*|rezultat\w*(?:\s+\w+)?|standard\w*|art\.?|legea|hg|oug)\s*$"
 )
-_WORD = re.compile(r"[a-z][a-z0-9-]*")
+_APPROXIMATE_LEAD = re.compile(
+    r"(?<![a-z])(?:peste|aproximativ|circa|cca\.?|in\s+jur\s+de|aproape|mai\s+mult\s+de)\s+(?:de\s+)?$"
+)
+# "602 copii/tineri/adulți": words joined by slashes count one noun.
+_WORD = re.compile(r"[a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)*")
 
 
 # Words that end the counted noun: prepositions, verbs, conjunctions. Genitive
@@ -355,7 +370,8 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
         if after_unit is not None and not _COORDINATED.fullmatch(f, after_unit, m.start()):
             break
         lead = f[max(start, m.start() - 25) : m.start()]
-        if _INDICATOR_BAD_LEAD.search(lead):
+        if _INDICATOR_BAD_LEAD.search(lead) or _APPROXIMATE_LEAD.search(lead):
+            # "peste 300 de persoane" is a bound: no indicator is given for it.
             continue
         name = _NAME_BEFORE.search(doc.text, max(start, m.start() - 40), m.start())
         if name and name.start() > start and f[start : name.start()].strip():
@@ -393,6 +409,14 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
             if we > ws:
                 indicator["what"] = doc.clean(ws, we)
                 doc.note(f"{path}.indicators[{i}].what", ws, we)
+        listed_after = _COLON_LIST.match(f, unit_end, end) if what_start is None else None
+        if listed_after and isinstance(value, int):
+            # "3 cabinete școlare: cabinet psihopedagogic, sală de sport și cabinet de …":
+            # the items counted, as many as the number says.
+            topics = _counted_items(doc, listed_after.end(), end, value)
+            for t, (ts, te) in enumerate(topics):
+                doc.note(f"{path}.indicators[{i}].topics[{t}]", ts, te)
+            indicator["topics"] = [doc.clean(ts, te) for ts, te in topics]
         found.append(indicator)
         # One indicator per item: further numbers qualify the first quantity
         # ("1 tractor de 240 CP", "8 cercetători, dintre care 3 tineri") — unless
@@ -401,6 +425,30 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
             break
         after_unit = unit_end
     return found
+
+
+_COLON_LIST = re.compile(r"\s*:\s*")
+
+
+def _counted_items(doc: Doc, start: int, end: int, count: int) -> list[tuple[int, int]]:
+    """``count`` items split at commas, then at the first "și" of the last while too few."""
+    f = doc.folded
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in re.finditer(r"\s*[,;]\s*", f[start:end]):
+        pieces.append((pos, start + m.start()))
+        pos = start + m.end()
+    pieces.append((pos, end))
+    while len(pieces) < count:
+        last_start, last_end = pieces[-1]
+        joint = re.compile(r"\s+si\s+").search(f, last_start, last_end)
+        if joint is None:
+            break
+        pieces[-1:] = [(last_start, joint.start()), (joint.end(), last_end)]
+    trimmed = [trim(doc, s, e) for s, e in pieces]
+    if len(trimmed) != count or any(e <= s for s, e in trimmed):
+        return []
+    return trimmed
 
 
 def _unit(doc: Doc, start: int, end: int) -> tuple[int | None, int | None, int]:

@@ -9,6 +9,7 @@ import re
 
 from ..text import fold
 from .document import WHITESPACE, Doc, per_text, starts_capital, trim, wordset
+from .parties import ORGANISATION_START
 from .programme import PROGRAMME_ACRONYM
 
 _QUOTED = re.compile(r"\"([^\"\n]{3,300}(?:\n(?![ \t]*\n)[^\"\n]{1,300})?)\"")
@@ -53,7 +54,53 @@ def quotations(doc: Doc) -> list[_Quoted]:
 _TITLE_LEAD = re.compile(
     r"proiect\w*\s*(?:cu\s+(?:titlul|denumirea|tema)|intitulat|denumit|numit|cu\s+numele)?\s*[:,-]?\s*$"
     r"|(?:cu\s+titlul|intitulat|denumit)\s*:?\s*$"
+    # "a semnat … contractul de finanţare „X”": the contract is named by its project.
+    r"|contract\w*\s+de\s+finantare\s*(?:pentru\s+(?:proiectul\s+)?)?[:,-]?\s*$"
 )
+# A quotation right after a level of the programme ("Axa Prioritară 3 – „…”") is that
+# level's title, not the project's.
+_HIERARCHY_BEFORE = re.compile(
+    r"(?:axa|axei|prioritat|obiectiv|masur|sub-?masur|domeniu|operatiun|apel)\w*[^\"\n]{0,40}$"
+)
+
+
+def _in_a_name(doc: Doc, quote: int) -> bool:
+    """Whether a quotation is part of an institution's name: "Școala Gimnazială „Ion Creangă”",
+    "Asociația „Orizont”" (capitalised words from an organisation's noun to the quote)."""
+    line_start, _ = doc.line_bounds(quote)
+    lead_start = max(line_start, quote - 80)
+    words = doc.text[lead_start:quote].split()
+    for i in range(len(words) - 1, -1, -1):
+        if not (words[i][:1].isupper() or words[i] in _NAME_LINKS):
+            return False
+        if ORGANISATION_START.fullmatch(fold(words[i]).strip(",.")):
+            return True
+    return False
+
+
+_NAME_LINKS = frozenset({"de", "din", "si", "și", "şi", "pentru", "a", "al", "nr.", "cu"})
+
+
+def _unabridged(doc: Doc, candidates: list[tuple[int, int]]) -> tuple[int, int]:
+    """A headline may shorten the title the body then gives whole ("Creşterea eficienţei
+    energetice – Cantina …" over "Creşterea eficienţei energetice a clădirilor publice …"):
+    the body's longer form, opening with the same words, is the title."""
+    f = doc.folded
+    first = candidates[0]
+    line_start, line_end = doc.line_bounds(first[0])
+    line = doc.text[line_start:line_end].rstrip()
+    if len(line) >= 200 or line.endswith((".", ";", ":")):
+        return first
+    opening = f[first[0] : first[1]].split()[:2]
+    for start, end in candidates[1:]:
+        body_start, body_end = doc.line_bounds(start)
+        if body_end - body_start < 200:
+            continue
+        if f[start:end].split()[:2] == opening and end - start > first[1] - first[0]:
+            return start, end
+    return first
+
+
 _TITLE_LABEL = re.compile(
     r"^[ \t]*(?:titlu\w*|denumire\w*|nume\w*)\s+(?:proiect\w*)\s*[:-]\s*(?P<t>[^\n]+)"
     r"|^[ \t]*proiect(?:ul)?\s*:\s*(?P<t2>[^\n]+)",
@@ -86,6 +133,8 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
     if not candidates:
         for m in quotations(doc):
             inner = m.group(1).strip()
+            if _HIERARCHY_BEFORE.search(f, max(0, m.start() - 60), m.start()) or _in_a_name(doc, m.start()):
+                continue
             if not _BOILERPLATE.match(inner) and len(inner.split()) >= 2:
                 candidates.append((m.start(1), m.end(1)))
                 break
@@ -94,7 +143,7 @@ def read_title(doc: Doc) -> tuple[int, int] | None:
         if unquoted and starts_capital(doc, unquoted.start("t")):
             return trim(doc, unquoted.start("t"), unquoted.end("t"))
         return None
-    first = candidates[0]
+    first = _unabridged(doc, candidates)
     first_text = WHITESPACE.sub(" ", f[first[0] : first[1]]).strip()
     # The same title often appears as an UPPERCASE headline and in the body: keep
     # the one written in sentence case, as a curator would.
@@ -139,8 +188,12 @@ def read_acronym(doc: Doc, title_span: tuple[int, int] | None) -> str | None:
 
 
 _SIPOCA = re.compile(r"sipoca\s*(?:cod\w*)?\s*(?:nr\.?|:|-)?\s*(?P<c>\d{1,6})(?!\d)")
+# "Cod SMIS: POCU 626/6/13/130510" writes the call and contract numbers before the SMIS
+# code: the code is the last part. A system's name with its years ("MySMIS 2014") is no code.
 _SMIS = re.compile(
-    r"(?:my\s*)?smis(?:\s*2014\s*\+?|\s*2021\s*\+?)?\s*(?:cod\w*)?\s*(?:nr\.?|:|-)?\s*(?P<c>\d{2,7})(?!\d)"
+    r"(?:my\s*)?smis(?:\s*2014\s*\+?|\s*2021\s*\+?)?\s*(?:cod\w*)?\s*(?:nr\.?|:|-)?\s*"
+    r"(?:(?P<call>[a-z]{2,8}[\s/-]*(?:\d{1,4}/){1,4})(?=\d{5,7}(?![\d/])))?"
+    r"(?P<c>\d{2,7})(?![\d/])(?!\s*\+)"
 )
 
 
@@ -151,6 +204,8 @@ def read_codes(doc: Doc) -> dict[str, str | None]:
         found["sipoca"] = m.group("c")
         doc.note("codes.sipoca", m.start("c"), m.end("c"))
     for m in _SMIS.finditer(doc.folded):
+        if m.group("c") in ("2014", "2020", "2021", "2027"):
+            continue
         found["mysmis"] = m.group("c")
         doc.note("codes.mysmis", m.start("c"), m.end("c"))
         break
@@ -174,11 +229,14 @@ START_CUES = re.compile(
     r"lansar\w*\s+(?:a\s+)?(?:oficiala\s+a\s+)?proiect|demarar\w*\s+(?:a\s+)?(?:implementarii\s+)?proiect"
     r"|incepere\w*\s+(?:a\s+)?(?:implementarii\s+)?proiect"
     r"|conferint\w*\s+(?:de\s+)?(?:presa\s+de\s+)?(?:lansare|deschidere|demarare)"
-    r"|(?:a|au)\s+demarat|a\s+inceput\s+implementarea|anunta\s+(?:lansarea|demararea|inceperea)"
+    # "anunță lansarea proiectului", not "anunță lansarea versiunii pilot a platformei".
+    r"|(?:a|au)\s+demarat|a\s+inceput\s+implementarea"
+    r"|anunta\s+(?:lansarea|demararea|inceperea)\s+(?:oficiala\s+)?(?:a\s+)?(?:implementarii\s+)?proiect"
+    r"|(?:a|au)\s+inceput\s+proiectul"
     r"|debut\w*\s+proiect|(?:a|au)\s+lansat\s+proiect|(?:lanseaza|demareaza)\s+(?:implementarea\s+)?proiect"
     r"|incepe\s+implementarea|anunt\w*\s+de\s+(?:incepere|demarare|lansare)"
     # "a început pe 28 aprilie 2016 implementarea proiectului".
-    r"|(?:a|au)\s+inceput(?:\s+[^\s.]+){0,5}?\s+implementarea"
+    r"|(?:a|au)\s+inceput(?:\s+[^\s.]+){0,6}?\s+implementarea"
     # A signed financing contract starts a project (its release is a start release).
     r"|(?:fost|a|au)\s+semnat\s+contractul\w*\s+de\s+finantare|semnarea\s+contractului\s+de\s+finantare"
 )

@@ -23,7 +23,12 @@ _OWN = re.compile(
 
 # Money that is neither an EU fund of the code list nor a Romanian budget: the
 # Recovery and Resilience Facility (PNRR), mixed EU–national "public support".
-_OTHER_SOURCE = re.compile(r"mecanism\w*\s+de\s+redresare|sprijin\w*\s+public|nextgeneration")
+_OTHER_SOURCE = re.compile(
+    r"mecanism\w*\s+de\s+redresare|sprijin\w*\s+public|nextgeneration"
+    r"|fonduri\s+(?:europene\s+)?nerambursabile"
+)
+# "…, sumă finanțată integral din …": the money the phrase is about opens its words.
+_MONEY_NOUN_BEFORE = re.compile(r"(?:^|[,;:]\s*)(?P<noun>suma|valoare\w*)\s+$")
 
 
 def _source_of(folded_words: str) -> str | None:
@@ -107,7 +112,7 @@ _LABEL_CUE = re.compile(
 # A sum written with thousands and decimals but no currency ("eligibilă este de 854.122,34
 # iar …") is money when a value label leads to it.
 _BARE_SUM = re.compile(
-    r"(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+,\d{2})(?![\d.,%])(?!\s*(?:de\s+)?(?:lei|ron|euro|eur|€|usd|mil|%))"
+    r"(?P<num>\d(?<![\d.,]\d)\d{0,2}(?:\.\d{3})+,\d{2})(?![\d.,%])(?!\s*(?:de\s+)?(?:lei|ron|euro|eur|€|usd|mil|%))"
 )
 _BARE_SUM_LEAD = re.compile(r"(?:este\s+de|in\s+valoare\s+de|de|:)\s*$")
 
@@ -125,6 +130,7 @@ def read_money(doc: Doc) -> dict[str, Any]:
             raw = m.group("num").replace(".", "").replace(",", ".")
             amounts.append((m, Decimal(raw), None))
     amounts.sort(key=lambda item: item[0].start())
+    f, amounts = _without_conversions(f, amounts)
     out: dict[str, Any] = {
         "currency": None, "total_value": None, "eligible_value": None, "funding": [], "approximate": {}
     }  # fmt: skip
@@ -144,7 +150,10 @@ def read_money(doc: Doc) -> dict[str, Any]:
         after_end = min(next_start, sentence_end(doc.text, m.end(), line_end), line_end)
         after = f[m.end() : after_end]
         previous_end = m.end()
-        previous_labelled = _label_after_length(after)
+        # The words after this amount label it only when none lead to it.
+        previous_labelled = 0 if _labelled_before(before) else _label_after_length(after)
+        if _not_this_projects(f, m.start(), before):
+            continue
         if currency is None:
             # A sum without its currency counts only under a value label, in the text's currency.
             if not _BARE_SUM_LEAD.search(before) or out["currency"] not in (None, "RON"):
@@ -171,7 +180,7 @@ def read_money(doc: Doc) -> dict[str, Any]:
             if out["currency"] in (None, currency):
                 unnamed.append((m, value, currency, before, seg_start))
             continue
-        row = _funding_row(doc, m, value, before, after, seg_start)
+        row = _funding_row(doc, m, value, before, after, seg_start, f)
         if row is None:
             continue
         if out["currency"] not in (None, currency):
@@ -190,7 +199,7 @@ def read_money(doc: Doc) -> dict[str, Any]:
         # unless named rows follow, of which it is only the subtotal.
         m, value, currency, before, seg_start = unnamed[0]
         after = f[m.end() : min(sentence_end(doc.text, m.end()), doc.line_bounds(m.start())[1])]
-        row = _funding_row(doc, m, value, before, after, seg_start, unnamed=True)
+        row = _funding_row(doc, m, value, before, after, seg_start, f, unnamed=True)
         if row is not None:
             out["currency"] = out["currency"] or currency
             row["_at"] = m.start()
@@ -202,6 +211,69 @@ def read_money(doc: Doc) -> dict[str, Any]:
         for name, span in row.pop("_spans").items():
             doc.note(f"funding[{index_row}].{name}", *span)
     return out
+
+
+# "4.650.000 lei (aproximativ 1.000.000 euro)": the same money in another currency.
+_CONVERSION_OPEN = re.compile(
+    r"\s*\(\s*(?:(?:aprox\w*|cca|circa|echivalent\w*|adica|respectiv|in\s+jur\s+de)\.?\s*(?:a\s+|de\s+)?)?$"
+)
+_CONVERSION_CLOSE = re.compile(r"\s*\)")
+
+
+def _without_conversions(
+    f: str, amounts: list[tuple[re.Match[str], Decimal, str | None]]
+) -> tuple[str, list[tuple[re.Match[str], Decimal, str | None]]]:
+    """The amounts without those converting the one before into another currency, and the
+    text with their brackets blanked, so that no rule reads across them."""
+    kept: list[tuple[re.Match[str], Decimal, str | None]] = []
+    blanks: list[tuple[int, int]] = []
+    for item in amounts:
+        m, _, currency = item
+        if kept:
+            prev, _, prev_currency = kept[-1]
+            opening = _CONVERSION_OPEN.match(f, prev.end(), m.start())
+            closing = _CONVERSION_CLOSE.match(f, m.end())
+            if opening and opening.end() == m.start() and closing and currency != prev_currency:
+                blanks.append((f.index("(", prev.end(), m.start()), closing.end()))
+                continue
+        kept.append(item)
+    if not blanks:
+        return f, amounts
+    chars = list(f)
+    for start, end in blanks:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars), kept
+
+
+# Money that is not this project's: a programme's, a call's or an axis' budget or
+# allocation ("Programul … are un buget total de 8,25 miliarde de euro", "alocarea
+# apelului"), and sums over several projects ("Trei proiecte în valoare totală de …").
+_PROGRAMME_MONEY = re.compile(
+    r"aloc\w*|(?:valoare\w*|buget\w*|fonduri\w*|suma)(?:\s+total\w*)?\s+(?:a|al|ale|alocat\w*)\s+"
+    r"(?:program|apel|axe|masur|sub-?masur|schem|planul|pnrr|por\b|componente)"
+)
+_PROGRAMME_SUBJECT = re.compile(
+    r"\s*(?:programul|axa|apelul|masura|sub-?masura|schema|planul\s+national|pnrr|por|pocu|poca|poim"
+    r"|poc|pndr|pnrr|componenta)\b"
+)
+_SEVERAL_PROJECTS = re.compile(
+    r"(?<![a-z])(?:proiecte(?:le|lor)?|investitii(?:le|lor)?|contracte(?:le|lor)?|obiective(?:le)?\s+de\s+investitii)"
+    r"(?![a-z])"
+)
+
+
+def _not_this_projects(f: str, pos: int, before: str) -> bool:
+    start = sentence_start(f, pos)
+    clause = f[start:pos]
+    if _PROGRAMME_MONEY.search(before[-100:]):
+        return True
+    if _PROGRAMME_SUBJECT.match(clause) and "proiect" not in clause:
+        return True
+    # The subject of the sum is plural: the headline's total of several projects.
+    return (
+        _SEVERAL_PROJECTS.search(clause) is not None
+        and re.search(r"proiect(?:ul|ului)?(?![a-z])", clause) is None
+    )
 
 
 def _label_after_length(after: str) -> int:
@@ -217,8 +289,14 @@ def _last_end(pattern: re.Pattern[str], text: str) -> int:
     return max((c.end() for c in pattern.finditer(text)), default=-1)
 
 
+def _labelled_before(before: str) -> bool:
+    """Whether a value label leads to the amount ("Valoarea totală … este de X")."""
+    lead = before[-60:]
+    return any(p.search(lead) for p in (_TOTAL_CUE, _ELIGIBLE_CUE, _NONREFUNDABLE_CUE))
+
+
 def _value_role(before: str, after: str) -> str | None:
-    labelled = _AFTER_LABEL.match(after)
+    labelled = None if _labelled_before(before) else _AFTER_LABEL.match(after)
     if labelled:
         label = after[labelled.end() : labelled.end() + 120]
         if _ELIGIBLE_CUE.match(label):
@@ -260,12 +338,13 @@ def _funding_row(
     before: str,
     after: str,
     seg_start: int,
+    f: str,
     *,
     unnamed: bool = False,
 ) -> dict[str, Any] | None:
-    """The funding row an amount is, from the words for it after or before it; ``unnamed``:
-    non-reimbursable money whose source the release does not name (``other``)."""
-    f = doc.folded
+    """The funding row an amount is, from the words for it after or before it (``f``: the
+    folded text without conversions); ``unnamed``: non-reimbursable money whose source the
+    release does not name (``other``)."""
     spans: dict[str, tuple[int, int]] = {}
     # "7.150.498,14 lei (85%) din FSE": a share in parentheses right after the
     # amount belongs to it; the words for the money follow it.
@@ -450,6 +529,9 @@ def read_phrase_funding(doc: Doc) -> list[dict[str, Any]]:
         if any(row["source"] == code for row in rows):
             continue
         s, e = trim(doc, m.start(), end)
+        noun = _MONEY_NOUN_BEFORE.search(f, max(0, s - 30), s)
+        if noun:
+            s = noun.start("noun")
         index = len(rows)
         rows.append(
             {

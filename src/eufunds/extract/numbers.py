@@ -87,7 +87,8 @@ _NUMBER = (
     r"|\d{1,3}(?:,\d{3}){2,}(?:\.\d{1,2})?"
     r"|\d+(?:[.,]\d{1,3})?)(?![\d])"
 )
-_MULTIPLIER = r"(?:\s*(?P<mult>miliarde|miliard|mld\.?|milioane|milion|mil\.?|mii))?"
+# "25 de milioane de lei": from twenty on, Romanian puts "de" before the multiplier too.
+_MULTIPLIER = r"(?:\s*(?:de\s+)?(?P<mult>miliarde|miliard|mld\.?|milioane|milion|mil\.?|mii))?"
 _CURRENCY = r"\s*(?:de\s+)?(?P<cur>lei|ron|euro|eur|€|usd|dolari)(?![a-z])"
 AMOUNT = re.compile(_NUMBER + _MULTIPLIER + _CURRENCY)
 AMOUNT_PREFIXED = re.compile(

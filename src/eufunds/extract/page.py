@@ -9,7 +9,7 @@ from ..text import fold
 from .document import WHITESPACE, Doc, end_of_line, starts_capital, trim
 from .identity import END_CUES, HEAD_LINES, START_CUES, quotations
 from .numbers import date_hits
-from .parties import COMPANY_SUFFIX, ORGANISATION_START, SUBJECT_VERB
+from .parties import COMPANY_SUFFIX, ORGANISATION_START, SUBJECT_VERB, with_abbreviation_dot
 from .programme import PROGRAMME_ACRONYM
 
 _HEADLINE_SKIP = re.compile(
@@ -239,22 +239,27 @@ def read_publisher(doc: Doc) -> str | None:
 _CONTACT_LABEL = re.compile(
     r"(?:date|datele|persoan\w*|informatii|detalii)\s+(?:suplimentare\s+)?de\s+contact\s*:?"
     r"|(?:^|\n)[ \t]*(?:contact|informatii\s+suplimentare|relatii\s+suplimentare|"
-    r"pentru\s+(?:mai\s+multe\s+)?informatii(?:\s+suplimentare)?(?:\s+va\s+rugam\s+sa\s+contactati)?)\s*:"
+    r"pentru\s+(?:mai\s+multe\s+)?informatii(?:\s+suplimentare)?(?:\s+(?:despre|privind)\s+(?:acest\s+)?proiect\w*)?"
+    r"(?:\s+va\s+rugam\s+sa\s+contactati)?)\s*:"
 )
 _CONTACT_SPLIT = re.compile(r",\s+(?=[a-z])|;\s+")
 _CONTACT_END = re.compile(
     r"(?:citeste|citeşte|cititi|vezi|articole|acest\s+site|proiect\s+(?:co)?finantat|investim|"
     r"pentru\s+mai\s+multe|distribuie|share|comentarii|etichete|tags|\"?proiect\s+selectat|continutul)"
 )
-_NAME_POSITION = re.compile(r"\s*,\s*|\s+-\s+")
+_NAME_POSITION = re.compile(r"\s*,\s*|\s+-\s+|\s*:\s+")
+# A labelled line that is no person's ("mail: Această adresă de email este protejată").
+_OTHER_LABEL = re.compile(r"(?:e-?mail|mail|web|site|adresa|sediu\w*|program\w*|cui|cif)\s*:")
 _EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 _PHONE_LABEL = re.compile(r"(?:tel(?:efon)?|mobil|fax)[\w./ ]*?(?=:|\s*\d|\s*\+)")
 
 
 # Spaces only between digits, so "0372 640030 / 0372 640070" is two numbers.
-_PHONE = re.compile(r"\+?\d(?:[\d./-]|\s(?=\d)){5,}\d")
+# An extension is part of the number: "0231 502 200 int. 174".
+_PHONE = re.compile(r"\+?\d(?:[\d./-]|\s(?=\d)){5,}\d(?:\s*,?\s*int(?:erior)?\.?\s*\d{1,5})?")
 _PERSON_TITLE = re.compile(
-    r"(?:(?:prof|conf|univ|dr|ing|ec|jr|av|arh|lect|asist|ms|mr|dl|dna|d-l|d-na|drd|col|gen)\.?\s+)+",
+    r"(?:(?:prof|conf|univ|dr|ing|ec|jr|av|arh|lect|asist|ms|mr|dl|dna|d-l|d-na|drd|col|gen|biol|chim|fiz"
+    r"|mat|med|psih|sociol|farm|vet)\.?\s+)+",
     re.I,
 )
 
@@ -327,6 +332,7 @@ def read_issuer_and_contacts(doc: Doc) -> tuple[str | None, list[dict[str, str |
     contacts = [c for c in contacts if c["name"] is not None]
     if issuer is None:
         return None, contacts
+    issuer = with_abbreviation_dot(doc, *issuer)
     doc.note("sources[0].issuer", *issuer)
     return doc.clean(*issuer), contacts
 
@@ -466,6 +472,10 @@ def _contact_block(doc: Doc, pos: int, issuer: tuple[int, int] | None) -> dict[s
             put("email", s + email.start(), s + email.end())
         phone_label = _PHONE_LABEL.search(piece)
         if phone_label:
+            # "Achim Elisa: tel: 0733832198": the person the number reaches, before it.
+            named = trim(doc, s, s + phone_label.start())
+            if named[1] > named[0] and _is_person(doc.text[named[0] : named[1]].rstrip(" :")):
+                put("name", named[0], named[0] + len(doc.text[named[0] : named[1]].rstrip(" :")))
             numbers = list(_PHONE.finditer(piece, phone_label.end()))
             labels = phone_label.group(0)
             has_tel = re.search(r"tel|mobil", labels) is not None
@@ -481,7 +491,7 @@ def _contact_block(doc: Doc, pos: int, issuer: tuple[int, int] | None) -> dict[s
             for key, number in zip(keys, numbers, strict=False):
                 put(key, s + number.start(), s + number.end())
             continue
-        if email or _CONTACT_LABEL.match(piece):
+        if email or _CONTACT_LABEL.match(piece) or _OTHER_LABEL.match(piece):
             continue
         split = _NAME_POSITION.search(piece)
         if contact["name"] is None and split:

@@ -56,12 +56,15 @@ _BENEFICIARY_LABEL = re.compile(
     re.M,
 )
 _IMPLEMENTED_BY = re.compile(
-    r"(?:implementat|derulat|realizat|desfasurat|promovat"
+    # "desășurat" (sic) is read as "desfășurat".
+    r"(?:implementat|derulat|realizat|desf?asurat|promovat"
     r"|initiat)\w*\s+de\s+(?:catre\s+)?(?P<who>[^\n]{3,160})"
 )
 _QUALIFIERS = re.compile(
     r",\s*(?:cu\s+sediul|judet\w*|jud\.|cui|cod\s+fiscal|in\s+parteneriat|"
     r"in\s+calitate|impreuna\s+cu|cu\s+adresa)|\s+in\s+parteneriat\s+cu|\s+impreuna\s+cu"
+    # "Autoritatea de Management pentru POCA din cadrul Ministerului …": the body itself.
+    r"|,?\s+din\s+cadrul\s"
 )
 
 
@@ -81,10 +84,22 @@ def _subject_before(doc: Doc, pos: int) -> tuple[int, int] | None:
             start = hit.end
             while start < pos and f[start] in " ,":
                 start += 1
+    # "… și la sesiuni de formare: Autoritatea de Management … a început": the clause
+    # after a colon has its own subject.
+    colon = f.rfind(": ", start, pos)
+    if colon >= 0 and starts_capital(doc, colon + 2):
+        start = colon + 2
     s, e = trim(doc, start, pos)
+    glued = _GLUED_CAPTION.match(doc.text, s, e)
+    if glued:
+        # "cetateniComuna Cetățeni": an image's caption glued to the first word.
+        s = glued.end()
     if e - s < 3 or not starts_capital(doc, s) or e - s > 160:
         return None
     return s, e
+
+
+_GLUED_CAPTION = re.compile(r"[a-zăâîșțşţ]{3,}(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ])")
 
 
 def read_beneficiary(doc: Doc) -> dict[str, str | None]:
@@ -135,6 +150,12 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
                 result["name"] = doc.clean(s, e)
                 doc.note("beneficiary.name", s, e)
                 return result
+    contract = _contract_party(doc)
+    if contract:
+        s, e = _split_prin(doc, *contract, result)
+        result["name"] = doc.clean(s, e)
+        doc.note("beneficiary.name", s, e)
+        return result
     m = _IMPLEMENTED_BY.search(f)
     if m and starts_capital(doc, m.start("who")):
         stop = _PARTNER_STOP.search(f, m.start("who"))
@@ -147,12 +168,44 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
     return result
 
 
+# "contractul de finanţare între Agenţia pentru Finanţarea Investiţiilor Rurale şi Comuna X":
+# of the two parties to a financing contract, the one that is not the funder is the beneficiary.
+_CONTRACT_BETWEEN = re.compile(
+    r"contract\w*\s+de\s+finantare(?:\s+(?:a\s+fost\s+)?(?:semnat|incheiat)\w*)?(?:\s+[^\n.]{0,40}?)?\s+intre\s+"
+)
+_FUNDER = re.compile(
+    r"(?:agenti\w*|autoritat\w*\s+de\s+management|ministerul|organism\w*\s+intermediar|adr|afir|apia"
+    r"|oirpos[a-z]*|aipp[a-z]*)(?![a-z])"
+)
+_PARTY_LABEL = re.compile(r"beneficiar(?:ul)?\s*[-:]\s*")
+
+
+def _contract_party(doc: Doc) -> tuple[int, int] | None:
+    f = doc.folded
+    m = _CONTRACT_BETWEEN.search(f)
+    if not m or not _FUNDER.match(f, m.end()):
+        return None
+    end = sentence_end(doc.text, m.end(), end_of_line(f, m.end()))
+    joints = list(re.finditer(r"\s+si\s+", f[m.end() : end]))
+    if not joints:
+        return None
+    joint = joints[-1]
+    start = m.end() + joint.end()
+    label = _PARTY_LABEL.match(f, start)
+    if label:
+        start = label.end()
+    if _FUNDER.match(f, start) or not ORGANISATION_START.match(f, start):
+        return None
+    s, e = _plain_name(doc, start, end)
+    return (s, e) if e - s >= 3 and starts_capital(doc, s) else None
+
+
 # "S.C. Termoficare Oradea S.A.", "Gospodărie Comunală S. A.": a name ending in an
 # abbreviation of single letters keeps its last full stop.
 _LETTER_ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]\.\s?[^\W\d_]$")
 
 
-def _with_abbreviation_dot(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def with_abbreviation_dot(doc: Doc, start: int, end: int) -> tuple[int, int]:
     if doc.text[end : end + 1] == "." and _LETTER_ABBREVIATION.search(doc.text, start, end):
         return start, end + 1
     return start, end
@@ -167,7 +220,7 @@ def _plain_name(doc: Doc, start: int, end: int, *, clause: bool = True) -> tuple
     acronym = _TRAILING_ACRONYM.search(doc.text, start, end)
     if acronym:
         end = acronym.start()
-    return _with_abbreviation_dot(doc, *trim(doc, start, end))
+    return with_abbreviation_dot(doc, *trim(doc, start, end))
 
 
 def _split_prin(doc: Doc, start: int, end: int, result: dict[str, str | None]) -> tuple[int, int]:
@@ -198,6 +251,8 @@ def _cut_qualifiers(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return _plain_name(doc, start, end, clause=False)
 
 
+_LOWER_PLACE_AFTER = re.compile(r"\s+din\s+[a-zăâîșțşţ][^A-ZĂÂÎȘȚŞŢ]*$")
+_LISTED_PARTNERS = re.compile(r"[^\n:.;()]{3,160}:\s*")
 _PARTNER_WITH = re.compile(r"in\s+parteneriat\s+cu\s+(?P<who>[^\n]{3,300})")
 _PARTNER_LABEL = re.compile(
     r"^[ \t•*-]*partener(?:ul|ii|i)?(?:\s+(?:proiectului"
@@ -212,7 +267,9 @@ _PARTNER_STOP = re.compile(
     r"\s+si\s+(?:este|a|au|va|vor|sunt|se|il|isi)\s|,?\s+(?:si\s+)?(?:co-?)?finantat|\s+prin\s+program"
     r"|,\s*(?:proiectul|in\s+perioada|in\s+intervalul|incepand)\b"
     r"|\s*(?:\(|,\s*(?:in\s+calitate|anunta|a\s+|au\s+|implementeaza|deruleaza|care)|\s+(?:anunta|implementeaza"
-    r"|deruleaza|a\s+demarat|au\s+demarat|a\s+finalizat|au\s+finalizat|organizeaza)(?![a-z])|[.;]\s|[.;]$|$)"
+    r"|deruleaza|a\s+demarat|au\s+demarat|a\s+finalizat|au\s+finalizat|organizeaza)(?![a-z])"
+    # "Școala Gimnazială nr. 1": an abbreviation's full stop ends nothing.
+    r"|(?<!\bnr)(?<!\bstr)[.;]\s|[.;]$|$)"
 )
 
 
@@ -222,7 +279,11 @@ def read_partners(doc: Doc) -> list[dict[str, str | None]]:
     seen: set[str] = set()
 
     def add(start: int, end: int, role: str | None) -> None:
-        s, e = _with_abbreviation_dot(doc, *trim(doc, start, end))
+        s, e = with_abbreviation_dot(doc, *trim(doc, start, end))
+        place = _LOWER_PLACE_AFTER.search(doc.text, s, e)
+        if place:
+            # "Școala Gimnazială nr. 1 din localitate": where it is, not what it is called.
+            s, e = trim(doc, s, place.start())
         key = WHITESPACE.sub(" ", f[s:e]).strip()
         if e - s < 3 or key in seen or not starts_capital(doc, s):
             return
@@ -241,6 +302,15 @@ def read_partners(doc: Doc) -> list[dict[str, str | None]]:
         for s, e in _split_list(doc, m.start("who"), m.end("who")):
             add(s, e, role)
     for m in _PARTNER_WITH.finditer(f):
+        listed = _LISTED_PARTNERS.match(f, m.start("who"))
+        if listed and not starts_capital(doc, m.start("who")):
+            # "în parteneriat cu cele 4 structuri asociative …: A (X), B (Y) și C (Z)".
+            start = listed.end()
+            end = sentence_end(doc.text, start, end_of_line(f, start))
+            for s, e in _split_list(doc, start, end):
+                acronym = _TRAILING_ACRONYM.search(doc.text, s, e)
+                add(s, acronym.start() if acronym else e, None)
+            continue
         stop = _PARTNER_STOP.search(f, m.start("who"))
         end = stop.start() if stop else m.end("who")
         for s, e in _split_list(doc, m.start("who"), end):
@@ -253,7 +323,7 @@ def _split_list(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
     f = doc.folded
     pieces = []
     pos = start
-    for m in re.finditer(r",\s+|\s+si\s+|\s*;\s*", f[start:end]):
+    for m in re.finditer(r",\s+|\s+si\s+(?:cu\s+)?|\s*;\s*", f[start:end]):
         piece_start = start + m.end()
         if starts_capital(doc, piece_start) and ORGANISATION_START.match(f, piece_start):
             pieces.append((pos, start + m.start()))

@@ -21,10 +21,15 @@ _START_DATE_CUE = re.compile(
 _END_DATE_CUE = re.compile(
     r"pana\s+(?:la|in|pe)|finaliz\w*|incheier\w*|inchei\w*|sfarsit\w*|final\w*|termen\w*|expir\w*"
 )
+_ACTIVITY_AFTER = re.compile(
+    r"\s*,?\s*(?:demareaza|incepe|porneste|debuteaza|va\s+incepe|vor\s+incepe|are\s+loc|au\s+loc"
+    r"|se\s+desfasoara|se\s+va\s+desfasura)\s+(?!implementarea|proiectul|derularea|proiectului)[a-z]"
+)
 _DURATION = re.compile(
     r"(?:durat\w*|perioad\w*|timp\s+de|pe\s+parcursul"
-    r"|implementare\w*|desfasura\w*|derula\w*|se\s+va\s+derula)"
-    r"[^.\n]{0,60}?(?<![\d.,])(?P<n>" + COUNT + r")\s+(?:de\s+)?(?P<unit>luni|ani|an)(?![a-z])"
+    r"|implementa\w*|interval\w*|desfasura\w*|derula\w*|se\s+va\s+derula)"
+    # A date range may stand between ("Perioada de implementare: 14.08.2018 - 13.08.2021 (36 de luni)").
+    r"(?:[^.\n]|\.(?=\d)){0,60}?(?<![\d.,])(?P<n>" + COUNT + r")\s+(?:de\s+)?(?P<unit>luni|ani|an)(?![a-z])"
 )
 
 
@@ -51,6 +56,10 @@ def read_period(doc: Doc) -> dict[str, Any]:
                 continue
             lead = f[max(sentence_start(f, hit.start), hit.start - 70) : hit.start]
             role = _closest_role(lead)
+            if role == "start" and _ACTIVITY_AFTER.match(f, hit.end):
+                # "începând cu data de 5 septembrie 2022, demarează distribuirea pachetelor":
+                # an activity starts, not the project.
+                continue
             if role == "start" and out["start_date"] is None:
                 out["start_date"] = hit.value
                 doc.note("start_date", hit.start, hit.end)

@@ -55,8 +55,10 @@ PROGRAMME_ACRONYM = re.compile(
 )
 _AXIS = re.compile(
     r"(?<![a-z])(?:axa|axei|axa\s+de\s+finantare)\s+prioritar[aei]*\s*(?:nr\.?\s*|numarul\s+)?"
-    r"(?P<num>\d+)(?![\d.])\s*(?:[-:.,]\s*)?(?:\"\s*)?"
-    r"|(?<![a-z])prioritat(?:ea|ii)\s*(?:de\s+finantare\s*)?(?::\s*)?(?:nr\.?\s*)?(?:p\s*)?"
+    # "Axa prioritară 8." ends a sentence; "Axa 8.1" is no axis.
+    r"(?P<num>\d+)(?!\d|\.\d)\s*(?:[-:.,]\s*)?(?:\"\s*)?"
+    # POPAM numbers its axes as the Union's priorities: "Prioritatea Uniunii Europene 4".
+    r"|(?<![a-z])prioritat(?:ea|ii)\s*(?:de\s+finantare\s*|uniunii(?:\s+europene)?\s+)?(?::\s*)?(?:nr\.?\s*)?(?:p\s*)?"
     r"(?P<num2>\d+)(?![\d.])"
     r"\s*(?:[-:.,]\s*)?(?:\"\s*)?"
 )
@@ -76,6 +78,8 @@ _TITLE_STOP = re.compile(
     r"|in\s+cadrul\s+(?:program|planul|p[a-z]{1,5}\b|ax[ae]i?\b|prioritat|apel|obiectiv|masur|sub-?masur"
     r"|component|investiti|schem)"
     r"|proiect(?:ul)?\s+(?:este|a\s+fost|se)\b|(?:din|prin)\s+fond\w*|(?:co)?finantat\w*)"
+    # The sentence going on about the project: "… din România şi are codul SMIS 125216".
+    r"|\s+si\s+(?:are|avea|a\s+fost|este|va\s+fi)\s|,\s*(?:avand|care)\s"
     r"|\"|\)|;|\n\s*\n"
     # A fiche's next line ("Valoarea totală a proiectului: …") is a new field.
     r"|\n(?=[^\n:]{2,60}:)"
@@ -203,7 +207,17 @@ def _titled(doc: Doc, m: re.Match[str], number_group: str) -> tuple[str, str | N
     title_end = min(stop.start() if stop else len(f), sentence_end(doc.text, title_start))
     s, e = trim(doc, title_start, title_end)
     title = doc.clean(s, e) if e - s >= 3 else None
+    if title is not None and _NEW_SENTENCE.match(f, s, e):
+        # "Obiectivul specific 6.13. Proiectul a avut o durată …": a code without a title,
+        # then the next sentence.
+        title = None
     return number, title, (s, e)
+
+
+_NEW_SENTENCE = re.compile(
+    r"(?:proiectul|acest\w*|valoarea|perioada|durata|beneficiarul|contractul|in\s+cadrul)\b"
+    r"|[^\n]{0,80}?\s(?:a|au)\s+(?:avut|fost)\s"
+)
 
 
 def read_priority_axis(doc: Doc) -> dict[str, str | None] | None:

@@ -5,19 +5,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .document import Doc, end_of_line, sentence_end, trim
+from .document import Doc, end_of_line, sentence_end, sentence_start, trim
 from .numbers import COUNT, count_value
 
 _TARGET = re.compile(
     r"grup\w*\s*(?:-\s*)?tinta(?:\s+(?:al|a)\s+proiectului)?\s*(?:(?:este|a\s+fost|va\s+fi|e)\s+)?"
     r"(?:(?:format|constituit|alcatuit|compus|reprezentat)\w*\s+(?:din|de)\s+|cuprinde\s+|include\s+|"
-    r"il\s+reprezinta\s+|vizat\s+(?:este|cuprinde)\s+|:\s*|-\s*)"
+    r"il\s+reprezinta\s+|vizat\s+(?:este|cuprinde|de)\s+|:\s*|-\s*)"
 )
 _TARGET_SIZE = re.compile(
-    r"\s*(?:un\s+numar\s+de\s+|minimum\s+|minim\s+|cel\s+putin\s+|peste\s+|aproximativ\s+)?"
+    r"\s*(?:(?:un|unui)\s+numar\s+de\s+|(?P<approx>minimum|minim|cel\s+putin|peste|aproximativ|circa|cca\.?"
+    r"|in\s+jur\s+de|aproape|mai\s+mult\s+de)\s+(?:de\s+)?)?"
     r"(?P<n>\d{1,3}(?:\.\d{3})*|\d+|" + COUNT + r")\s+(?:de\s+)?"
     r"(?P<unit>(?P<generic>(?:persoane|persoana|participanti"
     r"|membri|beneficiari)(?:\s*[,:-]\s*|\s+\())|[a-z])"
+)
+_APPROX_BEFORE = re.compile(
+    r"(?<![a-z])(?:minimum|minim|cel\s+putin|peste|aproximativ|circa|cca\.?|in\s+jur\s+de|aproape"
+    r"|mai\s+mult\s+de)\s+(?:de\s+)?$"
 )
 _TARGET_SIZE_ANYWHERE = re.compile(
     r"\(?\s*(?P<n>\d{1,3}(?:\.\d{3})*|\d+)\s+(?:de\s+)?(?:persoane|persoana|participanti)"
@@ -29,20 +34,67 @@ def read_target_group(doc: Doc) -> dict[str, Any]:
     out: dict[str, Any] = {"size": None, "description": None}
     m = _TARGET.search(f)
     if not m:
+        # "Proiectul … s-a adresat studenților …", "a avut ca beneficiari populația …":
+        # whom the project served, said of the project.
+        served = _served(doc)
+        if served is not None:
+            end = sentence_end(doc.text, served)
+            n = _TARGET_SIZE.match(f, served, end)
+            if n and n.group("generic") and not n.group("approx"):
+                out["size"] = count_value(n.group("n").replace(".", ""))
+                doc.note("target_group.size", n.start("n"), n.end("unit"))
+                served = n.end()
+            _describe(doc, served, end, out)
         return out
     end = sentence_end(doc.text, m.end())
     body = f[m.end() : end]
     n = _TARGET_SIZE.match(body)
     desc_start = m.end()
     if n:
-        out["size"] = count_value(n.group("n").replace(".", ""))
-        doc.note("target_group.size", m.end() + n.start("n"), m.end() + n.end("unit"))
+        if not n.group("approx"):
+            # "peste 300 de persoane" is a bound, not the group's size: left out.
+            out["size"] = count_value(n.group("n").replace(".", ""))
+            doc.note("target_group.size", m.end() + n.start("n"), m.end() + n.end("unit"))
         desc_start = m.end() + (n.end() if n.group("generic") else n.start("unit"))
+        if _SAID_OF_IT.match(f, m.end() + n.start("unit")):
+            # "grupul țintă vizat de 325 studenți a fost realizat": a count, then what
+            # became of the group; who they are is said elsewhere, if anywhere.
+            served = _served(doc)
+            if served is not None and not _TARGET_SIZE.match(f, served):
+                _describe(doc, served, sentence_end(doc.text, served), out)
+            return out
     else:
         size = _TARGET_SIZE_ANYWHERE.search(body)
-        if size:
+        if size and not _APPROX_BEFORE.search(body, 0, size.start("n")):
             out["size"] = int(size.group("n").replace(".", ""))
             doc.note("target_group.size", m.end() + size.start("n"), m.end() + size.end())
+    _describe(doc, desc_start, end, out)
+    return out
+
+
+_SERVED = re.compile(
+    r"(?<![a-z])(?:s-a\s+adresat|se\s+adreseaza|se\s+va\s+adresa|(?:are|a\s+avut|va\s+avea)\s+ca\s+beneficiari"
+    r"(?:\s+finali)?)\s+(?=[a-z])"
+)
+# Said of the project, not of a programme or a call ("Apelul se adresează autorităților …").
+_PROJECT_SUBJECT = re.compile(r"(?<![a-z])proiect(?:ul|ului)?(?![a-z])")
+_OTHER_SUBJECT = re.compile(r"(?<![a-z])(?:program\w*|apel\w*|ghid\w*|axa|masur\w*|schem\w*)(?![a-z])")
+
+
+def _served(doc: Doc) -> int | None:
+    """Where the words for whom the project served begin, if a sentence says so."""
+    f = doc.folded
+    for m in _SERVED.finditer(f):
+        clause = f[sentence_start(f, m.start()) : m.start()]
+        if _PROJECT_SUBJECT.search(clause) and not _OTHER_SUBJECT.match(clause.strip()):
+            return m.end()
+    return None
+
+
+_SAID_OF_IT = re.compile(r"[a-z-]+(?:\s+[a-z-]+)?\s+(?:(?:a|au)\s+fost|este|sunt|s-a|s-au)\b")
+
+
+def _describe(doc: Doc, desc_start: int, end: int, out: dict[str, Any]) -> None:
     s, e = trim(doc, desc_start, end)
     # "420 de persoane, respectiv 360 de elevi și 60 de cadre didactice": the parts.
     parts = re.compile(r"(?:respectiv|adica|si\s+anume)\s*:?\s+").match(doc.folded, s, e)
@@ -51,7 +103,6 @@ def read_target_group(doc: Doc) -> dict[str, Any]:
     if e - s >= 3:
         out["description"] = doc.clean(s, e)
         doc.note("target_group.description", s, e)
-    return out
 
 
 _LOCATION_LABEL = re.compile(
