@@ -162,11 +162,15 @@ class _Quotes:
         return Fact(label, value, quotes)
 
 
+def project_record(connection: Connection, slug: str) -> dict[str, Any] | None:
+    """The record of ``slug`` as ``eufunds show --format json|yaml`` gives it, or None."""
+    return next(iter_records(connection, ProjectFilters(project=slug)), None)
+
+
 def project_page(connection: Connection, slug: str, chosen_id: int | None = None) -> ProjectPage | None:
     """The project page of ``slug``, or None when there is no such project.
     ``chosen_id`` is the evidence row the reader followed, marked apart in its source."""
-    records = iter_records(connection, ProjectFilters(project=slug))
-    record = next(records, None)
+    record = project_record(connection, slug)
     if record is None:
         return None
     project_id = connection.execute(select(Project.id).where(Project.slug == slug)).scalar_one()

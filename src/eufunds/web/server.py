@@ -96,7 +96,7 @@ def make_datasette(path: Path, *, base_url: str = "/", time_limit_ms: int = SQL_
     previous = pm.get_plugin("eufunds")
     if previous is not None:
         pm.unregister(previous)
-    pm.register(EufundsPlugin(archive), name="eufunds")
+    pm.register(EufundsPlugin(archive, here / "templates"), name="eufunds")
     # Datasette's own error handler prints each error with its local variables
     # (through rich, when installed) before ours answers: seconds of CPU for a
     # visitor's bad query, and request details in the log. Ours handles them all.
