@@ -21,12 +21,12 @@ from sqlalchemy import Connection, func, select
 
 from ..models import Document, Evidence, Programme, Project
 from ..read.records import ProjectFilters, iter_records
-from ..read.search import search
+from ..read.search import DEFAULT_LIMIT, search
 from ..searchindex import SearchHit
 from ..seed.consistency import months_between
 
 PROJECTS_PER_PAGE = 50
-SEARCH_LIMIT = 30
+SEARCH_LIMIT = DEFAULT_LIMIT  # as `eufunds search` shows
 # A search longer than this is no person's question; refusing it keeps one
 # request from asking the index for hundreds of terms.
 SEARCH_MAX_CHARACTERS = 200
