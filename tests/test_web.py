@@ -272,3 +272,16 @@ def test_search_page_escapes_what_was_typed(served: str) -> None:
     status, _, body = fetch(served + "cautare?" + urllib.parse.urlencode({"q": "<script>alert(1)</script>"}))
     assert status == 200
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+
+
+def test_behind_a_proxy_every_link_carries_the_base_url_once(tmp_path: Path) -> None:
+    # The proxy takes /proiecte-ue/ off the path it forwards (README: nginx's
+    # proxy_pass with a trailing slash); every link the pages make puts it back once.
+    with running_server(build_archive(tmp_path / "a.db"), "--base-url", "/proiecte-ue/") as base:
+        for path in ("", f"proiect/{CLUJ}", "cautare?q=cluj", "arhiva/project_overview"):
+            status, _, body = fetch(base.removesuffix("proiecte-ue/") + path)
+            assert status == 200, path
+            links = re.findall(r'(?:href|action|src)="(/[^"]*|http://[^"]*)"', body)
+            local = [urllib.parse.urlsplit(link).path for link in links]
+            assert local and all(p.startswith("/proiecte-ue/") for p in local), (path, local)
+            assert not any(p.startswith("/proiecte-ue/proiecte-ue/") for p in local), path
