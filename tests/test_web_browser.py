@@ -190,3 +190,23 @@ def test_screenshot_of_a_project_page_is_kept_as_an_artefact(served: tuple[str, 
     for shot in (fiche, followed):
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
         print(f"screenshot: {shot}")
+
+
+def test_no_page_breaks_its_content_security_policy(served: tuple[str, Path], page: Any) -> None:
+    base, _ = served
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    for path in (
+        "",
+        f"proiect/{CLUJ}",
+        "cautare?q=iso",
+        "arhiva",
+        "arhiva/project_overview",
+        "arhiva/bani_fse_pe_proiect",
+    ):
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+    assert refused == []
