@@ -190,7 +190,7 @@ def project_page(connection: Connection, slug: str, chosen_id: int | None = None
     documents = connection.execute(
         select(
             Document.id, Document.kind, Document.published, Document.publisher, Document.issuer,
-            Document.title, Document.file_name, Document.text,
+            Document.title, Document.file_name, Document.text, Document.ordinal,
         )
         .where(Document.project_id == project_id)
         .order_by(Document.ordinal)
@@ -204,7 +204,7 @@ def project_page(connection: Connection, slug: str, chosen_id: int | None = None
             file=d.file_name,
             text_html=marked_text(d.text, [q for q in quote_rows if q.document_id == d.id], chosen),
         )
-        for n, d in enumerate(documents, 1)
+        for n, d in enumerate(sorted(documents, key=_in_time), 1)
     ]
     title = record["title"] + (f" ({record['acronym']})" if record["acronym"] else "")
     return ProjectPage(
@@ -217,6 +217,12 @@ def project_page(connection: Connection, slug: str, chosen_id: int | None = None
         chosen=chosen,
         quotes=len(quote_rows),
     )
+
+
+def _in_time(document: Any) -> tuple[dt.date, int]:
+    """Releases in the order they were published (the start before the end, so
+    that the two read left to right), undated ones last, then as the seed lists them."""
+    return (document.published or dt.date.max, document.ordinal)
 
 
 def _sections(r: dict[str, Any], q: _Quotes) -> list[Section]:

@@ -134,7 +134,7 @@ def serve(
             f"the web face needs Datasette, which is not installed; install it with: {INSTALL_HINT}"
         )
     if not base_url.startswith("/") or not base_url.endswith("/"):
-        raise WebError(f"--base-url must start and end with '/' (as in /arhiva/), not {base_url!r}")
+        raise WebError(f"--base-url must start and end with '/' (as in /proiecte-ue/), not {base_url!r}")
     path = prepare_archive(url, busy_timeout_ms)
     listener = _listen(host, port)
     datasette = make_datasette(path, base_url=base_url)
