@@ -272,3 +272,34 @@ def test_search_page_escapes_what_was_typed(served: str) -> None:
     status, _, body = fetch(served + "cautare?" + urllib.parse.urlencode({"q": "<script>alert(1)</script>"}))
     assert status == 200
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+
+
+def test_behind_a_proxy_every_link_carries_the_base_url_once(tmp_path: Path) -> None:
+    # The proxy takes /proiecte-ue/ off the path it forwards (README: nginx's
+    # proxy_pass with a trailing slash); every link the pages make puts it back once.
+    with running_server(build_archive(tmp_path / "a.db"), "--base-url", "/proiecte-ue/") as base:
+        for path in ("", f"proiect/{CLUJ}", "cautare?q=cluj", "arhiva/project_overview"):
+            status, _, body = fetch(base.removesuffix("proiecte-ue/") + path)
+            assert status == 200, path
+            links = re.findall(r'(?:href|action|src)="(/[^"]*|http://[^"]*)"', body)
+            local = [urllib.parse.urlsplit(link).path for link in links]
+            assert local and all(p.startswith("/proiecte-ue/") for p in local), (path, local)
+            assert not any(p.startswith("/proiecte-ue/proiecte-ue/") for p in local), path
+
+
+def test_datasette_templates_are_the_installed_ones_in_romanian() -> None:
+    from eufunds.web.romanian import TEMPLATES, TRANSLATIONS, datasette_templates, translated
+
+    for name in TRANSLATIONS:
+        original = (datasette_templates() / name).read_text(encoding="utf-8")
+        assert (TEMPLATES / name).read_text(encoding="utf-8") == translated(name, original), (
+            f"{name}: run python -m eufunds.web.romanian"
+        )
+
+
+def test_datasette_pages_speak_romanian_too(served: str) -> None:
+    _, _, table = fetch(f"{served}arhiva/project_overview")
+    assert 'lang="ro"' in table and 'value="Aplică"' in table and "2 rânduri" in table
+    assert "Licența datelor:" in table and "Data license" not in table
+    _, _, database = fetch(f"{served}arhiva")
+    assert "Interogări pregătite" in database and "Tabele" in database and "Custom SQL query" not in database

@@ -177,6 +177,44 @@ def test_every_quoted_span_is_marked_in_the_source_text(served: tuple[str, Path]
     assert words(quote) in words(" ".join(marked))
 
 
+START_RELEASE = """Comunicat de presă
+
+20.03.2018
+
+Începe proiectul ”Calitate, Competenţă, Performanță în Consiliul Județean Cluj”
+
+Județul Cluj, prin Consiliul Județean, anunță începerea proiectului ”Calitate, Competenţă, Performanță
+în Consiliul Județean Cluj” (CCP), cofinanțat din Fondul Social European prin Programul Operațional
+Capacitate Administrativă 2014-2020. Valoarea totală a proiectului este de 624.995,52 lei.
+"""
+
+
+def test_start_and_end_releases_stand_side_by_side(seeds_dir: Path, tmp_path: Path, page: Any) -> None:
+    # An invented start release beside the real end release of the Cluj project.
+    (seeds_dir / "002_start_cj.txt").write_text(START_RELEASE, encoding="utf-8")
+    seed = seeds_dir / f"{CLUJ}.yaml"
+    text = seed.read_text(encoding="utf-8")
+    end_source = (
+        "    title: Finalizare proiect ”Calitate, Competenţă, Performanță în Consiliul Județean Cluj”\n"
+    )
+    start_source = (
+        "  - file: 002_start_cj.txt\n    kind: start\n    published: 2018-03-20\n    publisher: cjcluj.ro\n"
+    )
+    seed.write_text(text.replace(end_source, end_source + start_source, 1), encoding="utf-8")
+    with running_server(build_archive(tmp_path / "two.db", seeds_dir)) as base:
+        page.goto(f"{base}proiect/{CLUJ}")
+        releases = page.locator("article.sursa")
+        assert releases.count() == 2
+        start, end = releases.nth(0), releases.nth(1)
+        assert start.locator("h3").inner_text().startswith("Comunicat de început · 20.03.2018")
+        assert end.locator("h3").inner_text().startswith("Comunicat de final · 24.06.2019")
+        left, right = start.bounding_box(), end.bounding_box()
+        assert left is not None and right is not None
+        assert left["y"] == right["y"] and left["x"] + left["width"] <= right["x"], (
+            "side by side, start first"
+        )
+
+
 def test_screenshot_of_a_project_page_is_kept_as_an_artefact(served: tuple[str, Path], page: Any) -> None:
     base, archive = served
     evidence_id, _ = evidence_of(archive, CLUJ, "eligible_value")
@@ -190,3 +228,23 @@ def test_screenshot_of_a_project_page_is_kept_as_an_artefact(served: tuple[str, 
     for shot in (fiche, followed):
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
         print(f"screenshot: {shot}")
+
+
+def test_no_page_breaks_its_content_security_policy(served: tuple[str, Path], page: Any) -> None:
+    base, _ = served
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    for path in (
+        "",
+        f"proiect/{CLUJ}",
+        "cautare?q=iso",
+        "arhiva",
+        "arhiva/project_overview",
+        "arhiva/bani_fse_pe_proiect",
+    ):
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+    assert refused == []

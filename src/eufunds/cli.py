@@ -788,7 +788,7 @@ def _ingest_progress(items: tuple[str, ...]) -> Iterator[Any]:
     default="/",
     show_default=True,
     metavar="PATH",
-    help="The path the site is published under behind a reverse proxy, e.g. /arhiva/.",
+    help="The path the site is published under behind a reverse proxy, e.g. /proiecte-ue/.",
 )
 @pass_archive
 def serve(archive: ArchiveContext, host: str, port: int, base_url: str) -> None:
@@ -802,7 +802,7 @@ def serve(archive: ArchiveContext, host: str, port: int, base_url: str) -> None:
     \b
     Examples:
       eufunds serve                      http://127.0.0.1:8001/
-      eufunds --db site.db serve --port 8080 --base-url /arhiva/
+      eufunds --db site.db serve --port 8080 --base-url /proiecte-ue/
     """
     from .web import serve as serve_archive
 

@@ -21,12 +21,12 @@ from sqlalchemy import Connection, func, select
 
 from ..models import Document, Evidence, Programme, Project
 from ..read.records import ProjectFilters, iter_records
-from ..read.search import search
+from ..read.search import DEFAULT_LIMIT, search
 from ..searchindex import SearchHit
 from ..seed.consistency import months_between
 
 PROJECTS_PER_PAGE = 50
-SEARCH_LIMIT = 30
+SEARCH_LIMIT = DEFAULT_LIMIT  # as `eufunds search` shows
 # A search longer than this is no person's question; refusing it keeps one
 # request from asking the index for hundreds of terms.
 SEARCH_MAX_CHARACTERS = 200
@@ -162,11 +162,15 @@ class _Quotes:
         return Fact(label, value, quotes)
 
 
+def project_record(connection: Connection, slug: str) -> dict[str, Any] | None:
+    """The record of ``slug`` as ``eufunds show --format json|yaml`` gives it, or None."""
+    return next(iter_records(connection, ProjectFilters(project=slug)), None)
+
+
 def project_page(connection: Connection, slug: str, chosen_id: int | None = None) -> ProjectPage | None:
     """The project page of ``slug``, or None when there is no such project.
     ``chosen_id`` is the evidence row the reader followed, marked apart in its source."""
-    records = iter_records(connection, ProjectFilters(project=slug))
-    record = next(records, None)
+    record = project_record(connection, slug)
     if record is None:
         return None
     project_id = connection.execute(select(Project.id).where(Project.slug == slug)).scalar_one()
@@ -186,7 +190,7 @@ def project_page(connection: Connection, slug: str, chosen_id: int | None = None
     documents = connection.execute(
         select(
             Document.id, Document.kind, Document.published, Document.publisher, Document.issuer,
-            Document.title, Document.file_name, Document.text,
+            Document.title, Document.file_name, Document.text, Document.ordinal,
         )
         .where(Document.project_id == project_id)
         .order_by(Document.ordinal)
@@ -200,7 +204,7 @@ def project_page(connection: Connection, slug: str, chosen_id: int | None = None
             file=d.file_name,
             text_html=marked_text(d.text, [q for q in quote_rows if q.document_id == d.id], chosen),
         )
-        for n, d in enumerate(documents, 1)
+        for n, d in enumerate(sorted(documents, key=_in_time), 1)
     ]
     title = record["title"] + (f" ({record['acronym']})" if record["acronym"] else "")
     return ProjectPage(
@@ -213,6 +217,12 @@ def project_page(connection: Connection, slug: str, chosen_id: int | None = None
         chosen=chosen,
         quotes=len(quote_rows),
     )
+
+
+def _in_time(document: Any) -> tuple[dt.date, int]:
+    """Releases in the order they were published (the start before the end, so
+    that the two read left to right), undated ones last, then as the seed lists them."""
+    return (document.published or dt.date.max, document.ordinal)
 
 
 def _sections(r: dict[str, Any], q: _Quotes) -> list[Section]:

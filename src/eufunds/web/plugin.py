@@ -13,21 +13,25 @@ import asyncio
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from datasette import hookimpl as _hookimpl  # type: ignore[import-untyped]
+from datasette.database import QueryInterrupted  # type: ignore[import-untyped]
 from datasette.facets import Facet  # type: ignore[import-untyped]
 from datasette.filters import FilterArguments  # type: ignore[import-untyped]
 from datasette.utils import path_with_added_args, path_with_removed_args  # type: ignore[import-untyped]
 from datasette.utils.asgi import Base400, NotFound, Response  # type: ignore[import-untyped]
 from datasette.views.base import DatasetteError  # type: ignore[import-untyped]
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
+from sqlalchemy import Connection
 
 from ..errors import SearchError
 from ..export.exporters import record_to_json, record_to_yaml
 from .archive import ServedArchive, TooSlow
 from .metadata import DATABASE_NAME, PROJECT_LIST
-from .pages import SEARCH_MAX_CHARACTERS, home_page, project_page, search_hits
+from .pages import SEARCH_MAX_CHARACTERS, home_page, project_page, project_record, search_hits
 
 ASGIApp = Callable[..., Awaitable[None]]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,7 +85,7 @@ class FundFacet(Facet):  # type: ignore[misc]
                 self.database, sql, self.params, truncate=False,
                 custom_time_limit=self.ds.setting("facet_time_limit_ms"),
             )  # fmt: skip
-        except Exception:  # QueryInterrupted: reported like Datasette's own facets
+        except QueryInterrupted:  # past facet_time_limit_ms: named, as Datasette's own facets are
             return [], ["fond UE"]
         values = []
         for row in rows.rows:
@@ -112,44 +116,60 @@ class EufundsPlugin:
     # name for templates and static files, which this one passes explicitly).
     __name__ = "eufunds"
 
-    def __init__(self, archive: ServedArchive):
+    def __init__(self, archive: ServedArchive, templates: Path):
         self.archive = archive
+        # The eufunds pages are rendered by a plain (not async) Jinja environment
+        # in the worker thread that read their data: a page is then one trip off
+        # the event loop, and plain rendering is the quicker (bench/bench_web.py).
+        self.templates = Environment(loader=FileSystemLoader(templates), autoescape=True)
 
-    async def _read(self, reader: Callable[..., Any], *args: Any) -> Any:
-        # SQLite work runs in a thread so one slow page does not stall the others.
-        return await asyncio.to_thread(self.archive.read, lambda connection: reader(connection, *args))
+    async def _page(
+        self, datasette: Any, template: str, build: Callable[[Connection], dict[str, Any] | None]
+    ) -> Any:
+        """The page ``template`` shows of what ``build`` reads; None when ``build``
+        finds nothing to show."""
+        site, urls = _site(datasette), datasette.urls
+
+        def render() -> str | None:
+            context = self.archive.read(build)
+            if context is None:
+                return None
+            return self.templates.get_template(template).render(**context, site=site, urls=urls)
+
+        html = await asyncio.to_thread(render)
+        if html is None:
+            return None
+        return Response.html(html, headers={"content-security-policy": PAGE_POLICY})
 
     # ------------------------------------------------------------------ pages
 
-    async def _page(self, datasette: Any, request: Any, template: str, context: dict[str, Any]) -> Any:
-        html = await datasette.render_template(
-            template, {**context, "site": _site(datasette)}, request=request
-        )
-        return Response.html(html, headers={"content-security-policy": PAGE_POLICY})
-
     async def home(self, datasette: Any, request: Any) -> Any:
         after = request.args.get("dupa") or None
-        page = await self._read(home_page, after)
-        return await self._page(datasette, request, "eufunds_home.html", {"page": page})
+        return await self._page(datasette, "eufunds_home.html", lambda c: {"page": home_page(c, after)})
 
     async def project(self, datasette: Any, request: Any) -> Any:
         slug = request.url_vars["slug"]
         chosen = request.args.get("dovada")
         chosen_id = int(chosen) if chosen and chosen.isdigit() else None
-        page = await self._read(project_page, slug, chosen_id)
-        if page is None:
-            raise NotFound(f"Nu există niciun proiect „{slug}” în arhivă.")
-        return await self._page(datasette, request, "eufunds_project.html", {"page": page})
 
-    async def download(self, datasette: Any, request: Any) -> Any:
+        def build(connection: Connection) -> dict[str, Any] | None:
+            page = project_page(connection, slug, chosen_id)
+            return None if page is None else {"page": page}
+
+        response = await self._page(datasette, "eufunds_project.html", build)
+        if response is None:
+            raise NotFound(f"Nu există niciun proiect „{slug}” în arhivă.")
+        return response
+
+    async def download(self, request: Any) -> Any:
         slug, fmt = request.url_vars["slug"], request.url_vars["format"]
-        page = await self._read(project_page, slug, None)
-        if page is None:
+        record = await asyncio.to_thread(self.archive.read, lambda c: project_record(c, slug))
+        if record is None:
             raise NotFound(f"Nu există niciun proiect „{slug}” în arhivă.")
         if fmt == "json":
-            body, media = record_to_json(page.record, indent=2) + "\n", "application/json; charset=utf-8"
+            body, media = record_to_json(record, indent=2) + "\n", "application/json; charset=utf-8"
         else:
-            body, media = record_to_yaml(page.record), "application/yaml; charset=utf-8"
+            body, media = record_to_yaml(record), "application/yaml; charset=utf-8"
         return Response(
             body, content_type=media,
             headers={"content-disposition": f'attachment; filename="{slug}.{fmt}"'},
@@ -157,18 +177,25 @@ class EufundsPlugin:
 
     async def search(self, datasette: Any, request: Any) -> Any:
         words = (request.args.get("q") or "").strip()
-        hits, problem = [], None
-        if len(words) > SEARCH_MAX_CHARACTERS:
-            problem = f"Căutarea are mai mult de {SEARCH_MAX_CHARACTERS} de caractere; scurtați-o."
-        elif words:
-            try:
-                hits = await self._read(search_hits, words)
-            except SearchError:
-                problem = "Scrieți cel puțin un cuvânt."
-            except TooSlow:
-                problem = "Căutarea a durat prea mult; încercați cuvinte mai precise."
-        context = {"words": words, "hits": hits, "problem": problem}
-        return await self._page(datasette, request, "eufunds_search.html", context)
+
+        def build(connection: Connection) -> dict[str, Any]:
+            hits, problem = [], None
+            if len(words) > SEARCH_MAX_CHARACTERS:
+                problem = f"Căutarea are mai mult de {SEARCH_MAX_CHARACTERS} de caractere; scurtați-o."
+            elif words:
+                try:
+                    hits = search_hits(connection, words)
+                except SearchError:
+                    problem = "Scrieți cel puțin un cuvânt."
+            return {"words": words, "hits": hits, "problem": problem}
+
+        try:
+            return await self._page(datasette, "eufunds_search.html", build)
+        except TooSlow:
+            problem = "Căutarea a durat prea mult; încercați cuvinte mai precise."
+            return await self._page(
+                datasette, "eufunds_search.html", lambda c: {"words": words, "hits": [], "problem": problem}
+            )
 
     # ------------------------------------------------------------------ hooks
 

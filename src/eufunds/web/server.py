@@ -96,7 +96,7 @@ def make_datasette(path: Path, *, base_url: str = "/", time_limit_ms: int = SQL_
     previous = pm.get_plugin("eufunds")
     if previous is not None:
         pm.unregister(previous)
-    pm.register(EufundsPlugin(archive), name="eufunds")
+    pm.register(EufundsPlugin(archive, here / "templates"), name="eufunds")
     # Datasette's own error handler prints each error with its local variables
     # (through rich, when installed) before ours answers: seconds of CPU for a
     # visitor's bad query, and request details in the log. Ours handles them all.
@@ -134,7 +134,7 @@ def serve(
             f"the web face needs Datasette, which is not installed; install it with: {INSTALL_HINT}"
         )
     if not base_url.startswith("/") or not base_url.endswith("/"):
-        raise WebError(f"--base-url must start and end with '/' (as in /arhiva/), not {base_url!r}")
+        raise WebError(f"--base-url must start and end with '/' (as in /proiecte-ue/), not {base_url!r}")
     path = prepare_archive(url, busy_timeout_ms)
     listener = _listen(host, port)
     datasette = make_datasette(path, base_url=base_url)
