@@ -46,7 +46,7 @@ class TextTarget:
             self.stream = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
             return self.stream, str(self.output)
         assert self.stdout is not None
-        self.stream = io.TextIOWrapper(self.stdout, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        self.stream = io.TextIOWrapper(self.stdout, encoding="utf-8", newline="")
         return self.stream, "-"
 
     def __exit__(self, *exc: object) -> None:
