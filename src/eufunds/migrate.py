@@ -56,6 +56,7 @@ def _run(engine: Engine, action: str, revision: str) -> None:
         connection.commit()
         if is_sqlite(str(engine.url)):
             driver = connection.connection.driver_connection
+            assert driver is not None  # None only once the connection is closed
             # env.py turned foreign keys off for batch ALTERs; this connection goes
             # back to the pool, and every pooled connection must enforce them.
             driver.execute("PRAGMA foreign_keys = ON")

@@ -252,8 +252,9 @@ class _Attempt:
                 return
             self._snapshot_taken()
             self.go.wait()
+            assert worker.stdin is not None  # started with stdin=PIPE
             while (job := self._take()) is not None:
-                _csvworker.send(worker.stdin, job)  # type: ignore[arg-type]
+                _csvworker.send(worker.stdin, job)
                 reply = _reply(worker)
                 if reply is None or "error" in reply:
                     problem = "an export worker stopped" if reply is None else reply["error"]
@@ -291,8 +292,9 @@ def _start_worker(database: Path, root: Path, busy_timeout_ms: int) -> subproces
 
 def _reply(worker: subprocess.Popen[bytes]) -> dict[str, Any] | None:
     """The worker's next answer, or None if it ended without one."""
+    assert worker.stdout is not None  # started with stdout=PIPE
     try:
-        return _csvworker.receive(worker.stdout)  # type: ignore[no-any-return,arg-type]
+        return _csvworker.receive(worker.stdout)
     except EOFError:
         return None
 
@@ -302,7 +304,7 @@ def _end(worker: subprocess.Popen[bytes]) -> None:
     exits at once (a blocking wait: with a timeout, Popen.wait polls)."""
     with contextlib.suppress(OSError):
         if worker.stdin is not None and not worker.stdin.closed:
-            _csvworker.send(worker.stdin, None)  # type: ignore[arg-type]
+            _csvworker.send(worker.stdin, None)
             worker.stdin.close()
     worker.wait()
 

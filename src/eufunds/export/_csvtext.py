@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from typing import Any, Protocol, TextIO
 
     class Cursor(Protocol):
-        def fetchmany(self, size: int = ...) -> list[Any]: ...
+        def fetchmany(self, size: int = ...) -> Sequence[Any]: ...
 
 
 # Rows fetched per round trip when streaming a table.

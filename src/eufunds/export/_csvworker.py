@@ -31,7 +31,7 @@ from ._csvtext import csv_line, write_sqlite_rows
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any, BinaryIO
+    from typing import IO, Any, BinaryIO
 
 # What the parent runs with ``python -S -c``, followed by the archive, the
 # folder and the busy timeout in milliseconds.
@@ -41,14 +41,14 @@ START = (
 _LENGTH_BYTES = 4
 
 
-def send(stream: BinaryIO, value: Any) -> None:
+def send(stream: IO[bytes], value: Any) -> None:
     """Write one frame (``value`` made of dicts, lists, str, int, bool, None) and flush."""
     data = marshal.dumps(value)
     stream.write(len(data).to_bytes(_LENGTH_BYTES, "big") + data)
     stream.flush()
 
 
-def receive(stream: BinaryIO) -> Any:
+def receive(stream: IO[bytes]) -> Any:
     """Read one frame; raises EOFError when the other end has gone."""
     head = stream.read(_LENGTH_BYTES)
     if len(head) < _LENGTH_BYTES:

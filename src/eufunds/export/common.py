@@ -9,9 +9,10 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import TracebackType
 from typing import IO, BinaryIO, TextIO
 
 from sqlalchemy import Connection, text
@@ -46,25 +47,27 @@ class TextTarget:
         self.output, self.stdout, self.protected = output, stdout, protected
         self.stream: io.TextIOWrapper | None = None
         self.file: IO[bytes] | None = None
-        self._atomic: Iterator[IO[bytes]] | None = None
+        self._atomic: AbstractContextManager[IO[bytes]] | None = None
 
     def __enter__(self) -> tuple[TextIO, str]:
         if self.output is not None:
             check_file_target(self.output, self.protected)
             self._atomic = atomic_file(self.output)
-            self.file = self._atomic.__enter__()  # type: ignore[attr-defined]
+            self.file = self._atomic.__enter__()
             self.stream = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
             return self.stream, str(self.output)
         assert self.stdout is not None
-        self.stream = io.TextIOWrapper(self.stdout, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        self.stream = io.TextIOWrapper(self.stdout, encoding="utf-8", newline="")
         return self.stream, "-"
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
         assert self.stream is not None
         if self._atomic is not None:
             self.stream.flush()
             self.stream.detach()  # the atomic file closes (and renames) the handle itself
-            self._atomic.__exit__(kind, value, tb)  # type: ignore[attr-defined]
+            self._atomic.__exit__(kind, value, tb)
         else:
             self.stream.flush()
             # Leave the caller's stdout open.

@@ -17,6 +17,7 @@ from sqlalchemy import (
     or_,
 )
 from sqlalchemy.exc import CompileError
+from sqlalchemy.sql.elements import ColumnClause
 
 from ..db import busy_timeout_of
 from ..errors import ExportError
@@ -119,10 +120,11 @@ def _sqlite_csv_sql(
         if query is None:
             return None
         if ranged:
-            key = table.table.c[table.primary_key[0]]
-            low, high = (literal_column(f":{name}") for name in _RANGE_BOUNDS)
-            query = query.where(or_(literal_column(f"{low} IS NULL"), key > low))
-            query = query.where(or_(literal_column(f"{high} IS NULL"), key <= high))
+            key_column = table.table.c[table.primary_key[0]]
+            bounds: list[ColumnClause[Any]] = [literal_column(f":{name}") for name in _RANGE_BOUNDS]
+            low_bound, high_bound = bounds
+            query = query.where(or_(literal_column(f"{low_bound} IS NULL"), key_column > low_bound))
+            query = query.where(or_(literal_column(f"{high_bound} IS NULL"), key_column <= high_bound))
         try:
             return str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
         except CompileError:  # pragma: no cover - every filter value renders as a literal

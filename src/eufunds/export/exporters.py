@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from sqlalchemy import Connection
 
@@ -114,7 +114,7 @@ def _export(
             if output is not None:
                 check_file_target(output, protected)
                 with atomic_file(output) as handle:
-                    report = export_xlsx(connection, handle, filters=filters)
+                    report = export_xlsx(connection, cast(BinaryIO, handle), filters=filters)
                 report.target = str(output)
                 return report
             assert stdout is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Column,
@@ -157,7 +157,9 @@ def find_table(connection: Connection, name: str) -> ExportTable:
     raise ExportError(f"unknown table {name!r}; tables and views: {names}")
 
 
-def rows_condition(table: ExportTable, filters: ProjectFilters | None) -> ColumnElement[bool] | bool | None:
+def rows_condition(
+    table: ExportTable, filters: ProjectFilters | None
+) -> ColumnElement[bool] | Literal[True] | None:
     """Which rows of ``table`` belong to the selected projects: a condition, True
     for every row, or None when the table has no rows to give for a selection."""
     if filters is None or not filters.active:

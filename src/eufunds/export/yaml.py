@@ -30,7 +30,7 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _SeedDumper(_BaseDumper):  # type: ignore[misc]
+class _SeedDumper(_BaseDumper):
     """Writes records as seeds: exact decimals as plain numbers, multi-line text as
     literal blocks, keys in record order."""
 

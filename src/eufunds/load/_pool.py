@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
+from typing import cast
 
 from .. import settings
 from ..seed.format import Seed, SeedError, SeedProblem, read_seed
@@ -46,7 +47,9 @@ def _read_one(item: tuple[Path | str, str]) -> Seed | list[SeedProblem]:
     try:
         seed = read_seed(Path(file), name=name)
     except SeedError as exc:
-        return exc.problems
+        # errors.py cannot name SeedProblem (the foundation imports no stage);
+        # read_seed raises SeedError with nothing else.
+        return cast(list[SeedProblem], exc.problems)
     seed.fingerprint()  # computed here, in the worker, and carried back with the seed
     return seed
 

@@ -19,7 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, union, update
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Engine,
+    Insert,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    union,
+    update,
+)
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -544,23 +556,23 @@ class _Writer:
 
     def _load_references(self) -> None:
         self.organisations = dict(self.c.execute(select(Organisation.name_key, Organisation.id)).all())
-        for row in self.c.execute(select(Programme.code, Programme.id, Programme.name)):
-            self.programmes[row.code] = row.id
-            self.reference_values[(Programme, row.id)] = {"name": row.name}
-        for row in self.c.execute(
+        for programme in self.c.execute(select(Programme.code, Programme.id, Programme.name)):
+            self.programmes[programme.code] = programme.id
+            self.reference_values[(Programme, programme.id)] = {"name": programme.name}
+        for axis in self.c.execute(
             select(PriorityAxis.id, PriorityAxis.programme_id, PriorityAxis.number, PriorityAxis.title)
         ):
-            self.axes[(row.programme_id, row.number)] = row.id
-            self.reference_values[(PriorityAxis, row.id)] = {"title": row.title}
-        for row in self.c.execute(
+            self.axes[(axis.programme_id, axis.number)] = axis.id
+            self.reference_values[(PriorityAxis, axis.id)] = {"title": axis.title}
+        for objective in self.c.execute(
             select(
                 SpecificObjective.id, SpecificObjective.programme_id, SpecificObjective.code,
                 SpecificObjective.title, SpecificObjective.priority_axis_id,
             )
         ):  # fmt: skip
-            self.objectives[(row.programme_id, row.code)] = row.id
-            self.reference_values[(SpecificObjective, row.id)] = {
-                "title": row.title, "priority_axis_id": row.priority_axis_id,
+            self.objectives[(objective.programme_id, objective.code)] = objective.id
+            self.reference_values[(SpecificObjective, objective.id)] = {
+                "title": objective.title, "priority_axis_id": objective.priority_axis_id,
             }  # fmt: skip
 
     def finish(self) -> None:
@@ -614,7 +626,7 @@ class _Writer:
                     for row_id, text, count in rows:
                         seen = counts.setdefault(row_id, {})
                         seen[text] = seen.get(text, 0) + count
-                current = dict(
+                current: dict[int, str | None] = dict(
                     self.c.execute(select(model.id, getattr(model, column)).where(model.id.in_(chunk))).all()
                 )
                 for row_id, seen in counts.items():
@@ -633,6 +645,12 @@ class _Writer:
             self.c.execute(update(model).where(model.id == row_id).values(**changes))
             known.update(changes)
 
+    def _insert_one(self, statement: Insert) -> int:
+        """Run a one-row INSERT; the id of the row it made."""
+        key = self.c.execute(statement).inserted_primary_key
+        assert key is not None  # None only when the backend could not tell
+        return key[0]
+
     def _organisation(self, name: str | None) -> int | None:
         if name is None:
             return None
@@ -642,7 +660,7 @@ class _Writer:
             self.touched_organisations.add(found)
         if found is None and self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
             statement = insert(Organisation).values(name=name, name_key=key)
-            found = self.c.execute(statement).inserted_primary_key[0]
+            found = self._insert_one(statement)
             self.organisations[key] = found
         elif found is None:
             # Written in one batch before the first row that refers to it
@@ -968,7 +986,7 @@ class _Writer:
             self.c.execute(delete(model).where(model.project_id.in_(project_ids)))
 
     def _delete_orphans(self) -> None:
-        used = union(
+        used: CompoundSelect[int | None] = union(
             select(Project.beneficiary_id),
             select(Project.acting_through_id).where(Project.acting_through_id.is_not(None)),
             select(Partner.organisation_id),

@@ -149,23 +149,28 @@ def _funding_findings(project: Any, rows: list[Any]) -> Iterator[Finding]:
     total = _money(project.total_value_minor)
     shares = [_share(r.share_bp) for r in rows]
     amounts = [_money(r.amount_minor) for r in rows]
-    if rows and all(s is not None for s in shares):
-        total_share = sum(shares, Decimal(0))  # type: ignore[arg-type]
+    stated_shares = [s for s in shares if s is not None]
+    if rows and len(stated_shares) == len(shares):
+        total_share = sum(stated_shares, Decimal(0))
         if total_share != 100:
             yield Finding(
                 "shares_total", ERROR, slug,
                 f"funding shares add up to {decimal_text(total_share)} %, not 100 %",
-                {"shares_pct": [decimal_text(s) for s in shares], "sum_pct": decimal_text(total_share)},  # type: ignore[arg-type]
+                {
+                    "shares_pct": [decimal_text(s) for s in stated_shares],
+                    "sum_pct": decimal_text(total_share),
+                },
             )  # fmt: skip
-    if eligible is not None and rows and all(a is not None for a in amounts):
-        total_amount = sum(amounts, Decimal(0))  # type: ignore[arg-type]
+    stated_amounts = [a for a in amounts if a is not None]
+    if eligible is not None and rows and len(stated_amounts) == len(amounts):
+        total_amount = sum(stated_amounts, Decimal(0))
         if total_amount != eligible:
             yield Finding(
                 "amounts_total", ERROR, slug,
                 f"funding amounts add up to {total_amount} {currency}, "
                 f"not the eligible value {eligible} {currency}",
                 {
-                    "amounts": [str(a) for a in amounts], "sum": str(total_amount),
+                    "amounts": [str(a) for a in stated_amounts], "sum": str(total_amount),
                     "eligible_value": str(eligible), "difference": str(total_amount - eligible),
                     "currency": currency,
                 },
@@ -264,12 +269,12 @@ def _duplicates(connection: Connection) -> Iterator[Finding]:
         if len(owners) < 2:
             continue
         for slug, title in owners:
-            others = [s for s, _ in owners if s != slug]
+            other_slugs = [s for s, _ in owners if s != slug]
             yield Finding(
                 "duplicate_title", ERROR, slug,
                 f"title {title!r} is, once case and diacritics are folded, also the title of "
-                + ", ".join(others),
-                {"title": title, "folded": key, "other_projects": others},
+                + ", ".join(other_slugs),
+                {"title": title, "folded": key, "other_projects": other_slugs},
             )  # fmt: skip
 
 
@@ -277,40 +282,40 @@ def _duplicates(connection: Connection) -> Iterator[Finding]:
 
 
 def _sources(connection: Connection) -> Iterator[Finding]:
-    for row in connection.execute(
+    for orphan in connection.execute(
         select(Document.id, Document.file_name, Document.sha256, Document.kind)
         .where(Document.project_id.is_(None))
         .order_by(Document.id)
     ):
         yield Finding(
             "document_without_project", ERROR, None,
-            f"document {row.file_name} (sha256 {row.sha256[:12]}…) belongs to no project",
-            {"document_id": row.id, "file_name": row.file_name, "sha256": row.sha256},
+            f"document {orphan.file_name} (sha256 {orphan.sha256[:12]}…) belongs to no project",
+            {"document_id": orphan.id, "file_name": orphan.file_name, "sha256": orphan.sha256},
         )  # fmt: skip
-    for row in connection.execute(
+    for unbacked in connection.execute(
         select(Project.slug, Project.seed_file)
         .where(~select(Document.id).where(Document.project_id == Project.id).exists())
         .order_by(Project.slug)
     ):
         yield Finding(
-            "project_without_source", ERROR, row.slug,
+            "project_without_source", ERROR, unbacked.slug,
             "no source document: nothing in the archive backs this project's facts",
-            {"seed_file": row.seed_file},
+            {"seed_file": unbacked.seed_file},
         )  # fmt: skip
-    for row in connection.execute(
+    for early in connection.execute(
         select(Project.slug, Project.end_date, Document.file_name, Document.published)
         .join(Document, Document.project_id == Project.id)
         .where(Document.kind == "end", Document.published < Project.end_date)
         .order_by(Project.slug, Document.ordinal)
     ):
-        days = (row.end_date - row.published).days
+        days = (early.end_date - early.published).days
         yield Finding(
-            "end_release_before_end_date", NOTICE, row.slug,
-            f"the end-of-project release {row.file_name} is dated {row.published}, "
-            f"{days} day{'s' if days != 1 else ''} before the stated end date {row.end_date}",
+            "end_release_before_end_date", NOTICE, early.slug,
+            f"the end-of-project release {early.file_name} is dated {early.published}, "
+            f"{days} day{'s' if days != 1 else ''} before the stated end date {early.end_date}",
             {
-                "file_name": row.file_name, "published": _iso(row.published),
-                "end_date": _iso(row.end_date), "days_before": days,
+                "file_name": early.file_name, "published": _iso(early.published),
+                "end_date": _iso(early.end_date), "days_before": days,
             },
         )  # fmt: skip
 

@@ -8,6 +8,7 @@ terminal, a pipe or a file. Amounts are written as the archive holds them
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -199,7 +200,7 @@ def _aligned(rows: list[tuple[str, str]], indent: int = 0) -> list[str]:
     return [f"{' ' * indent}{label:<{width}}  {value}" for label, value in rows]
 
 
-def _columns(rows: list[tuple[str, ...]], indent: int = 0, right: set[int] | None = None) -> list[str]:
+def _columns(rows: Sequence[tuple[str, ...]], indent: int = 0, right: set[int] | None = None) -> list[str]:
     right = right or set()
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = []

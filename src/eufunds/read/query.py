@@ -159,11 +159,13 @@ def open_query(url: str, sql: str, *, batch: int = FETCH_BATCH) -> Iterator[Quer
     engine = create_archive_engine(url, read_only=True)
     try:
         raw = engine.raw_connection()
+        sqlite_driver: sqlite3.Connection | None = None  # under SQLAlchemy's, on SQLite
         try:
-            driver = raw.driver_connection
             authorizer: _ReadOnlyAuthorizer | None = None
             if is_sqlite(url):
+                driver = raw.driver_connection
                 assert isinstance(driver, sqlite3.Connection)
+                sqlite_driver = driver
                 if hasattr(driver, "enable_load_extension"):  # absent when Python was built without it
                     driver.enable_load_extension(False)
                 authorizer = _ReadOnlyAuthorizer()
@@ -174,10 +176,10 @@ def open_query(url: str, sql: str, *, batch: int = FETCH_BATCH) -> Iterator[Quer
             columns = [d[0] for d in cursor.description]
             yield QueryResult(columns, _fetch(cursor, batch, authorizer))
         finally:
-            if is_sqlite(url):
-                raw.driver_connection.set_authorizer(None)
-            else:
+            if not is_sqlite(url):
                 raw.rollback()
+            elif sqlite_driver is not None:
+                sqlite_driver.set_authorizer(None)
             raw.close()
     finally:
         engine.dispose()

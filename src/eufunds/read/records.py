@@ -93,7 +93,7 @@ def project_conditions(filters: ProjectFilters | None) -> list[Any]:
     return conditions
 
 
-def selected_project_ids(filters: ProjectFilters | None) -> Select[tuple[int]]:
+def selected_project_ids(filters: ProjectFilters | None) -> Select[int]:
     """A subquery of the ids of the projects ``filters`` selects."""
     return select(Project.id).where(*project_conditions(filters))
 

@@ -26,10 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.error import Mark
 from yaml.resolver import Resolver
 
 from ..errors import SeedError
@@ -188,7 +189,10 @@ def _scalar_value(event: yaml.ScalarEvent, path: str) -> Any:
                 return NumberLike(event.value)
             raise _Invalid(path, f"{event.value!r} is not a plain decimal number")
         return number
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+    # libyaml's events carry its own Mark class, which the stubs do not accept
+    # for a node; the node only keeps its marks for the constructor's messages.
+    start, end = cast("Mark | None", event.start_mark), cast("Mark | None", event.end_mark)
+    node = yaml.ScalarNode(tag, event.value, start, end)
     try:
         return _constructor.construct_object(node, deep=True)
     except (ConstructorError, ValueError) as exc:

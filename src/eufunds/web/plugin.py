@@ -61,7 +61,7 @@ FUND_PARAMETER = "_fond"
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
 
 
-class FundFacet(Facet):  # type: ignore[misc]
+class FundFacet(Facet):
     """Counts the EU funds of the listed projects (through project_funds, since a
     project can have several) and links each to the list narrowed by it
     (``?_fond=FSE``, read by ``filters_from_request``)."""
