@@ -31,8 +31,9 @@ FOUNDATION = frozenset(
 # earlier stages, never a later one. extract needs only the foundation; intake
 # reads a release (extract), checks the draft as a seed (seed) and loads it
 # (load); the read side reuses seed's quote finder and figure checks; export
-# reads through read; the CLI calls them all.
-STAGES = ("seed", "load", "extract", "intake", "read", "export", "cli")
+# reads through read; the web face shows what read and export give; the CLI
+# calls them all.
+STAGES = ("seed", "load", "extract", "intake", "read", "export", "web", "cli")
 
 # Names in ``os`` that read or change the process environment.
 ENVIRONMENT = frozenset({"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"})

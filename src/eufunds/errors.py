@@ -71,3 +71,11 @@ class IntakeError(ArchiveError):
 
 class FetchError(IntakeError):
     """A URL that was not fetched: a refused scheme, a timeout, too large, too many redirects."""
+
+
+class WebError(ArchiveError):
+    """The archive cannot be served as asked (not SQLite, no file, no Datasette)."""
+
+
+class TooSlow(ArchiveError):
+    """A web page's reading ran past its time limit and was interrupted."""

@@ -16,13 +16,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
-from ..errors import ArchiveError
+from ..db import read_only_uri
+from ..errors import TooSlow
 
 T = TypeVar("T")
 
@@ -31,13 +31,9 @@ T = TypeVar("T")
 _PROGRESS_STEPS = 1000
 
 
-class TooSlow(ArchiveError):
-    """A page's reading ran past its time limit and was interrupted."""
-
-
 def immutable_uri(path: Path) -> str:
     """The URI that opens ``path`` read-only and immutable (no locking, no WAL)."""
-    return f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    return read_only_uri(path.resolve()) + "&immutable=1"
 
 
 class ServedArchive:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..db import describe_url, is_sqlite, sqlite_path
-from ..errors import ArchiveError
+from ..errors import WebError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -24,10 +24,6 @@ DEFAULT_PORT = 8001
 # a change of default upstream does not change what a visitor may cost us).
 SQL_TIME_LIMIT_MS = 1000
 INSTALL_HINT = "pip install 'eufunds[web]'"
-
-
-class WebError(ArchiveError):
-    """The archive cannot be served as asked."""
 
 
 def datasette_installed() -> bool:
