@@ -306,3 +306,29 @@ def test_upgrading_a_loaded_archive_keeps_every_row_and_downgrading_removes_only
     assert "source_files" not in inspect(engine).get_table_names()
     assert _rows_by_column(engine) == before
     engine.dispose()
+
+
+# --- files that are not files -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest"])
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path, archive: Path, command: str) -> None:
+    import os
+
+    fifo = tmp_path / "comunicat.txt"
+    os.mkfifo(fifo)
+    args = (
+        [command, str(fifo)]
+        if command == "extract"
+        else [command, "--seeds-dir", str(tmp_path / "s"), str(fifo)]
+    )
+    result = _invoke(tmp_path, *args)
+    assert result.exit_code == 1
+    assert f"error: {fifo}: not a regular file" in result.output
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_an_endless_device_is_refused_not_read(tmp_path: Path) -> None:
+    result = _invoke(tmp_path, "extract", "/dev/zero")
+    assert result.exit_code == 1
+    assert "error: /dev/zero: not a regular file" in result.output

@@ -295,3 +295,9 @@ def test_a_plain_code_is_kept_as_written_or_refused_never_rewritten(seeds_dir: P
         assert seed.record["codes"]["sipoca"] == written.strip()
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+def test_a_slug_of_digits_alone_is_refused_as_it_would_hide_a_code(seeds_dir: Path) -> None:
+    text = cluj(seeds_dir).replace("slug: cj-cluj-calitate-competenta-performanta", "slug: '474'", 1)
+    (problem,) = refused(seeds_dir, text).problems
+    assert problem.field == "slug" and "reads as a project code" in problem.message

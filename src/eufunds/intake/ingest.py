@@ -37,7 +37,7 @@ from ..load.loader import LoadReport, load_paths
 from ..seed.format import SeedError, SeedProblem, read_seed
 from ..text import decode_release
 from .fetch import FetchLimits, is_url
-from .sources import SourceFile, read_release, read_release_url
+from .sources import MAX_RELEASE_BYTES, SourceFile, read_release, read_release_url
 
 __all__ = [
     "Draft",
@@ -613,8 +613,10 @@ def ingest(
             if is_url(item) and not Path(item).exists():
                 continue
             try:
-                if Path(item).stat().st_size <= 20 * 1024 * 1024:
-                    hashes[item] = _sha256(Path(item).read_bytes())
+                path = Path(item)
+                # Only regular files: a FIFO would block here (it is refused when read).
+                if path.is_file() and path.stat().st_size <= MAX_RELEASE_BYTES:
+                    hashes[item] = _sha256(path.read_bytes())
             except OSError:
                 pass
         known = known_sources(engine, hashes.values())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,10 +167,17 @@ def _recount(text: str, starts: list[int]) -> list[int]:
 def read_release(path: Path, *, ocr: bool = False) -> SourceFile:
     """Read a release file; too large, unreadable or unrecognised files raise ``IntakeError``."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # A FIFO or a device (/dev/zero) would block or never end.
+            raise IntakeError("not a regular file")
+        size = status.st_size
         if size > MAX_RELEASE_BYTES:
             raise IntakeError(f"{size} bytes; releases over {MAX_RELEASE_BYTES} bytes are not read")
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_RELEASE_BYTES + 1)  # bounded even if the file grows meanwhile
+        if len(data) > MAX_RELEASE_BYTES:
+            raise IntakeError(f"grew past {MAX_RELEASE_BYTES} bytes while being read; not read")
     except OSError as exc:
         raise IntakeError(f"cannot read: {exc.strerror or exc}") from None
     return read_release_bytes(data, origin=str(path), name=path.name, ocr=ocr)

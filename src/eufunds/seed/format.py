@@ -358,6 +358,10 @@ def _slug(value: Any, path: str) -> str:
         raise _Invalid(path, f"is {len(text)} characters long; at most 200 are allowed")
     if not _SLUG.match(text):
         raise _Invalid(path, f"{text!r} is not a slug (lowercase letters, digits and single hyphens)")
+    if text.isdigit():
+        # `show 474` looks a project up by slug or by SIPOCA/MySMIS code: a slug
+        # of digits alone could hide another project's code.
+        raise _Invalid(path, f"{text!r} is digits alone, which reads as a project code; add a word")
     return text
 
 
