@@ -332,3 +332,36 @@ def test_an_endless_device_is_refused_not_read(tmp_path: Path) -> None:
     result = _invoke(tmp_path, "extract", "/dev/zero")
     assert result.exit_code == 1
     assert "error: /dev/zero: not a regular file" in result.output
+
+
+def test_a_release_refused_at_load_leaves_nothing_in_the_seeds_folder(
+    tmp_path: Path, archive: Path, seeds_dir: Path
+) -> None:
+    assert _invoke(tmp_path, "load", str(seeds_dir)).exit_code == 0
+    # SIPOCA 474 belongs to Calafat's project already: the draft is valid, its load is not.
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "clash.docx").write_bytes(render(release(3).replace("SIPOCA 1003", "SIPOCA 474"), "docx"))
+    (folder / "fine.txt").write_text(release(4), encoding="utf-8")
+    seeds = tmp_path / "drafts"
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(seeds), str(folder))
+    assert result.exit_code == 1
+    assert "already belongs to project 'primaria-calafat-management-calitate'" in result.output
+    left = sorted(p.name for p in seeds.iterdir())
+    assert left and not any("clash" in name or "1003" in name for name in left)
+    assert all(name.endswith((".yaml", ".txt")) for name in left) and len(left) == 2
+    assert _invoke(tmp_path, "load", str(seeds)).exit_code == 0  # what is left loads
+
+
+def test_a_release_named_like_a_seed_is_kept_under_a_name_no_load_reads_as_one(
+    tmp_path: Path, archive: Path
+) -> None:
+    named = tmp_path / "comunicat.yaml"
+    named.write_text(release(5), encoding="utf-8")
+    seeds = tmp_path / "drafts"
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(seeds), str(named))
+    assert result.exit_code == 0, result.output
+    assert not (seeds / "comunicat.yaml").exists()
+    assert [p.name for p in seeds.glob("*.yaml")] != [] and _invoke(
+        tmp_path, "load", str(seeds)
+    ).exit_code == 0

@@ -328,7 +328,13 @@ def _prepare(item: str, ocr: bool, limits: FetchLimits | None) -> _Prepared | In
     """Read, extract and validate one release; a refusal instead of any exception."""
     try:
         source = read_item(item, ocr=ocr, limits=limits)
-        text_is_original = source.media_type == "text/plain" and _decodes_to(source)
+        # A text named *.yaml is kept under another name: in the seeds folder
+        # it would be read as a seed.
+        text_is_original = (
+            source.media_type == "text/plain"
+            and not source.name.lower().endswith(_NOT_RELEASES)
+            and _decodes_to(source)
+        )
         name = _text_name(source, text_is_original)
         draft = draft_release(source, file_name=name)
         yaml_text = render_yaml(draft.extraction, evidence=True, source=source)
@@ -502,8 +508,13 @@ class _Writer:
                 raise ArchiveError("the archive has no schema yet; run 'eufunds db upgrade' first")
             self.checked_schema = True
         self.seeds_dir.mkdir(parents=True, exist_ok=True)
-        for _outcome, _prepared, writes, _sha in batch:
+        # What this run created for each release, to take back if its load is
+        # refused: a draft left in the seeds folder would break the next load.
+        created: dict[int, list[Path]] = {}
+        for outcome, _prepared, writes, _sha in batch:
             for path, data in writes:
+                if not path.exists():
+                    created.setdefault(id(outcome), []).append(path)
                 _write_atomically(path, data)
         if self.engine is None:
             return
@@ -518,7 +529,11 @@ class _Writer:
                 # The readers of the next releases hold the cores: no second pool.
                 report = load_paths(self.engine, seeds, keep_slugs=False, workers=1)
             except LoadError as exc:
-                pending = self._refuse_failed(pending, exc.problems)
+                still = self._refuse_failed(pending, exc.problems)
+                for outcome, *_ in pending:
+                    if outcome.status == "refused":
+                        _remove(created.get(id(outcome), []))
+                pending = still
                 continue
             self._merge(report)
             record_sources(self.engine, [(prepared.source, sha) for _o, prepared, _w, sha in pending])
@@ -528,6 +543,7 @@ class _Writer:
         for outcome, *_ in pending:
             outcome.status = "refused"
             outcome.reason = "the load was refused three times; see the errors above"
+            _remove(created.get(id(outcome), []))
 
     def _refuse_failed(self, pending: list[_Entry], problems: list[Any]) -> list[_Entry]:
         by_seed = {str(o.seed_path): o for o, *_ in pending}
@@ -553,6 +569,11 @@ class _Writer:
             self.report.add(outcome, [""] * number)
         self.report.warnings.extend(report.warnings)
         self.loaded_any = True
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _has_schema(engine: Engine) -> bool:
