@@ -163,3 +163,46 @@ def test_commands_on_a_missing_archive_fail_cleanly(runner: CliRunner, tmp_path:
         result = runner.invoke(cli, ["--db", str(tmp_path / "none.db"), *command])
         assert result.exit_code == 1 and "no archive at" in result.output
     assert not (tmp_path / "none.db").exists()
+
+
+# --- what reaches a terminal ------------------------------------------------------------
+
+
+def _hostile_title(seeds_dir: Path) -> None:
+    path = seeds_dir / "cj-cluj-calitate-competenta-performanta.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "title: Calitate, Competenţă, Performanță în Consiliul Județean Cluj"
+    assert old in text
+    path.write_text(
+        text.replace(old, 'title: "Calitate \\e[2J\\e]8;;http://x.test\\e\\\\ascuns\\u202eCluj"', 1),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["show", "cj-cluj-calitate-competenta-performanta"], ["search", "calitate"]],
+    ids=["list", "show", "search"],
+)
+def test_escape_sequences_and_bidi_overrides_in_archived_text_reach_the_terminal_escaped(
+    tmp_path: Path, seeds_dir: Path, args: list[str]
+) -> None:
+    _hostile_title(seeds_dir)
+    database = tmp_path / "a.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(database), "db", "upgrade"]).exit_code == 0
+    loaded = runner.invoke(cli, ["--db", str(database), "load", str(seeds_dir)])
+    assert loaded.exit_code == 0, loaded.output
+    result = runner.invoke(cli, ["--db", str(database), *args])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "\\x1b[2J" in result.output or args[0] == "search"
+
+
+def test_a_file_name_with_a_line_break_is_one_error_line(tmp_path: Path) -> None:
+    odd = tmp_path / "comunicat\nfals.pdf"
+    odd.write_bytes(b"%PDF-1.4 broken")
+    result = CliRunner().invoke(cli, ["extract", str(odd)])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line]
+    assert len(errors) == 1 and errors[0].startswith("error: ") and "comunicat\\nfals.pdf" in errors[0]

@@ -24,6 +24,7 @@ from .errors import SettingError
 from .load.discovery import discover_seed_files
 from .load.loader import LoadError, LoadReport, load_paths
 from .settings import BUSY_TIMEOUT_MS, SETTINGS, setting_value
+from .text import terminal_safe
 
 
 class ArchiveContext:
@@ -52,7 +53,7 @@ class UserError(click.ClickException):
     """A refused request: printed as one ``error:`` line, like load problems, exit 1."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        click.echo(f"error: {terminal_safe(self.format_message(), one_line=True)}", err=True)
 
 
 BUSY_MESSAGE = "the archive is busy: another command is writing to it; try again when it finishes"
@@ -65,7 +66,7 @@ def user_errors() -> Iterator[None]:
         yield
     except LoadError as exc:
         for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
+            click.echo(f"error: {terminal_safe(str(problem), one_line=True)}", err=True)
         raise click.exceptions.Exit(1) from None
     except ArchiveError as exc:
         raise UserError(str(exc)) from None
@@ -203,7 +204,7 @@ def _load(archive: ArchiveContext, paths: list[Path], strict: bool, workers: int
             archive.engine, paths, progress=bar.update, strict=strict, keep_slugs=False, workers=workers
         )
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {terminal_safe(warning, one_line=True)}", err=True)
     return report
 
 
@@ -335,8 +336,8 @@ def search(archive: ArchiveContext, words: tuple[str, ...], limit: int, fmt: str
         return
     for number, hit in enumerate(hits, 1):
         where = hit.kind + (f" {hit.label}" if hit.label else "")
-        click.echo(f"{number:>2}. {hit.slug or '(no project)'} · {where}")
-        click.echo(f"    {hit.snippet}")
+        click.echo(terminal_safe(f"{number:>2}. {hit.slug or '(no project)'} · {where}", one_line=True))
+        click.echo(terminal_safe(f"    {hit.snippet}", one_line=True))
     if not hits:
         click.echo("no matches", err=True)
 
@@ -375,7 +376,8 @@ def check(archive: ArchiveContext, fmt: str) -> None:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         for finding in report.findings:
-            click.echo(f"{finding.severity}: {finding.project or '(no project)'}: {finding.message}")
+            line = f"{finding.severity}: {finding.project or '(no project)'}: {finding.message}"
+            click.echo(terminal_safe(line, one_line=True))
         click.echo(report.summary())
     if not report.ok:
         raise click.exceptions.Exit(1)
@@ -509,7 +511,7 @@ def export_command(
             workers=export_workers,
         )  # fmt: skip
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {terminal_safe(warning, one_line=True)}", err=True)
     if output is not None:
         click.echo(report.summary())
 
@@ -541,7 +543,7 @@ def show(archive: ArchiveContext, project: str, fmt: str) -> None:
     elif fmt == "yaml":
         click.echo(record_to_yaml(record), nl=False)
     else:
-        click.echo(render_fiche(record))
+        click.echo(terminal_safe(render_fiche(record)))
 
 
 @cli.command("list")
@@ -579,7 +581,7 @@ def list_command(
             if fmt == "json":
                 click.echo(("\n" if count == 0 else ",\n") + record_to_json(line), nl=False)
             else:
-                click.echo(render_project_line(line, width))
+                click.echo(terminal_safe(render_project_line(line, width), one_line=True))
             count += 1
         if fmt == "json":
             click.echo("\n]" if count else "]")
@@ -620,7 +622,7 @@ def stats(
     if fmt == "json":
         click.echo(record_to_json(result.as_dict(), indent=2))
     else:
-        click.echo(render_stats(result))
+        click.echo(terminal_safe(render_stats(result)))
 
 
 # --------------------------------------------------------------------------- extract, ingest
@@ -693,7 +695,8 @@ def extract(files: tuple[str, ...], fmt: str, evaluate: tuple[Path, Path] | None
         try:
             drafts.append(draft_release(read_item(item, ocr=ocr)))
         except ArchiveError as exc:
-            click.echo(f"error: {item}: {str(exc).removeprefix(f'{item}: ')}", err=True)
+            message = f"{item}: {str(exc).removeprefix(f'{item}: ')}"
+            click.echo(f"error: {terminal_safe(message, one_line=True)}", err=True)
             failed = True
     if fmt == "json":
         click.echo(render_json(drafts))
@@ -753,10 +756,10 @@ def ingest(
                 workers=ingest_workers, on_item=on_item,
             )  # fmt: skip
     for outcome in result.refused:
-        click.echo(f"error: {outcome.item}: {outcome.reason}", err=True)
+        click.echo(f"error: {terminal_safe(f'{outcome.item}: {outcome.reason}', one_line=True)}", err=True)
     if result.report is not None:
         for warning in result.report.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {terminal_safe(warning, one_line=True)}", err=True)
     click.echo(result.summary())
     if result.refused:
         raise click.exceptions.Exit(1)

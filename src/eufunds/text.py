@@ -186,3 +186,23 @@ def title_key(title: str) -> str:
     decomposed = unicodedata.normalize("NFKD", title)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
+
+
+# Characters that act on a terminal instead of showing: C0 and C1 controls
+# (escape sequences clear the screen, hide hyperlinks, retitle the window) and
+# the bidirectional overrides and isolates that reorder what follows them.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_TERMINAL_UNSAFE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), *map(ord, _BIDI_CONTROLS)]
+    if chr(code) not in "\t\n"
+}
+_TERMINAL_ONE_LINE = {**_TERMINAL_UNSAFE, ord("\n"): "\\n"}
+
+
+def terminal_safe(text: str, *, one_line: bool = False) -> str:
+    """``text`` as it may be printed for a person: every control character and
+    bidirectional override shown as its escape (``\\x1b``, ``\\u202e``) rather
+    than obeyed; with ``one_line``, line breaks too (an error names its file on
+    one line whatever the file is called)."""
+    return text.translate(_TERMINAL_ONE_LINE if one_line else _TERMINAL_UNSAFE)

@@ -35,7 +35,7 @@ from ..extract import Extraction, extract_release
 from ..jsontext import to_json
 from ..load.loader import LoadReport, load_paths
 from ..seed.format import SeedError, SeedProblem, read_seed
-from ..text import decode_release
+from ..text import decode_release, terminal_safe
 from .fetch import FetchLimits, is_url
 from .sources import MAX_RELEASE_BYTES, SourceFile, read_release, read_release_url
 
@@ -122,7 +122,8 @@ def _comment(span: _SpanLike | None, pages: SourceFile | None = None) -> str:
         return ""
     page = pages.page_of(span.start) if pages is not None else None
     where = f"page {page}, line {span.line}" if page is not None else f"line {span.line}"
-    return f'  # {where}: "{span.context}"'
+    # A comment ends at the line's end and is read on a terminal: controls escaped.
+    return f'  # {where}: "{terminal_safe(span.context, one_line=True)}"'
 
 
 def _emit(

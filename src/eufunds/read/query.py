@@ -28,6 +28,7 @@ from ..db import create_archive_engine, is_sqlite
 from ..errors import QueryError
 from ..jsontext import to_json
 from ..numbers import shortest_decimal
+from ..text import terminal_safe
 
 FETCH_BATCH = 500
 FORMATS = ("table", "csv", "json")
@@ -298,7 +299,7 @@ def write_json(result: QueryResult, out: TextIO) -> int:
 
 def _cell(value: Any, max_width: int) -> str:
     text = "NULL" if value is None else _text_value(value)
-    text = text.replace("\r\n", "↵").replace("\n", "↵").replace("\t", " ")
+    text = terminal_safe(text.replace("\r\n", "↵").replace("\n", "↵").replace("\t", " "))
     if max_width and len(text) > max_width:
         text = text[: max_width - 1] + "…"
     return text
