@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from eufunds import migrate
+from eufunds.cli import cli
 from eufunds.db import create_archive_engine
 from eufunds.load.loader import load_paths
 from eufunds.read.query import QueryError, open_query
@@ -55,3 +57,53 @@ def test_hostile_query_is_refused_and_changes_no_byte(archive: Path, tmp_path: P
     assert archive.read_bytes() == before
     created = set(tmp_path.iterdir()) - others
     assert created <= {Path(f"{archive}-wal"), Path(f"{archive}-shm")}
+
+
+# --- time limit, Ctrl-C and the row cap -----------------------------------------------------
+
+ENDLESS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+
+
+def test_an_endless_query_stops_at_its_time_limit_with_one_error_line(archive: Path) -> None:
+    import time
+
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["--db", str(archive), "query", "--time-limit", "0.5", ENDLESS])
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: stopped: the query ran past its time limit of 0.5 s (--time-limit gives it longer, 0 no limit);"
+        " nothing was changed"
+    ]
+
+
+def test_ctrl_c_stops_a_running_query_cleanly(archive: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from eufunds.cli import main; main()", "--db", str(archive), "query", "--time-limit", "0", ENDLESS],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    try:
+        _out, err = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError("Ctrl-C did not stop the query") from None
+    assert process.returncode == 130
+    assert "Traceback" not in err and "interrupted" in err
+
+
+def test_a_table_for_the_terminal_stops_at_max_rows_and_says_so(archive: Path) -> None:
+    sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) SELECT i FROM n"
+    result = CliRunner().invoke(
+        cli, ["--db", str(archive), "query", "--format", "table", "--max-rows", "10", sql]
+    )
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[2:12] == [str(i).rjust(2) for i in range(1, 11)]
+    assert lines[12].startswith("… more rows not shown") and len(lines) == 13

@@ -59,6 +59,9 @@ class UserError(click.ClickException):
 BUSY_MESSAGE = "the archive is busy: another command is writing to it; try again when it finishes"
 
 
+INTERRUPTED_MESSAGE = "interrupted; the archive is unchanged by the interrupted step"
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the library's user-facing errors into clean CLI messages."""
@@ -75,6 +78,10 @@ def user_errors() -> Iterator[None]:
         if "locked" in reason or "busy" in reason:
             raise UserError(BUSY_MESSAGE) from None
         raise UserError(f"database error: {reason}") from None
+    except KeyboardInterrupt:
+        # Here rather than in main(): click would turn it into "Aborted!" and 1.
+        click.echo(INTERRUPTED_MESSAGE, err=True)
+        raise click.exceptions.Exit(130) from None
 
 
 def setting_option(name: str, *flags: str, metavar: str) -> Callable[[Any], Any]:
@@ -280,8 +287,24 @@ def build(archive: ArchiveContext, seeds_dir: Path, load_workers: int | None) ->
     show_default=True,
     help="Cut longer table cells (0: never). CSV and JSON are never cut.",
 )
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Show at most this many rows in a table (0: all). CSV and JSON give every row.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Stop the query after this many seconds, rows included (0: no limit). Ctrl-C stops it too.",
+)
 @pass_archive
-def query(archive: ArchiveContext, sql: str, fmt: str | None, max_width: int) -> None:
+def query(
+    archive: ArchiveContext, sql: str, fmt: str | None, max_width: int, max_rows: int, time_limit: float
+) -> None:
     """Run one SQL statement on the archive, read-only, and print the rows.
 
     Writes (INSERT, UPDATE, DELETE, DROP, ATTACH, pragmas that set something,
@@ -295,8 +318,9 @@ def query(archive: ArchiveContext, sql: str, fmt: str | None, max_width: int) ->
     from .read.query import open_query, write_result
 
     out = sys.stdout
-    with user_errors(), open_query(archive.url, sql) as result:
-        write_result(result, out, fmt or ("table" if out.isatty() else "csv"), max_width=max_width)
+    with user_errors(), open_query(archive.url, sql, time_limit_s=time_limit or None) as result:
+        chosen = fmt or ("table" if out.isatty() else "csv")
+        write_result(result, out, chosen, max_width=max_width, max_rows=max_rows)
 
 
 # --------------------------------------------------------------------------- search
@@ -821,5 +845,5 @@ def main() -> None:
     try:
         cli(prog_name="eufunds")
     except KeyboardInterrupt:
-        click.echo("interrupted; the archive is unchanged by the interrupted step", err=True)
+        click.echo(INTERRUPTED_MESSAGE, err=True)
         sys.exit(130)

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -148,15 +149,42 @@ class _ReadOnlyAuthorizer:
 # --------------------------------------------------------------------------- running
 
 
+class _Clock:
+    """The query's time limit, and Ctrl-C: SQLite calls it every few thousand
+    steps of its virtual machine (a long query never returns to Python
+    otherwise, so neither a deadline nor KeyboardInterrupt could stop it)."""
+
+    def __init__(self, limit_s: float | None):
+        self.limit_s = limit_s
+        self.deadline = time.monotonic() + limit_s if limit_s else None
+        self.expired = False
+        self.interrupted = False
+
+    def __call__(self) -> int:
+        try:
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                self.expired = True
+                return 1
+            return 0
+        except KeyboardInterrupt:  # delivered while this ran: stop SQLite, re-raised after
+            self.interrupted = True
+            return 1
+
+
 @contextmanager
-def open_query(url: str, sql: str, *, batch: int = FETCH_BATCH) -> Iterator[QueryResult]:
+def open_query(
+    url: str, sql: str, *, batch: int = FETCH_BATCH, time_limit_s: float | None = None
+) -> Iterator[QueryResult]:
     """Run ``sql`` read-only on the archive at ``url``; yield its columns and rows.
 
-    Raises ``QueryError`` for bad SQL and for any attempt to write. The rows must
-    be consumed inside the ``with`` block (the connection closes after it).
+    Raises ``QueryError`` for bad SQL, for any attempt to write, and when the
+    query (its rows included) runs past ``time_limit_s`` seconds (None or 0: no
+    limit). The rows must be consumed inside the ``with`` block (the connection
+    closes after it).
     """
     if not sql.strip():
         raise QueryError("no SQL given")
+    clock = _Clock(time_limit_s)
     engine = create_archive_engine(url, read_only=True)
     try:
         raw = engine.raw_connection()
@@ -171,22 +199,28 @@ def open_query(url: str, sql: str, *, batch: int = FETCH_BATCH) -> Iterator[Quer
                     driver.enable_load_extension(False)
                 authorizer = _ReadOnlyAuthorizer()
                 driver.set_authorizer(authorizer)
-            cursor = _execute(raw, sql, authorizer)
+                driver.set_progress_handler(clock, 10_000)
+            elif time_limit_s:
+                # Per statement (the DECLARE and each FETCH), inside the read-only transaction.
+                server: Any = raw.driver_connection
+                server.execute(f"SET LOCAL statement_timeout = {max(1, int(time_limit_s * 1000))}")
+            cursor = _execute(raw, sql, authorizer, clock)
             if cursor.description is None:
                 raise QueryError("the statement returned no rows; eufunds query runs SELECT statements")
             columns = [d[0] for d in cursor.description]
-            yield QueryResult(columns, _fetch(cursor, batch, authorizer))
+            yield QueryResult(columns, _fetch(cursor, batch, authorizer, clock))
         finally:
             if not is_sqlite(url):
                 raw.rollback()
             elif sqlite_driver is not None:
                 sqlite_driver.set_authorizer(None)
+                sqlite_driver.set_progress_handler(None, 0)
             raw.close()
     finally:
         engine.dispose()
 
 
-def _execute(raw: Any, sql: str, authorizer: _ReadOnlyAuthorizer | None) -> Any:
+def _execute(raw: Any, sql: str, authorizer: _ReadOnlyAuthorizer | None, clock: _Clock) -> Any:
     try:
         if authorizer is not None:
             cursor = raw.cursor()
@@ -205,7 +239,7 @@ def _execute(raw: Any, sql: str, authorizer: _ReadOnlyAuthorizer | None) -> Any:
                 "refused: on PostgreSQL eufunds query runs a single SELECT, WITH, VALUES or TABLE "
                 "statement; nothing was changed"
             ) from None
-        raise _query_error(exc, authorizer) from None
+        raise _query_error(exc, authorizer, clock) from None
 
 
 # Leading comments, then the first keyword of a statement that would change something.
@@ -217,12 +251,14 @@ _WRITING_STATEMENT = re.compile(
 )
 
 
-def _fetch(cursor: Any, batch: int, authorizer: _ReadOnlyAuthorizer | None) -> Iterator[tuple[Any, ...]]:
+def _fetch(
+    cursor: Any, batch: int, authorizer: _ReadOnlyAuthorizer | None, clock: _Clock
+) -> Iterator[tuple[Any, ...]]:
     while True:
         try:
             rows = cursor.fetchmany(batch)
         except _database_errors() as exc:
-            raise _query_error(exc, authorizer) from None
+            raise _query_error(exc, authorizer, clock) from None
         if not rows:
             return
         for row in rows:
@@ -238,7 +274,18 @@ def _database_errors() -> tuple[type[Exception], ...]:
     return (*errors, psycopg.Error)
 
 
-def _query_error(exc: Exception, authorizer: _ReadOnlyAuthorizer | None) -> QueryError:
+def _query_error(exc: Exception, authorizer: _ReadOnlyAuthorizer | None, clock: _Clock) -> QueryError:
+    text = str(getattr(exc, "orig", None) or exc)
+    # SQLite says "interrupted" when the progress handler stopped it: past the
+    # deadline, or because Ctrl-C's KeyboardInterrupt was raised inside it
+    # (caught there, or escaping it at the call).
+    if clock.interrupted or (text == "interrupted" and not clock.expired):
+        raise KeyboardInterrupt
+    if clock.expired or "statement timeout" in text:
+        return QueryError(
+            f"stopped: the query ran past its time limit of {clock.limit_s:g} s "
+            "(--time-limit gives it longer, 0 no limit); nothing was changed"
+        )
     if authorizer is not None and authorizer.refused:
         return QueryError(
             f"refused: the archive is read-only here ({authorizer.refused} is not allowed); "
@@ -305,9 +352,10 @@ def _cell(value: Any, max_width: int) -> str:
     return text
 
 
-def write_table(result: QueryResult, out: TextIO, *, max_width: int = 60) -> int:
+def write_table(result: QueryResult, out: TextIO, *, max_width: int = 60, max_rows: int = 0) -> int:
     """An aligned text table: numbers right-aligned, long cells cut to ``max_width``
-    characters (0: never), line breaks shown as ↵."""
+    characters (0: never), line breaks shown as ↵; at most ``max_rows`` rows (0:
+    all), then a line saying more were left out."""
     sample: list[tuple[Any, ...]] = []
     for row in result.rows:
         sample.append(row)
@@ -331,6 +379,9 @@ def write_table(result: QueryResult, out: TextIO, *, max_width: int = 60) -> int
     out.write("  ".join("-" * w for w in widths) + "\n")
     count = 0
     for row in _chain(sample, result.rows):
+        if max_rows and count == max_rows:
+            out.write("… more rows not shown (--max-rows 0 shows them all; --format csv for a file)\n")
+            break
         out.write(line([_cell(v, max_width) for v in row], numeric) + "\n")
         count += 1
     return count
@@ -341,12 +392,14 @@ def _chain(first: list[tuple[Any, ...]], rest: Iterator[tuple[Any, ...]]) -> Ite
     yield from rest
 
 
-def write_result(result: QueryResult, out: TextIO, fmt: str, *, max_width: int = 60) -> int:
+def write_result(
+    result: QueryResult, out: TextIO, fmt: str, *, max_width: int = 60, max_rows: int = 0
+) -> int:
     """Write ``result`` in ``fmt`` (table, csv or json); returns the number of rows."""
     if fmt == "csv":
         return write_csv(result, out)
     if fmt == "json":
         return write_json(result, out)
     if fmt == "table":
-        return write_table(result, out, max_width=max_width)
+        return write_table(result, out, max_width=max_width, max_rows=max_rows)
     raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
