@@ -17,6 +17,7 @@ from sqlalchemy import (
 
 from ..errors import ExportError
 from ..read.records import ProjectFilters, iter_records_with_sources
+from ..record import ArchiveRecord
 from .common import ExportReport, inside_folder, prepare_folder, safe_relative_path
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -53,7 +54,7 @@ _SeedDumper.add_representer(str, _represent_text)
 _SEED_HEADER = "# Exported from the eufunds archive; load with: eufunds load <this folder>\n"
 
 
-def record_to_yaml(record: dict[str, Any]) -> str:
+def record_to_yaml(record: ArchiveRecord) -> str:
     """A record as seed YAML that ``eufunds load`` reads back into the same record."""
     data = dict(record)
     # A single quote is written bare, as curators write it.
@@ -120,8 +121,8 @@ def _free_source_name(root: Path, slug: str, name: str, index: int) -> str:
     raise ExportError(f"{slug}: no free file name for source {name!r}")  # pragma: no cover
 
 
-def _rename_sources(record: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
-    record = dict(record)
+def _rename_sources(record: ArchiveRecord, renamed: dict[str, str]) -> ArchiveRecord:
+    record = record.copy()
     record["sources"] = [{**s, "file": renamed.get(s["file"], s["file"])} for s in record["sources"]]
     record["evidence"] = {
         fld: [{**q, "file": renamed.get(q["file"], q["file"])} if isinstance(q, dict) else q for q in quotes]

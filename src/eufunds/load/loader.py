@@ -56,6 +56,7 @@ from ..models import (
     SpecificObjective,
 )
 from ..numbers import share_to_basis_points, to_minor_units
+from ..record import IndicatorEntry, PriorityAxisRef, SpecificObjectiveRef
 from ..seed import consistency
 from ..seed.format import Seed, SeedProblem
 from ..text import organisation_key
@@ -308,8 +309,9 @@ class _LoadIndex:
         )
         claims = [("slug", record["slug"], "slug", record["slug"])]
         for code in ("sipoca", "mysmis"):
-            if record["codes"][code]:
-                claims.append((code, record["codes"][code], f"codes.{code}", record["codes"][code]))
+            value = record["codes"][code]
+            if value:
+                claims.append((code, value, f"codes.{code}", value))
         for i, source in enumerate(seed.sources):
             claims.append(("source text", source.sha256, f"sources[{i}].file", record["sources"][i]["file"]))
         self.db.executemany(
@@ -688,7 +690,7 @@ class _Writer:
             self._update_reference(Programme, found, name=name)
         return found
 
-    def _axis(self, programme_id: int, axis: dict[str, Any] | None) -> int | None:
+    def _axis(self, programme_id: int, axis: PriorityAxisRef | None) -> int | None:
         if axis is None:
             return None
         key = (programme_id, axis["number"])
@@ -707,7 +709,7 @@ class _Writer:
         return found
 
     def _specific_objective(
-        self, programme_id: int, axis_id: int | None, objective: dict[str, Any] | None
+        self, programme_id: int, axis_id: int | None, objective: SpecificObjectiveRef | None
     ) -> int | None:
         if objective is None:
             return None
@@ -760,8 +762,10 @@ class _Writer:
             "priority_axis_id": axis_id,
             "specific_objective_id": objective_id,
             "programme_name": r["programme"]["name"],
-            "priority_axis_title": (r["priority_axis"] or {}).get("title"),
-            "specific_objective_title": (r["specific_objective"] or {}).get("title"),
+            "priority_axis_title": None if r["priority_axis"] is None else r["priority_axis"]["title"],
+            "specific_objective_title": (
+                None if r["specific_objective"] is None else r["specific_objective"]["title"]
+            ),
             "currency": r["currency"],
             "total_value_minor": _minor(r["total_value"]),
             "eligible_value_minor": _minor(r["eligible_value"]),
@@ -906,7 +910,7 @@ class _Writer:
         self._insert(Partner, partners)
         self._insert(Contact, contacts)
 
-        indicators: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        indicators: list[tuple[dict[str, Any], IndicatorEntry]] = []
         objective_ids = self._insert_returning(Objective, objective_rows)
         for objective_id, o in zip(objective_ids, objective_owners, strict=True):
             indicators += [
@@ -947,7 +951,7 @@ class _Writer:
             self._tick()
         self._insert(Evidence, evidence)
 
-    def _insert_indicators(self, indicators: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    def _insert_indicators(self, indicators: list[tuple[dict[str, Any], IndicatorEntry]]) -> None:
         rows = []
         ordinals: dict[tuple[Any, Any], int] = {}
         for owner, ind in indicators:

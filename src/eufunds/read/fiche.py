@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..record import ArchiveRecord, IndicatorEntry
 from ..seed.consistency import months_between
 from .stats import ArchiveStats, Group, Money
 
@@ -30,7 +31,7 @@ def _join(*parts: str | None, sep: str = " — ") -> str:
     return sep.join(p for p in parts if p)
 
 
-def render_fiche(record: dict[str, Any]) -> str:
+def render_fiche(record: ArchiveRecord) -> str:
     """A readable fiche of one project record."""
     r = record
     lines: list[str] = []
@@ -90,11 +91,11 @@ def render_fiche(record: dict[str, Any]) -> str:
             table.append(
                 (f["source"], _amount(f["amount"], currency), _percent(f["share_pct"]), computed, words)
             )
-        amounts = [f["amount"] for f in r["funding"]]
-        shares = [f["share_pct"] for f in r["funding"]]
+        amounts = [f["amount"] for f in r["funding"] if f["amount"] is not None]
+        shares = [f["share_pct"] for f in r["funding"] if f["share_pct"] is not None]
         if len(r["funding"]) > 1:
-            total = sum(amounts, Decimal(0)) if all(a is not None for a in amounts) else None
-            share = sum(shares, Decimal(0)) if all(s is not None for s in shares) else None
+            total = sum(amounts, Decimal(0)) if len(amounts) == len(r["funding"]) else None
+            share = sum(shares, Decimal(0)) if len(shares) == len(r["funding"]) else None
             table.append(("total", _amount(total, currency), _percent(share), "", ""))
         lines += _columns(table, indent=2, right={1, 2, 3})
 
@@ -185,7 +186,7 @@ def render_fiche(record: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _indicators(indicators: list[dict[str, Any]]) -> list[str]:
+def _indicators(indicators: list[IndicatorEntry]) -> list[str]:
     lines = []
     for ind in indicators:
         text = _join(f"{ind['value']} {ind['unit']}", ind["what"], sep=" ")

@@ -16,7 +16,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -40,6 +41,15 @@ from ..models import (
     SpecificObjective,
 )
 from ..numbers import basis_points_to_share, minor_to_plain_decimal
+from ..record import (
+    ArchiveRecord,
+    ContactEntry,
+    FundingEntry,
+    IndicatorEntry,
+    PartnerEntry,
+    QuoteInFile,
+    SourceEntry,
+)
 from ..seed.format import find_quote
 
 # Projects per page: large enough that per-page queries cost little, small enough
@@ -130,7 +140,7 @@ def iter_records(
     filters: ProjectFilters | None = None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[ArchiveRecord]:
     """Every selected project as a seed record, in slug order, read page by page."""
     for record, _documents in _iter_projects(connection, filters, batch_size, with_texts=False):
         yield record
@@ -141,7 +151,7 @@ def iter_records_with_sources(
     filters: ProjectFilters | None = None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
-) -> Iterator[tuple[dict[str, Any], list[SourceDocument]]]:
+) -> Iterator[tuple[ArchiveRecord, list[SourceDocument]]]:
     """Like ``iter_records``, with each project's source texts in ``sources`` order.
 
     Texts are fetched one project at a time: a release can be megabytes long.
@@ -187,7 +197,7 @@ def _project_page(filters: ProjectFilters | None, after: str | None, size: int) 
 
 def _iter_projects(
     connection: Connection, filters: ProjectFilters | None, batch_size: int, *, with_texts: bool
-) -> Iterator[tuple[dict[str, Any], list[SourceDocument]]]:
+) -> Iterator[tuple[ArchiveRecord, list[SourceDocument]]]:
     after: str | None = None
     while True:
         page = connection.execute(_project_page(filters, after, batch_size)).all()
@@ -207,10 +217,27 @@ def _iter_projects(
                     )
                 }  # fmt: skip
             record = _record(row, children, texts)
-            yield record, [texts[d["id"]] for d in documents] if with_texts else []
+            yield record, [texts[doc_id] for doc_id, _ in documents] if with_texts else []
         after = page[-1].slug
         if len(page) < batch_size:
             return
+
+
+class _ObjectiveFields(TypedDict):
+    """An objective's own fields, before its indicators join them."""
+
+    kind: str
+    code: str | None
+    text: str
+    achieved: str | None
+
+
+class _ResultFields(TypedDict):
+    """A result's own fields, before what it serves and its indicators join them."""
+
+    level: str
+    code: str | None
+    text: str
 
 
 class _Children:
@@ -218,14 +245,15 @@ class _Children:
 
     def __init__(self) -> None:
         self.funds: dict[int, list[str]] = defaultdict(list)
-        self.funding: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        self.partners: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        self.contacts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        self.objectives: dict[int, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-        self.results: dict[int, list[tuple[int, dict[str, Any], int | None]]] = defaultdict(list)
-        self.objective_indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        self.result_indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        self.documents: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.funding: dict[int, list[FundingEntry]] = defaultdict(list)
+        self.partners: dict[int, list[PartnerEntry]] = defaultdict(list)
+        self.contacts: dict[int, list[ContactEntry]] = defaultdict(list)
+        self.objectives: dict[int, list[tuple[int, _ObjectiveFields]]] = defaultdict(list)
+        self.results: dict[int, list[tuple[int, _ResultFields, int | None]]] = defaultdict(list)
+        self.objective_indicators: dict[int, list[IndicatorEntry]] = defaultdict(list)
+        self.result_indicators: dict[int, list[IndicatorEntry]] = defaultdict(list)
+        # (document id, the source as the record names it), in ``sources`` order.
+        self.documents: dict[int, list[tuple[int, SourceEntry]]] = defaultdict(list)
         self.evidence: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
 
     @classmethod
@@ -299,10 +327,13 @@ class _Children:
             .order_by(Document.project_id, Document.ordinal)
         ):  # fmt: skip
             found.documents[row.project_id].append(
-                {
-                    "id": row.id, "file": row.file_name, "kind": row.kind, "published": row.published,
-                    "publisher": row.publisher, "issuer": row.issuer, "title": row.title,
-                }
+                (
+                    row.id,
+                    {
+                        "file": row.file_name, "kind": row.kind, "published": row.published,
+                        "publisher": row.publisher, "issuer": row.issuer, "title": row.title,
+                    },
+                )
             )  # fmt: skip
         for pid, fld, quote, document_id in c.execute(
             select(Evidence.project_id, Evidence.field, Evidence.quote, Evidence.document_id)
@@ -331,7 +362,9 @@ class _Children:
             .where(owned)
             .order_by(Indicator.objective_id, Indicator.result_id, Indicator.ordinal)
         ):
-            indicator = {"value": row.value, "unit": row.unit, "what": row.what, "topics": topics[row.id]}
+            indicator: IndicatorEntry = {
+                "value": row.value, "unit": row.unit, "what": row.what, "topics": topics[row.id],
+            }  # fmt: skip
             if row.objective_id is not None:
                 self.objective_indicators[row.objective_id].append(indicator)
             else:
@@ -339,11 +372,11 @@ class _Children:
                 self.result_indicators[row.result_id].append(indicator)
 
 
-def _money(minor: int | None) -> Any:
+def _money(minor: int | None) -> Decimal | None:
     return None if minor is None else minor_to_plain_decimal(minor)
 
 
-def _record(p: Any, ch: _Children, texts: dict[int, SourceDocument]) -> dict[str, Any]:
+def _record(p: Any, ch: _Children, texts: dict[int, SourceDocument]) -> ArchiveRecord:
     result_codes = {result_id: fields["code"] for result_id, fields, _ in ch.results[p.id]}
     documents = ch.documents[p.id]
     return {
@@ -388,26 +421,28 @@ def _record(p: Any, ch: _Children, texts: dict[int, SourceDocument]) -> dict[str
             }
             for result_id, fields, serves in ch.results[p.id]
         ],
-        "sources": [{k: v for k, v in d.items() if k != "id"} for d in documents],
+        "sources": [source for _, source in documents],
         "evidence": _evidence(ch.evidence[p.id], documents, texts),
         "notes": p.notes,
     }
 
 
 def _evidence(
-    rows: list[tuple[str, str, int]], documents: list[dict[str, Any]], texts: dict[int, SourceDocument]
-) -> dict[str, list[Any]]:
+    rows: list[tuple[str, str, int]],
+    documents: list[tuple[int, SourceEntry]],
+    texts: dict[int, SourceDocument],
+) -> dict[str, list[str | QuoteInFile]]:
     """``{field: [quote, …]}``; a quote names its file only when the loader, which
     takes the first source containing a bare quote, would otherwise pick another."""
-    evidence: dict[str, list[Any]] = {}
+    evidence: dict[str, list[str | QuoteInFile]] = {}
     for fld, quote, document_id in rows:
-        item: Any = quote
+        item: str | QuoteInFile = quote
         if len(documents) > 1:
             first = next(
-                (d["id"] for d in documents if find_quote(texts[d["id"]].text, quote) is not None), None
+                (doc_id for doc_id, _ in documents if find_quote(texts[doc_id].text, quote) is not None), None
             )
             if first != document_id:
-                file = next(d["file"] for d in documents if d["id"] == document_id)
+                file = next(source["file"] for doc_id, source in documents if doc_id == document_id)
                 item = {"file": file, "quote": quote}
         evidence.setdefault(fld, []).append(item)
     return dict(sorted(evidence.items()))

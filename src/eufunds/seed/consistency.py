@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+
+from ..record import RecordFields
 
 # Releases round shares to whole percents; a share within half a point of
 # amount ÷ eligible value is what the release meant.
@@ -31,19 +32,19 @@ def months_between(start: dt.date, end: dt.date) -> tuple[int, int]:
     return months, months + 1
 
 
-def record_warnings(record: dict[str, Any]) -> list[str]:
+def record_warnings(record: RecordFields) -> list[str]:
     """Human-readable disagreements between the figures of one record."""
     warnings: list[str] = []
     funding = record["funding"]
     currency = record["currency"]
-    shares = [f["share_pct"] for f in funding]
-    if funding and all(s is not None for s in shares):
+    shares = [f["share_pct"] for f in funding if f["share_pct"] is not None]
+    if funding and len(shares) == len(funding):
         total_share = sum(shares, Decimal(0))
         if total_share != 100:
             warnings.append(f"funding shares add up to {total_share} %, not 100 %")
     eligible = record["eligible_value"]
-    amounts = [f["amount"] for f in funding]
-    if eligible is not None and funding and all(a is not None for a in amounts):
+    amounts = [f["amount"] for f in funding if f["amount"] is not None]
+    if eligible is not None and funding and len(amounts) == len(funding):
         total_amount = sum(amounts, Decimal(0))
         if total_amount != eligible:
             warnings.append(

@@ -35,6 +35,7 @@ from yaml.resolver import Resolver
 
 from ..errors import SeedError
 from ..numbers import MoneyError, is_plain_decimal, parse_decimal, shortest_decimal
+from ..record import EvidenceQuote, SeedRecord
 from ..reference import (
     CURRENCY_CODES,
     DOCUMENT_KINDS,
@@ -646,11 +647,11 @@ SEED_KEYS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _evidence_shape(value: Any, path: str) -> dict[str, list[dict[str, str | None]]]:
+def _evidence_shape(value: Any, path: str) -> dict[str, list[EvidenceQuote]]:
     """``field: quote`` | ``field: [quote, …]`` | ``field: {file, quote}`` → lists of {file, quote}."""
     if not isinstance(value, dict):
         raise _Invalid(path, f"must be a mapping of field → quote, not {_describe(value)}")
-    shaped: dict[str, list[dict[str, str | None]]] = {}
+    shaped: dict[str, list[EvidenceQuote]] = {}
     for fld, quotes in value.items():
         child = _child_path(path, fld)
         items = quotes if isinstance(quotes, list) else [quotes]
@@ -668,17 +669,20 @@ def _evidence_shape(value: Any, path: str) -> dict[str, list[dict[str, str | Non
     return dict(sorted(shaped.items()))
 
 
-def validate_record(data: Any) -> dict[str, Any]:
+def validate_record(data: Any) -> SeedRecord:
     """Validate parsed seed data into a canonical record (raises ``_Invalid``)."""
     if data is None:
         raise _Invalid("", "the seed is empty")
-    record = _SEED(data, "")
-    assert record is not None
+    checked = _SEED(data, "")
+    assert checked is not None
+    # The validators above build the record key by key, so the type checker
+    # cannot follow them; tests/test_record_types.py holds them to SeedRecord.
+    record = cast(SeedRecord, checked)
     _check_relations(record)
     return record
 
 
-def _check_relations(record: dict[str, Any]) -> None:
+def _check_relations(record: SeedRecord) -> None:
     start, end = record["start_date"], record["end_date"]
     if start and end and end < start:
         raise _Invalid("end_date", f"{end} is before start_date {start}")
@@ -713,7 +717,7 @@ _MISSING = object()
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def _lookup(record: dict[str, Any], path: str) -> Any:
+def _lookup(record: SeedRecord, path: str) -> Any:
     node: Any = record
     for name, index in _PATH_PART.findall(path):
         if name:
@@ -748,7 +752,7 @@ class Seed:
     path: Path
     label: str  # the file as shown in messages
     name: str  # the file's stable name, stored in the archive (projects.seed_file)
-    record: dict[str, Any]
+    record: SeedRecord
     lines: dict[str, int]
     sources: list[SourceText] = field(default_factory=list)
     evidence_spans: list[EvidenceSpan] = field(default_factory=list)
@@ -756,7 +760,7 @@ class Seed:
 
     @property
     def slug(self) -> str:
-        return str(self.record["slug"])
+        return self.record["slug"]
 
     def line_of(self, path: str) -> int | None:
         return _Lines(self.lines).line_of(path)
@@ -789,7 +793,7 @@ class EvidenceSpan:
     char_end: int
 
 
-def canonical_json(record: dict[str, Any]) -> str:
+def canonical_json(record: SeedRecord) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, func, select
 from ..models import Document, Evidence, Programme, Project
 from ..read.records import ProjectFilters, iter_records
 from ..read.search import DEFAULT_LIMIT, search
+from ..record import ArchiveRecord, IndicatorEntry
 from ..searchindex import SearchHit
 from ..seed.consistency import months_between
 
@@ -135,7 +136,7 @@ class ProjectPage:
     slug: str
     title: str
     status: str
-    record: dict[str, Any]
+    record: ArchiveRecord
     sections: list[Section]
     sources: list[SourceView]
     chosen: Quote | None
@@ -162,7 +163,7 @@ class _Quotes:
         return Fact(label, value, quotes)
 
 
-def project_record(connection: Connection, slug: str) -> dict[str, Any] | None:
+def project_record(connection: Connection, slug: str) -> ArchiveRecord | None:
     """The record of ``slug`` as ``eufunds show --format json|yaml`` gives it, or None."""
     return next(iter_records(connection, ProjectFilters(project=slug)), None)
 
@@ -225,7 +226,7 @@ def _in_time(document: Any) -> tuple[dt.date, int]:
     return (document.published or dt.date.max, document.ordinal)
 
 
-def _sections(r: dict[str, Any], q: _Quotes) -> list[Section]:
+def _sections(r: ArchiveRecord, q: _Quotes) -> list[Section]:
     """The fiche of ``render_fiche``, section for section, each value with its quotes."""
     sections = []
     ident = Section("Proiectul")
@@ -302,8 +303,10 @@ def _sections(r: dict[str, Any], q: _Quotes) -> list[Section]:
         amounts = [f["amount"] for f in r["funding"]]
         shares = [f["share_pct"] for f in r["funding"]]
         if len(r["funding"]) > 1:
-            total = sum(amounts, Decimal(0)) if all(a is not None for a in amounts) else None
-            share = sum(shares, Decimal(0)) if all(s is not None for s in shares) else None
+            stated_amounts = [a for a in amounts if a is not None]
+            stated_shares = [s for s in shares if s is not None]
+            total = sum(stated_amounts, Decimal(0)) if len(stated_amounts) == len(amounts) else None
+            share = sum(stated_shares, Decimal(0)) if len(stated_shares) == len(shares) else None
             funding.rows.append(
                 [Fact("", "total"), Fact("", amount_text(total, currency)), Fact("", percent_text(share)),
                  Fact("", ""), Fact("", "")]
@@ -379,7 +382,7 @@ def _sections(r: dict[str, Any], q: _Quotes) -> list[Section]:
     return sections
 
 
-def _indicators(indicators: list[dict[str, Any]]) -> list[Fact]:
+def _indicators(indicators: Sequence[IndicatorEntry]) -> list[Fact]:
     facts = []
     for ind in indicators:
         value = str(ind["value"]).replace(".", ",")
