@@ -77,3 +77,44 @@ def test_alembic_command_line_upgrades_from_the_repository_root(tmp_path: Path) 
     )
     engine = create_archive_engine(f"sqlite:///{target}")
     assert migrate.current_revision(engine) == migrate.head_revision()
+
+
+# --- archives at another schema than the code's ------------------------------------------
+
+
+def test_loading_into_an_archive_behind_the_code_says_to_upgrade_and_writes_nothing(
+    sqlite_url: str, seeds_dir: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from eufunds.cli import cli
+
+    engine = create_archive_engine(sqlite_url)
+    migrate.upgrade(engine, "0004")
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["--db", sqlite_url, "load", str(seeds_dir)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"error: the archive's schema is at 0004, not {migrate.head_revision()}; run `eufunds db upgrade` first"
+    ]
+
+
+def test_an_archive_written_by_a_newer_eufunds_is_refused_by_load_and_by_upgrade(
+    sqlite_url: str, seeds_dir: Path
+) -> None:
+    from click.testing import CliRunner
+    from sqlalchemy import text
+
+    from eufunds.cli import cli
+
+    engine = create_archive_engine(sqlite_url)
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    for args in (["load", str(seeds_dir)], ["db", "upgrade"]):
+        result = CliRunner().invoke(cli, ["--db", sqlite_url, *args])
+        assert result.exit_code == 1, args
+        (line,) = result.output.strip().splitlines()
+        assert line.startswith("error: the archive's schema (9999) is newer than this eufunds knows")
+        assert "Traceback" not in result.output

@@ -6,6 +6,7 @@ its migrations inside the package, and a checkout finds them in ``migrations/``.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from .db import is_sqlite
+from .errors import ArchiveError
 
 
 def migrations_directory() -> Path:
@@ -37,10 +39,31 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None
     return head
+
+
+def schema_mismatch(engine: Engine) -> str | None:
+    """Why this code must not write into the archive, or None: its schema is
+    older than the code's (``db upgrade`` fixes it) or newer (written by a newer
+    eufunds, whose columns this one would leave empty)."""
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return None
+    known = {script.revision for script in _scripts().walk_revisions()}
+    if current is not None and current not in known:
+        return (
+            f"the archive's schema ({current}) is newer than this eufunds knows (up to {head}); "
+            "upgrade eufunds to write to it"
+        )
+    return f"the archive's schema is at {current or 'none'}, not {head}; run `eufunds db upgrade` first"
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -67,7 +90,14 @@ def _run(engine: Engine, action: str, revision: str) -> None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the archive up to ``revision`` (default: the newest schema)."""
+    """Migrate the archive up to ``revision`` (default: the newest schema).
+    Raises ``ArchiveError`` for an archive written by a newer eufunds."""
+    current = current_revision(engine)
+    if current is not None and current not in {s.revision for s in _scripts().walk_revisions()}:
+        raise ArchiveError(
+            f"the archive's schema ({current}) is newer than this eufunds knows (up to {head_revision()}); "
+            "upgrade eufunds instead"
+        )
     _run(engine, "upgrade", revision)
 
 

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import searchindex
+from .. import migrate, searchindex
 from ..db import ArchiveError, busy_timeout_of, describe_url, has_schema
 from ..errors import LoadError
 from ..models import (
@@ -148,6 +148,9 @@ def load_paths(
     """
     if not has_schema(engine):
         raise _no_schema(engine)
+    mismatch = migrate.schema_mismatch(engine)
+    if mismatch is not None:
+        raise ArchiveError(mismatch)
     problems: list[SeedProblem | str] = []
     for path in paths:
         if not path.exists():
