@@ -176,6 +176,10 @@ _PUBLISHED_LABEL = re.compile(
     r"(?:^|\n)[ \t]*(?:data(?:\s+(?:publicarii|comunicatului|emiterii))?|publicat(?:\s+la)?|"
     r"publicat\s+in\s+data\s+de)\s*:\s*"
 )
+_DATELINE_LEAD = re.compile(
+    r"[ \t]*[a-z][a-z-]*(?:[ -][a-z][a-z-]*){0,2},\s*\d{1,2}(?:\s*[a-z]+\.?\s+|[./-]\d{1,2}[./-])"
+    r"(?:19|20)\d{2}\s*-\s+"
+)
 # "Astăzi, 17 mai 2022, a avut loc …" dates the release; "La data de 17 octombrie 2016
 # a fost semnat contractul" dates an event the release reports, which may be long past.
 _TODAY = re.compile(r"(?:^|[\n.]\s*)(?:azi|astazi)\s*,?\s*(?:\w+\s*,\s*)?")
@@ -204,6 +208,14 @@ def read_published(doc: Doc) -> dt.date | None:
             continue
         doc.note("sources[0].published", hit.start, hit.end)
         return hit.value
+    for line_start in starts[:15]:
+        # "Făgăraș, 8 iunie 2020 – Unitatea … implementează …": a dateline opening the body.
+        lead = _DATELINE_LEAD.match(f, line_start)
+        if lead:
+            led = date_hits(f, line_start, lead.end())
+            if led and not led[-1].month_only:
+                doc.note("sources[0].published", led[-1].start, led[-1].end)
+                return led[-1].value
     m = _TODAY.search(f)
     if m:
         hits = date_hits(f, m.end(), m.end() + 30)

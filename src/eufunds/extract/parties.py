@@ -78,6 +78,10 @@ def _subject_before(doc: Doc, pos: int) -> tuple[int, int] | None:
         start += m.end()
         segment = f[start:pos]
         m = _LEADING_ADVERBIAL.match(segment)
+    # A dateline opening the paragraph ("Făgăraș, 8 iunie 2020 – Unitatea …").
+    dateline = _DATELINE.match(f, start, pos)
+    if dateline and date_hits(f, start, dateline.end()):
+        start = dateline.end()
     # Dates opening the sentence ("31 ianuarie 2020, Municipiul X").
     for hit in date_hits(f, start, pos):
         if f[start : hit.start].strip(" ,") == "":
@@ -99,6 +103,7 @@ def _subject_before(doc: Doc, pos: int) -> tuple[int, int] | None:
     return s, e
 
 
+_DATELINE = re.compile(r"[a-z][a-z-]*(?:[ -][a-z][a-z-]*){0,2},\s*[^\n]{6,25}?\d{4}\s*-\s+")
 _GLUED_CAPTION = re.compile(r"[a-zăâîșțşţ]{3,}(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ])")
 
 
@@ -252,6 +257,8 @@ def _cut_qualifiers(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 _LOWER_PLACE_AFTER = re.compile(r"\s+din\s+[a-zăâîșțşţ][^A-ZĂÂÎȘȚŞŢ]*$")
+_ROLED_PARTNER = re.compile(r"(?P<who>[^()\n,;]{3,160}?)\s*\(\s*(?P<role>partener(?:ul)?\s*\d+)\s*\)")
+_PARTNER_JOINT = re.compile(r"\s*(?:,\s*(?:si\s+)?|\s+si\s+)")
 _LISTED_PARTNERS = re.compile(r"[^\n:.;()]{3,160}:\s*")
 _PARTNER_WITH = re.compile(r"in\s+parteneriat\s+cu\s+(?P<who>[^\n]{3,300})")
 _PARTNER_LABEL = re.compile(
@@ -302,6 +309,17 @@ def read_partners(doc: Doc) -> list[dict[str, str | None]]:
         for s, e in _split_list(doc, m.start("who"), m.end("who")):
             add(s, e, role)
     for m in _PARTNER_WITH.finditer(f):
+        pos, roled = m.start("who"), False
+        # "… cu Institutul X (partener 1) şi Asociaţia Y (partener 2)": each with its role.
+        while (item := _ROLED_PARTNER.match(f, pos)) is not None:
+            add(item.start("who"), item.end("who"), doc.clean(item.start("role"), item.end("role")))
+            pos, roled = item.end(), True
+            joint = _PARTNER_JOINT.match(f, pos)
+            if joint is None:
+                break
+            pos = joint.end()
+        if roled:
+            continue
         listed = _LISTED_PARTNERS.match(f, m.start("who"))
         if listed and not starts_capital(doc, m.start("who")):
             # "în parteneriat cu cele 4 structuri asociative …: A (X), B (Y) și C (Z)".
