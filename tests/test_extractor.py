@@ -660,3 +660,13 @@ def test_whom_the_project_served_describes_its_target_group() -> None:
         "size": 325,
         "description": "studenților din anii II și III",
     }
+
+
+def test_the_eligible_non_reimbursable_money_is_not_the_eligible_value() -> None:
+    text = (
+        "Valoarea totală a proiectului este de 1.000.000 lei, din care valoarea eligibilă "
+        "nerambursabilă este de 850.000 lei.\n"
+    )
+    record = extract(text).record
+    assert (record["total_value"], record["eligible_value"]) == (Decimal("1000000"), None)
+    assert [(r["source"], r["amount"]) for r in record["funding"]] == [("other", Decimal("850000"))]

@@ -300,8 +300,9 @@ def _value_role(before: str, after: str) -> str | None:
     if labelled:
         label = after[labelled.end() : labelled.end() + 120]
         if _ELIGIBLE_CUE.match(label):
-            part = re.match(r"[^,;]*?nerambursabil", label) is not None and _source_of(label) is not None
-            return None if part else "eligible_value"
+            if re.match(r"\w*\s+\w*\s*nerambursabil", label):
+                return None if _source_of(label) is not None else "aggregate"
+            return "eligible_value"
         if _TOTAL_CUE.match(label) and not _NONREFUNDABLE_CUE.search(label[:40]):
             return "total_value"
         if _NONREFUNDABLE_CUE.search(label[:40]) and _source_of(label[:80]) is None:
@@ -312,8 +313,12 @@ def _value_role(before: str, after: str) -> str | None:
         tail = lead[cue.end() :]
         # "valoarea eligibilă nerambursabilă din FEDR este de X": a part from a named
         # source; "… 70% din valoarea eligibilă, din care X din FEDR": a part of it.
-        part = re.match(r"\w*\s+nerambursabil", tail) is not None and _source_of(tail) is not None
-        if not part and not re.search(r"(?:din|dintre)\s+care", tail):
+        # The eligible money that is non-reimbursable is not the eligible value: a row
+        # from its source, or from an unnamed one.
+        nonrefundable = re.match(r"\w*\s+nerambursabil", tail) is not None
+        if nonrefundable and _source_of(tail) is None and not re.search(r"(?:din|dintre)\s+care", tail):
+            return "aggregate"
+        if not nonrefundable and not re.search(r"(?:din|dintre)\s+care", tail):
             return "eligible_value"
     # The label nearest the amount names it: "cu sprijin nerambursabil, având o valoare
     # totală de X" is the total; "Valoarea totală nerambursabilă … de X" is not.
