@@ -670,3 +670,13 @@ def test_the_eligible_non_reimbursable_money_is_not_the_eligible_value() -> None
     record = extract(text).record
     assert (record["total_value"], record["eligible_value"]) == (Decimal("1000000"), None)
     assert [(r["source"], r["amount"]) for r in record["funding"]] == [("other", Decimal("850000"))]
+
+
+def test_a_labelled_start_or_end_date_is_not_the_publication_date() -> None:
+    text = (
+        "Anunț începere proiect\n\nTitlul proiectului: Extinderea rețelei de canalizare\n"
+        "Data de începere: 01.02.2022\nData de finalizare: 31.01.2024\n"
+    )
+    record = extract(text).record
+    assert (record["start_date"], record["end_date"]) == (dt.date(2022, 2, 1), dt.date(2024, 1, 31))
+    assert record["sources"][0]["published"] is None

@@ -138,8 +138,16 @@ def _is_dateline(doc: Doc, start: int, end: int) -> bool:
     for hit in date_hits(doc.folded, start, end):
         rest = (doc.folded[start : hit.start] + doc.folded[hit.end : end]).strip(" ,.-:|")
         if len(rest) < 40 and not re.search(r"proiect|perioad", rest):
-            return True
+            # "Data de începere: 01.02.2022" labels another date than the release's.
+            label = _CLOCK.sub("", doc.folded[start : hit.start]).rstrip()
+            return not (label.endswith(":") and _LABELLED_DATE.search(label))
     return False
+
+
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_LABELLED_DATE = re.compile(
+    r"incep|inceper|finaliz|incheier|semnar|depuner|termen|start|lansar|deschider|inchider"
+)
 
 
 def _is_letterhead(doc: Doc, start: int, end: int) -> bool:
