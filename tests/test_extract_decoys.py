@@ -214,3 +214,36 @@ def test_whom_a_call_addresses_is_not_the_projects_target_group() -> None:
         "Apelul se adresează autorităților publice locale din mediul rural.\n"
     )
     assert extract(text).record["target_group"] == {"size": None, "description": None}
+
+
+def test_an_institutions_annual_budget_is_not_the_projects_money() -> None:
+    text = (
+        "Asociația X implementează proiectul „Competențe digitale”, cofinanțat din Fondul Social European.\n"
+        "Valoare proiect: 2.345.678,90 lei\n\n"
+        "Primarul a precizat că bugetul local pe anul 2021 este de 1,2 miliarde de lei.\n"
+    )
+    record = extract(text).record
+    assert record["total_value"] == Decimal("2345678.90")
+    assert all(row["amount"] is None for row in record["funding"])
+
+
+def test_one_sum_of_two_named_sources_is_a_row_of_neither() -> None:
+    text = (
+        "Proiectul are o valoare totală de 3.456.789,00 lei, valoarea nerambursabilă fiind de "
+        "2.900.000,00 lei, reprezentând FEDR și buget de stat.\n"
+    )
+    record = extract(text).record
+    assert record["total_value"] == Decimal("3456789")
+    assert all(row["amount"] != Decimal("2900000") for row in record["funding"])
+
+
+def test_a_breadcrumb_trail_and_informare_de_presa_are_not_the_headline() -> None:
+    text = (
+        "Home » Proiecte europene » Proiect POCU 2014-2020\n"
+        "Informare de presă\n"
+        "Municipiul Vaslui a demarat proiectul „Reabilitare termică Școala Gimnazială nr. 4 Vaslui”\n\n"
+        "Municipiul Vaslui, în calitate de beneficiar, a demarat implementarea proiectului.\n"
+    )
+    assert extract(text).record["sources"][0]["title"] == (
+        "Municipiul Vaslui a demarat proiectul „Reabilitare termică Școala Gimnazială nr. 4 Vaslui”"
+    )

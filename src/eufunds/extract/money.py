@@ -46,10 +46,19 @@ def _source_of(folded_words: str) -> str | None:
     return None
 
 
+def _sources_in(words: str) -> set[str]:
+    """Every source named in ``words`` (an EU fund, a budget, the beneficiary's own money)."""
+    found = {fund_code(m.lastgroup or "") for m in FUND.finditer(words)}
+    for code, pattern in (("national_budget", _NATIONAL), ("local_budget", _LOCAL)):
+        if pattern.search(words):
+            found.add(code)
+    return found
+
+
 _TOTAL_CUE = re.compile(
     r"valoare\w*\s+(?:totala|proiectului|totala\s+a\s+proiectului|de\s+implementare)"
     r"|buget\w*\s+(?:total|proiectului)|in\s+valoare\s+(?:totala\s+)?de|cost\w*\s+total"
-    r"|valoare\w*\s*:|(?:are|avand)\s+o\s+valoare"
+    r"|valoare\w*\s*:|valoare\w*\s+proiect\w*\s*:|(?:are|avand)\s+o\s+valoare"
 )
 _ELIGIBLE_CUE = re.compile(
     r"valoare\w*\s+(?:totala\s+)?eligibil|(?:cost\w*|buget\w*)\s+(?:total\w*\s+)?eligibil"
@@ -252,6 +261,11 @@ _PROGRAMME_MONEY = re.compile(
     r"aloc\w*|(?:valoare\w*|buget\w*|fonduri\w*|suma)(?:\s+total\w*)?\s+(?:a|al|ale|alocat\w*)\s+"
     r"(?:program|apel|axe|masur|sub-?masur|schem|planul|pnrr|por\b|componente)"
 )
+# An institution's budget for a year ("bugetul local pe anul 2021 este de 1,2 miliarde").
+_ANNUAL_BUDGET = re.compile(
+    r"buget\w*(?:\s+\w+){0,3}?\s+(?:pe|pentru|din|al)\s+(?:anul\s+)?(?:19|20)\d{2}(?!\s*-\s*\d)"
+    r"|buget\w*\s+anual"
+)
 _PROGRAMME_SUBJECT = re.compile(
     r"\s*(?:programul|axa|apelul|masura|sub-?masura|schema|planul\s+national|pnrr|por|pocu|poca|poim"
     r"|poc|pndr|pnrr|componenta)\b"
@@ -265,7 +279,7 @@ _SEVERAL_PROJECTS = re.compile(
 def _not_this_projects(f: str, pos: int, before: str) -> bool:
     start = sentence_start(f, pos)
     clause = f[start:pos]
-    if _PROGRAMME_MONEY.search(before[-100:]):
+    if _PROGRAMME_MONEY.search(before[-100:]) or _ANNUAL_BUDGET.search(before[-100:]):
         return True
     if _PROGRAMME_SUBJECT.match(clause) and "proiect" not in clause:
         return True
@@ -423,6 +437,10 @@ def _funding_row(
                 seg_start + share_before.start("p"),
                 seg_start + share_before.end("p"),
             )
+    if source not in ("other", None) and len(_sources_in(f[ds:de])) > 1:
+        # "… 2.900.000 lei, reprezentând FEDR și buget de stat": one sum of two sources
+        # is no row of either.
+        return None
     if de > ds and f[de - 1] == ")" and f.count("(", ds, de) < f.count(")", ds, de):
         # "(… – cofinanţarea eligibilă a beneficiarului)": the bracket closes the sentence's aside.
         ds, de = trim(doc, ds, de - 1)

@@ -20,6 +20,8 @@ _HEADLINE_SKIP = re.compile(
     r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie|ios\s+app|android|google\s+play|app\s+store)"
     r"|[^|\n]*\|[^|\n]*\||[^/\n]{1,30}/[^/\n]{1,30}$|[^>›»\n]*[>›»])"
 )
+# A site's trail of sections: "Home » Proiecte europene » Proiect POCU".
+_BREADCRUMB = re.compile(r"\S\s+[»›>]\s+\S")
 # Lines that open with a number are datelines, counters, weather ("-3.5 C") — unless
 # they read as a sentence ("10 SOCIETĂȚI AU FOST ÎNFIINȚATE …").
 _NUMBER_LEAD = re.compile(r"[-+]?\d")
@@ -34,7 +36,9 @@ _SLOGAN = re.compile(
     r"|pnrr\s*:\s*fonduri\s+pentru\s+romania)"
 )
 _HEADLINE_PREFIX = re.compile(r"comunicat(?:\s+de\s+presa)?\s*[-:|]\s*")
-_BARE_RELEASE = re.compile(r"(?:(?:comunicat(?:e)?|anunt)\s+de\s+presa|comunicat|anunt|informare)\s*:?")
+_BARE_RELEASE = re.compile(
+    r"(?:(?:comunicat(?:e)?|anunt|informare)\s+de\s+presa|comunicat|anunt|informare)\s*:?"
+)
 # A logo's caption: a programme's acronym on a short line ("Proiect Sprijin POIM", "POR 2014-2020").
 _LOGO_LABEL = re.compile(r"(?:\S+\s+){0,3}\S+")
 
@@ -73,6 +77,9 @@ def read_headline(doc: Doc) -> str | None:
             below_dateline = True
             continue
         if _HEADLINE_SKIP.match(line) or (not below_dateline and _is_letterhead(doc, s, e)):
+            continue
+        if _BREADCRUMB.search(doc.text, s, e):
+            # The matching view folds » into a quote; the trail is in the original.
             continue
         if _starts_with_date(doc, s) or _SLOGAN.match(line) or _is_logo_label(doc, s, e):
             continue
