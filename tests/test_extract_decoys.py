@@ -247,3 +247,13 @@ def test_a_breadcrumb_trail_and_informare_de_presa_are_not_the_headline() -> Non
     assert extract(text).record["sources"][0]["title"] == (
         "Municipiul Vaslui a demarat proiectul „Reabilitare termică Școala Gimnazială nr. 4 Vaslui”"
     )
+
+
+def test_a_works_contract_awarded_by_the_project_is_not_its_value() -> None:
+    text = (
+        "Consiliul Județean Bacău a semnat contractul de execuție a lucrărilor pentru proiectul "
+        "„Modernizarea drumului județean DJ 119”. Contractul de lucrări, în valoare de 48,5 milioane "
+        "de lei fără TVA, a fost atribuit asocierii SC Drumuri Bacău SA.\n\n"
+        "Proiectul are o valoare totală de 62.300.000 lei.\n"
+    )
+    assert extract(text).record["total_value"] == Decimal("62300000")

@@ -266,6 +266,10 @@ _ANNUAL_BUDGET = re.compile(
     r"buget\w*(?:\s+\w+){0,3}?\s+(?:pe|pentru|din|al)\s+(?:anul\s+)?(?:19|20)\d{2}(?!\s*-\s*\d)"
     r"|buget\w*\s+anual"
 )
+_WORKS_CONTRACT = re.compile(
+    r"contract\w*\s+(?:de\s+|pentru\s+)?(?:lucrari|executi\w*|proiectare|servicii|furnizare|achizitie"
+    r"|prestari|supervizare|consultanta|dirigentie|asistenta\s+tehnica|bunuri)"
+)
 _PROGRAMME_SUBJECT = re.compile(
     r"\s*(?:programul|axa|apelul|masura|sub-?masura|schema|planul\s+national|pnrr|por|pocu|poca|poim"
     r"|poc|pndr|pnrr|componenta)\b"
@@ -280,6 +284,10 @@ def _not_this_projects(f: str, pos: int, before: str) -> bool:
     start = sentence_start(f, pos)
     clause = f[start:pos]
     if _PROGRAMME_MONEY.search(before[-100:]) or _ANNUAL_BUDGET.search(before[-100:]):
+        return True
+    if _WORKS_CONTRACT.search(clause):
+        # "Contractul de lucrări, în valoare de 48,5 milioane de lei": a contract the
+        # project awards, not the project's value.
         return True
     if _PROGRAMME_SUBJECT.match(clause) and "proiect" not in clause:
         return True
