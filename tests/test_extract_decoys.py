@@ -257,3 +257,15 @@ def test_a_works_contract_awarded_by_the_project_is_not_its_value() -> None:
         "Proiectul are o valoare totală de 62.300.000 lei.\n"
     )
     assert extract(text).record["total_value"] == Decimal("62300000")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "AFIR a semnat contractul de finanțare cu Comuna Vadu Moților pentru proiectul „Modernizare drumuri”.",
+        "ADR Centru anunță semnarea contractului de finanțare între ADR Centru și Comuna Vadu Moților "
+        "pentru proiectul „Modernizare drumuri”.",
+    ],
+)
+def test_the_funder_announcing_a_contract_is_not_its_beneficiary(sentence: str) -> None:
+    assert extract(sentence + "\n").record["beneficiary"]["name"] == "Comuna Vadu Moților"

@@ -138,6 +138,7 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
             result["acting_through"] = doc.clean(*via)
             doc.note("beneficiary.acting_through", *via)
             return result
+    contract = _contract_party(doc)
     for pattern in (_AS_BENEFICIARY, SUBJECT_VERB):
         for m in pattern.finditer(f):
             subject = _subject_before(doc, m.start())
@@ -145,6 +146,10 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
                 continue
             if subject:
                 subject = _cut_qualifiers(doc, *subject)
+            if subject and contract and pattern is SUBJECT_VERB and _FUNDER.match(f, subject[0]):
+                # "AFIR a semnat contractul de finanţare cu Comuna X": the funder announces,
+                # the other party is the beneficiary.
+                subject = contract
             if subject and (
                 pattern is _AS_BENEFICIARY
                 or ORGANISATION_START.match(f, subject[0])
@@ -155,7 +160,6 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
                 result["name"] = doc.clean(s, e)
                 doc.note("beneficiary.name", s, e)
                 return result
-    contract = _contract_party(doc)
     if contract:
         s, e = _split_prin(doc, *contract, result)
         result["name"] = doc.clean(s, e)
@@ -178,6 +182,17 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
 _CONTRACT_BETWEEN = re.compile(
     r"contract\w*\s+de\s+finantare(?:\s+(?:a\s+fost\s+)?(?:semnat|incheiat)\w*)?(?:\s+[^\n.]{0,40}?)?\s+intre\s+"
 )
+# A name's small words lead to capitalised ones ("Agenţia pentru Dezvoltare …"); one
+# followed by a lower-case word starts what the sentence says next ("… pentru proiectul").
+_AFTER_NAME = re.compile(r"\s+(?:pentru|privind|in|avand|cu|care|prin|de|din|a|al)\s+(?=[a-zăâîșțşţ])")
+
+
+def _name_end(doc: Doc, start: int, end: int) -> int:
+    m = _AFTER_NAME.search(doc.text, start, end)
+    return m.start() if m else end
+
+
+_CONTRACT_WITH = re.compile(r"contract\w*\s+de\s+finantare(?:\s+[^\n.]{0,40}?)?\s+cu\s+")
 _FUNDER = re.compile(
     r"(?:agenti\w*|autoritat\w*\s+de\s+management|ministerul|organism\w*\s+intermediar|adr|afir|apia"
     r"|oirpos[a-z]*|aipp[a-z]*)(?![a-z])"
@@ -188,7 +203,17 @@ _PARTY_LABEL = re.compile(r"beneficiar(?:ul)?\s*[-:]\s*")
 def _contract_party(doc: Doc) -> tuple[int, int] | None:
     f = doc.folded
     m = _CONTRACT_BETWEEN.search(f)
-    if not m or not _FUNDER.match(f, m.end()):
+    if not m:
+        with_party = _CONTRACT_WITH.search(f)
+        if with_party is None or _FUNDER.match(f, with_party.end()):
+            return None
+        subject = f[sentence_start(f, with_party.start()) : with_party.start()].strip()
+        if not _FUNDER.match(subject) or not ORGANISATION_START.match(f, with_party.end()):
+            return None
+        end = sentence_end(doc.text, with_party.end(), end_of_line(f, with_party.end()))
+        s, e = _plain_name(doc, with_party.end(), _name_end(doc, with_party.end(), end))
+        return (s, e) if e - s >= 3 and starts_capital(doc, s) else None
+    if not _FUNDER.match(f, m.end()):
         return None
     end = sentence_end(doc.text, m.end(), end_of_line(f, m.end()))
     joints = list(re.finditer(r"\s+si\s+", f[m.end() : end]))
@@ -201,7 +226,7 @@ def _contract_party(doc: Doc) -> tuple[int, int] | None:
         start = label.end()
     if _FUNDER.match(f, start) or not ORGANISATION_START.match(f, start):
         return None
-    s, e = _plain_name(doc, start, end)
+    s, e = _plain_name(doc, start, _name_end(doc, start, end))
     return (s, e) if e - s >= 3 and starts_capital(doc, s) else None
 
 
