@@ -160,7 +160,8 @@ def read_money(doc: Doc) -> dict[str, Any]:
         after = f[m.end() : after_end]
         previous_end = m.end()
         # The words after this amount label it only when none lead to it.
-        previous_labelled = 0 if _labelled_before(before) else _label_after_length(after)
+        led = _labelled_before(before)
+        previous_labelled = 0 if led else _label_after_length(after)
         if _not_this_projects(f, m.start(), before):
             continue
         if currency is None:
@@ -168,7 +169,7 @@ def read_money(doc: Doc) -> dict[str, Any]:
             if not _BARE_SUM_LEAD.search(before) or out["currency"] not in (None, "RON"):
                 continue
             currency = out["currency"] or "RON"
-            if _value_role(before, after) not in ("total_value", "eligible_value"):
+            if _value_role(before, after, led) not in ("total_value", "eligible_value"):
                 continue
         approximate = _APPROXIMATE.search(before[-40:])
         if approximate:
@@ -178,7 +179,7 @@ def read_money(doc: Doc) -> dict[str, Any]:
                 doc.note(role, seg_start + len(before) - len(approximate.group(0)), m.end())
                 out["approximate"][role] = value
             continue
-        role = _value_role(before, after)
+        role = _value_role(before, after, led)
         if role in ("total_value", "eligible_value"):
             if out[role] is None and (out["currency"] in (None, currency)):
                 out[role] = value
@@ -270,6 +271,8 @@ _WORKS_CONTRACT = re.compile(
     r"contract\w*\s+(?:de\s+|pentru\s+)?(?:lucrari|executi\w*|proiectare|servicii|furnizare|achizitie"
     r"|prestari|supervizare|consultanta|dirigentie|asistenta\s+tehnica|bunuri)"
 )
+_OTHERS_MONEY = re.compile(f"{_PROGRAMME_MONEY.pattern}|{_ANNUAL_BUDGET.pattern}")
+_ONE_PROJECT = re.compile(r"proiect(?:ul|ului)?(?![a-z])")
 _PROGRAMME_SUBJECT = re.compile(
     r"\s*(?:programul|axa|apelul|masura|sub-?masura|schema|planul\s+national|pnrr|por|pocu|poca|poim"
     r"|poc|pndr|pnrr|componenta)\b"
@@ -280,22 +283,25 @@ _SEVERAL_PROJECTS = re.compile(
 )
 
 
+_NOT_ITS_OWN = re.compile(f"(?P<works>{_WORKS_CONTRACT.pattern})|(?P<several>{_SEVERAL_PROJECTS.pattern})")
+
+
 def _not_this_projects(f: str, pos: int, before: str) -> bool:
     start = sentence_start(f, pos)
     clause = f[start:pos]
-    if _PROGRAMME_MONEY.search(before[-100:]) or _ANNUAL_BUDGET.search(before[-100:]):
-        return True
-    if _WORKS_CONTRACT.search(clause):
-        # "Contractul de lucrări, în valoare de 48,5 milioane de lei": a contract the
-        # project awards, not the project's value.
+    if _OTHERS_MONEY.search(before[-100:]):
         return True
     if _PROGRAMME_SUBJECT.match(clause) and "proiect" not in clause:
         return True
+    several = False
+    for m in _NOT_ITS_OWN.finditer(clause):
+        if m.lastgroup == "works":
+            # "Contractul de lucrări, în valoare de 48,5 milioane de lei": a contract the
+            # project awards, not the project's value.
+            return True
+        several = True
     # The subject of the sum is plural: the headline's total of several projects.
-    return (
-        _SEVERAL_PROJECTS.search(clause) is not None
-        and re.search(r"proiect(?:ul|ului)?(?![a-z])", clause) is None
-    )
+    return several and _ONE_PROJECT.search(clause) is None
 
 
 def _label_after_length(after: str) -> int:
@@ -317,8 +323,9 @@ def _labelled_before(before: str) -> bool:
     return any(p.search(lead) for p in (_TOTAL_CUE, _ELIGIBLE_CUE, _NONREFUNDABLE_CUE))
 
 
-def _value_role(before: str, after: str) -> str | None:
-    labelled = None if _labelled_before(before) else _AFTER_LABEL.match(after)
+def _value_role(before: str, after: str, led: bool | None = None) -> str | None:
+    led = _labelled_before(before) if led is None else led
+    labelled = None if led else _AFTER_LABEL.match(after)
     if labelled:
         label = after[labelled.end() : labelled.end() + 120]
         if _ELIGIBLE_CUE.match(label):
