@@ -92,7 +92,8 @@ def read_headline(doc: Doc) -> str | None:
             # A site's page title "Comunicat de presă - X" repeats a headline X
             # printed again below; the curator takes X.
             rest = WHITESPACE.sub(" ", f[prefix.end() : e]).strip()
-            if WHITESPACE.sub(" ", f[e:]).find(rest) >= 0:
+            # Printed again as a line of its own, not as words of a body sentence.
+            if any(WHITESPACE.sub(" ", line).strip(" .") == rest for line in f[e:].split("\n")):
                 s = prefix.end()
         doc.note("sources[0].title", s, e)
         return doc.clean(s, e)
