@@ -568,7 +568,9 @@ def test_guillemets_inside_a_quoted_title_belong_to_it() -> None:
 
 
 def test_the_sites_clock_beside_the_weather_and_an_events_date_are_not_the_publication_date() -> None:
-    clock = "marți, 3 februarie, 2026\n-3.5 C\nBucurești\n\nTITLU LUNG AL UNEI ȘTIRI DESPRE UN PROIECT EUROPEAN\n"
+    clock = (
+        "marți, 3 februarie, 2026\n-3.5 C\nBucurești\n\nTITLU LUNG AL UNEI ȘTIRI DESPRE UN PROIECT EUROPEAN\n"
+    )
     assert extract(clock).record["sources"][0]["published"] is None
     event = "La data de 17 octombrie 2016 a fost semnat contractul de finanţare pentru proiectul „X Y”.\n"
     record = extract(event).record

@@ -35,6 +35,7 @@ _SLOGAN = re.compile(
     r"\"?\s*(?:(?:proiect\w*\s+)?(?:co-?)?finantat\w*\s|investim\s+in\s+viitorul"
     r"|pnrr\s*:\s*fonduri\s+pentru\s+romania)"
 )
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _HEADLINE_PREFIX = re.compile(r"comunicat(?:\s+de\s+presa)?\s*[-:|]\s*")
 _BARE_RELEASE = re.compile(
     r"(?:(?:comunicat(?:e)?|anunt|informare)\s+de\s+presa|comunicat|anunt|informare)\s*:?"
@@ -92,8 +93,10 @@ def read_headline(doc: Doc) -> str | None:
             # A site's page title "Comunicat de presă - X" repeats a headline X
             # printed again below; the curator takes X.
             rest = WHITESPACE.sub(" ", f[prefix.end() : e]).strip()
-            # Printed again as a line of its own, not as words of a body sentence.
-            if any(WHITESPACE.sub(" ", line).strip(" .") == rest for line in f[e:].split("\n")):
+            # Printed again as a paragraph of its own (maybe wrapped over two lines),
+            # not as words of a body sentence.
+            paragraphs = _BLANK_LINES.split(f[e:])
+            if any(WHITESPACE.sub(" ", para).strip(" .") == rest for para in paragraphs):
                 s = prefix.end()
         doc.note("sources[0].title", s, e)
         return doc.clean(s, e)
