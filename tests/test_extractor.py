@@ -682,3 +682,12 @@ def test_a_labelled_start_or_end_date_is_not_the_publication_date() -> None:
     record = extract(text).record
     assert (record["start_date"], record["end_date"]) == (dt.date(2022, 2, 1), dt.date(2024, 1, 31))
     assert record["sources"][0]["published"] is None
+
+
+def test_an_end_still_to_come_does_not_make_an_end_release() -> None:
+    text = (
+        "Proiectul „Centrul de zi pentru vârstnici” se derulează în perioada 01.04.2020 – 31.03.2023.\n"
+        "Rezultatele proiectului vor fi prezentate în cadrul conferinței de închidere.\n"
+    )
+    record = extract(text).record
+    assert (record["status"], record["sources"][0]["kind"]) == ("ongoing", "other")
