@@ -691,3 +691,17 @@ def test_an_end_still_to_come_does_not_make_an_end_release() -> None:
     )
     record = extract(text).record
     assert (record["status"], record["sources"][0]["kind"]) == ("ongoing", "other")
+
+
+def test_a_time_gone_by_is_no_duration_and_a_letterhead_below_comunicat_is_no_headline() -> None:
+    text = (
+        "Comunicat de presă\nPrimăria Municipiului Dej\nDej, 5 aprilie 2022\n\n"
+        "Începe reabilitarea Colegiului Național „Andrei Mureșanu”\n\n"
+        "„Este al cincilea proiect pe care îl implementăm, după cele patru școli reabilitate în ultimii "
+        "trei ani”, a declarat primarul.\n\n"
+        "Perioada de implementare a proiectului este de 48 de luni.\n"
+    )
+    record = extract(text).record
+    assert record["duration_months"] == 48
+    assert record["sources"][0]["title"] == "Începe reabilitarea Colegiului Național „Andrei Mureșanu”"
+    assert record["sources"][0]["issuer"] == "Primăria Municipiului Dej"

@@ -55,8 +55,8 @@ def read_headline(doc: Doc) -> str | None:
     """
     f = doc.folded
     fallback: tuple[int, int] | None = None
-    # A letterhead sits above the dateline and "Comunicat de presă"; an institution's
-    # name in capitals below them begins the headline ("ŞCOALA DE VARĂ … LA ŞCOALA …").
+    # A letterhead sits above the dateline; an institution's name in capitals below it
+    # begins the headline ("ŞCOALA DE VARĂ … LA ŞCOALA …").
     below_dateline = False
     for start in doc.line_starts[:HEAD_LINES]:
         end = end_of_line(f, start)
@@ -70,7 +70,6 @@ def read_headline(doc: Doc) -> str | None:
             continue
         if _BARE_RELEASE.fullmatch(line):
             fallback = fallback or (s, e)
-            below_dateline = True
             continue
         if (raw.endswith(".") and len(raw) > 60) or e - s > 300 or (_DATED_LEDE.match(line) and e - s > 60):
             break
