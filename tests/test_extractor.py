@@ -705,3 +705,16 @@ def test_a_time_gone_by_is_no_duration_and_a_letterhead_below_comunicat_is_no_he
     assert record["duration_months"] == 48
     assert record["sources"][0]["title"] == "Începe reabilitarea Colegiului Național „Andrei Mureșanu”"
     assert record["sources"][0]["issuer"] == "Primăria Municipiului Dej"
+
+
+def test_a_department_is_no_contact_person_and_pnrr_money_is_other() -> None:
+    text = (
+        "Municipiul Zalău anunță începerea proiectului „Renovarea Școlii nr. 2”. Valoarea contractului "
+        "de finanțare este de 4.512.300,00 lei fără TVA, sumă finanțată integral din PNRR.\n\n"
+        "Date de contact: Biroul Proiecte, tel. 0260 610 550, email: proiecte@zalausj.ro\n"
+    )
+    record = extract(text).record
+    assert record["contacts"] == []
+    assert [(r["source"], r["description"]) for r in record["funding"]] == [
+        ("other", "sumă finanțată integral din PNRR")
+    ]

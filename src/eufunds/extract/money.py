@@ -25,7 +25,7 @@ _OWN = re.compile(
 # Recovery and Resilience Facility (PNRR), mixed EU–national "public support".
 _OTHER_SOURCE = re.compile(
     r"mecanism\w*\s+de\s+redresare|sprijin\w*\s+public|nextgeneration"
-    r"|fonduri\s+(?:europene\s+)?nerambursabile"
+    r"|fonduri\s+(?:europene\s+)?nerambursabile|pnrr(?![a-z])|planul\s+national\s+de\s+redresare"
 )
 # "…, sumă finanțată integral din …": the money the phrase is about opens its words.
 _MONEY_NOUN_BEFORE = re.compile(r"(?:^|[,;:]\s*)(?P<noun>suma|valoare\w*)\s+$")
@@ -382,8 +382,10 @@ def _funding_row(
     spans: dict[str, tuple[int, int]] = {}
     # "7.150.498,14 lei (85%) din FSE": a share in parentheses right after the
     # amount belongs to it; the words for the money follow it.
+    # "… lei fără TVA, sumă …": the tax qualifies the amount, not the words for it.
     after_clean = re.sub(
-        r"^\s*(?:\(\s*\d{1,3}(?:[.,]\d{1,2})?\s*%\s*\))?\s*\)?\s*[,:-]?\s*"
+        r"^\s*(?:\(?\s*(?:fara|cu|inclusiv)\s+tva\s*\)?)?"
+        r"\s*(?:\(\s*\d{1,3}(?:[.,]\d{1,2})?\s*%\s*\))?\s*\)?\s*[,:-]?\s*"
         r"(?:reprezentand|reprezinta|adica|respectiv|constituie|ca|provin\w*)?\s*",
         "",
         after,

@@ -295,8 +295,10 @@ _PERSON_TITLE = re.compile(
 
 
 # An address line ("Localitatea Bucerdea Grânoasă, Str. …") is capitalised like a name.
+# nor is a department ("Biroul Proiecte").
 _PLACE_WORD = re.compile(
-    r"(?:localitat\w*|sat(?:ul)?|strada|str|sector\w*|cartier\w*|bd|b-dul|bulevard\w*|calea|aleea|jud)(?![a-z])"
+    r"(?:localitat\w*|sat(?:ul)?|strada|str|sector\w*|cartier\w*|bd|b-dul|bulevard\w*|calea|aleea|jud"
+    r"|birou\w*|compartiment\w*|departament\w*|sectia|biroul|echipa)(?![a-z])"
 )
 
 
