@@ -269,3 +269,20 @@ def test_a_works_contract_awarded_by_the_project_is_not_its_value() -> None:
 )
 def test_the_funder_announcing_a_contract_is_not_its_beneficiary(sentence: str) -> None:
     assert extract(sentence + "\n").record["beneficiary"]["name"] == "Comuna Vadu Moților"
+
+
+def test_a_related_storys_figures_are_not_the_projects() -> None:
+    text = (
+        "Asociația „Viitor pentru Copii” anunță lansarea proiectului „Educație pentru toți”.\n\n"
+        "Obiectivele specifice ale proiectului sunt:\n"
+        "• OS1 – reducerea abandonului școlar pentru 400 de elevi;\n"
+        "• OS2 – formarea a 100 de cadre didactice.\n\n"
+        "Citește și: Consiliul Județean a semnat un contract de finanțare în valoare totală de 12 milioane de lei\n"
+        "Vezi și:\n"
+        "» Primăria Bârlad a semnat contractul de finanțare cu valoarea totală de 3.000.000 lei\n"
+    )
+    record = extract(text).record
+    assert record["total_value"] is None
+    # The project's own "OS1 – …" objectives are not the programme's specific objective.
+    assert record["specific_objective"] is None
+    assert [o["code"] for o in record["objectives"]] == ["OS1", "OS2"]

@@ -472,6 +472,9 @@ def _contact_pieces(doc: Doc, pos: int) -> list[tuple[int, int]]:
     while cursor < len(f) and len(pieces) < 12:
         end = end_of_line(f, cursor)
         s, e = trim(doc, cursor, end)
+        if e <= s and doc.text[cursor:end].strip():
+            # A related story's link, blanked in the matching view: the page goes on.
+            break
         cursor = end + 1
         if e <= s:
             blank_run += 1
