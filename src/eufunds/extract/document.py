@@ -175,9 +175,11 @@ def sentence_end(text: str, pos: int, limit: int | None = None) -> int:
 # sentence — unless it closes an abbreviation ("str. Industriilor", "prof. Ion").
 # A full stop glued to the next sentence ("de locuit.Îndeplinirea") ends one too, when
 # a word, not a letter of an abbreviation, comes before it.
+# (Both start at the full stop: a look-behind first would be tried at every position.)
 _SENTENCE_END = re.compile(
-    r"\.(?=\s*\n|\s*$|\s+[A-ZĂÂÎȘȚŞŢ\"„”“«])|\n[ \t]*\n|;[ \t]*\n"
-    r"|(?<=[a-zăâîșțşţ][a-zăâîșțşţ][a-zăâîșțşţ])\.(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ]{2})"
+    r"\.(?:(?=\s*\n|\s*$|\s+[A-ZĂÂÎȘȚŞŢ\"„”“«])"
+    r"|(?<=[a-zăâîșțşţ][a-zăâîșțşţ][a-zăâîșțşţ]\.)(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ]{2}))"
+    r"|\n[ \t]*\n|;[ \t]*\n"
 )
 _WORD_BEFORE = re.compile(r"[^\W\d_]+$")
 _ABBREVIATIONS = wordset(
