@@ -47,7 +47,7 @@ def _source_of(folded_words: str) -> str | None:
 
 
 def _sources_in(words: str) -> set[str]:
-    """Every source named in ``words`` (an EU fund, a budget, the beneficiary's own money)."""
+    """Every EU fund and public budget named in ``words``."""
     found = {fund_code(m.lastgroup or "") for m in FUND.finditer(words)}
     for code, pattern in (("national_budget", _NATIONAL), ("local_budget", _LOCAL)):
         if pattern.search(words):
@@ -257,7 +257,8 @@ def _without_conversions(
 
 # Money that is not this project's: a programme's, a call's or an axis' budget or
 # allocation ("Programul … are un buget total de 8,25 miliarde de euro", "alocarea
-# apelului"), and sums over several projects ("Trei proiecte în valoare totală de …").
+# apelului"); sums over several projects ("Trei proiecte în valoare totală de …") are
+# found by their plural subject below.
 _PROGRAMME_MONEY = re.compile(
     r"aloc\w*|(?:valoare\w*|buget\w*|fonduri\w*|suma)(?:\s+total\w*)?\s+(?:a|al|ale|alocat\w*)\s+"
     r"(?:program|apel|axe|masur|sub-?masur|schem|planul|pnrr|por\b|componente)"
@@ -275,7 +276,7 @@ _OTHERS_MONEY = re.compile(f"{_PROGRAMME_MONEY.pattern}|{_ANNUAL_BUDGET.pattern}
 _ONE_PROJECT = re.compile(r"proiect(?:ul|ului)?(?![a-z])")
 _PROGRAMME_SUBJECT = re.compile(
     r"\s*(?:programul|axa|apelul|masura|sub-?masura|schema|planul\s+national|pnrr|por|pocu|poca|poim"
-    r"|poc|pndr|pnrr|componenta)\b"
+    r"|poc|pndr|componenta)\b"
 )
 _SEVERAL_PROJECTS = re.compile(
     r"(?<![a-z])(?:proiecte(?:le|lor)?|investitii(?:le|lor)?|contracte(?:le|lor)?|obiective(?:le)?\s+de\s+investitii)"
