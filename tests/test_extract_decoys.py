@@ -286,3 +286,13 @@ def test_a_related_storys_figures_are_not_the_projects() -> None:
     # The project's own "OS1 – …" objectives are not the programme's specific objective.
     assert record["specific_objective"] is None
     assert [o["code"] for o in record["objectives"]] == ["OS1", "OS2"]
+
+
+def test_social_links_and_a_site_menu_above_the_headline_are_not_it() -> None:
+    text = (
+        "Facebook Twitter Instagram YouTube\nPrimăria Comunei Ghimbav\n"
+        "Acasă Primăria Consiliul Local Informații publice Proiecte Contact\n\n"
+        "Anunț de presă – finalizare proiect\n\n"
+        "Comuna Ghimbav a finalizat proiectul „Modernizarea iluminatului public”.\n"
+    )
+    assert extract(text).record["sources"][0]["title"] == "Anunț de presă – finalizare proiect"

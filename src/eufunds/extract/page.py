@@ -17,7 +17,8 @@ _HEADLINE_SKIP = re.compile(
     r"|cod\s+(?:smis|mysmis|sipoca)|str\.|strada|bd\.|b-dul|bulevardul|calea|sos\.|tel(?:efon)?\b|fax\b|e-?mail\b"
     r"|nr\.|biroul|compartimentul|departamentul|serviciul\s+(?:de\s+)?(?:presa|comunicare)"
     r"|skip\s+to|salt\s+la|mergi\s+la"
-    r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie|ios\s+app|android|google\s+play|app\s+store)"
+    r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie|ios\s+app|android|google\s+play|app\s+store"
+    r"|facebook|twitter|instagram|youtube|linkedin|tiktok|whatsapp)"
     r"|[^|\n]*\|[^|\n]*\||[^/\n]{1,30}/[^/\n]{1,30}$|[^>›»\n]*[>›»])"
 )
 # A site's trail of sections: "Home » Proiecte europene » Proiect POCU".
