@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .document import Doc, end_of_line, sentence_end, sentence_start, starts_capital, trim
+from .document import Doc, end_of_line, sentence_end, sentence_start, starts_capital, trim, wordset
 from .numbers import AMOUNT, AMOUNT_PREFIXED, amount_of, percent
 from .programme import FUND, fund_code
 
@@ -67,10 +67,11 @@ _ELIGIBLE_CUE = re.compile(
 _NONREFUNDABLE_CUE = re.compile(
     r"nerambursabil|asistent\w*\s+financiar|valoare\w*\s+(?:finantarii|contributiei)|finantare\w*\s*:"
 )
+_ANY_CUE = re.compile(f"{_TOTAL_CUE.pattern}|{_ELIGIBLE_CUE.pattern}|{_NONREFUNDABLE_CUE.pattern}")
 _SHARE_IN = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _SHARE_BEFORE = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*(?:din\s+valoare\w*[^(,;]*)?\(?\s*$")
 _CONJUNCTION_TAIL = re.compile(r"[\s,]+(?:si|iar|respectiv|plus|precum\s+si)\s*$")
-_SHARE_ROW = re.compile(r"(?<![\d.,])(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
+_SHARE_ROW = re.compile(r"(?=\d)(?<![\d.,])(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _NAME_STOP = re.compile(r"[,;(]|\.(?:\s|$)")
 
 
@@ -98,7 +99,7 @@ _CONTRIBUTOR = re.compile(
     r"(?:de\s+la|din\s+partea|asigurat\w*\s+de(?:\s+catre)?|suportat\w*\s+de(?:\s+catre)?)\s+(?P<who>\S)"
 )
 _FINANCED_BY = re.compile(
-    r"(?<![a-z])(?:(?:co-?)?finantat\w*|finantare)\s+(?:(?P<p>100)\s*%\s*|(?P<integral>integral)\s+)?"
+    r"(?=[cf])(?<![a-z])(?:(?:co-?)?finantat\w*|finantare)\s+(?:(?P<p>100)\s*%\s*|(?P<integral>integral)\s+)?"
     r"(?:nerambursabil\w*\s+)?(?:din|de|prin|de\s+catre|cu\s+sprijinul)\s+"
     r"(?:uniunea\s+europeana\s+(?:prin|din)\s+)?(?P<fund>[a-z])"
 )
@@ -171,7 +172,7 @@ def read_money(doc: Doc) -> dict[str, Any]:
             currency = out["currency"] or "RON"
             if _value_role(before, after, led) not in ("total_value", "eligible_value"):
                 continue
-        approximate = _APPROXIMATE.search(before[-40:])
+        approximate = _APPROXIMATE.search(before[-40:]) if _may_be_approximate(before) else None
         if approximate:
             role = _value_role(before[: len(before) - len(approximate.group(0))], after)
             if role in ("total_value", "eligible_value") and out[role] is None:
@@ -279,7 +280,7 @@ _PROGRAMME_SUBJECT = re.compile(
     r"|poc|pndr|componenta)\b"
 )
 _SEVERAL_PROJECTS = re.compile(
-    r"(?<![a-z])(?:proiecte(?:le|lor)?|investitii(?:le|lor)?|contracte(?:le|lor)?|obiective(?:le)?\s+de\s+investitii)"
+    r"\b(?:proiecte(?:le|lor)?|investitii(?:le|lor)?|contracte(?:le|lor)?|obiective(?:le)?\s+de\s+investitii)"
     r"(?![a-z])"
 )
 
@@ -305,6 +306,18 @@ def _not_this_projects(f: str, pos: int, before: str) -> bool:
     return several and _ONE_PROJECT.search(clause) is None
 
 
+_APPROXIMATE_WORDS = wordset(
+    "peste circa cca cca. aproximativ aprox aprox. jur aproape mult putin minim minimum maxim "
+    "maximum pana ordinul zeci sute"
+)
+
+
+def _may_be_approximate(before: str) -> bool:
+    # The pattern is tried only when one of its words ends the lead: most amounts have none.
+    words = before[-40:].split()[-3:]
+    return any(w in _APPROXIMATE_WORDS or w.startswith("depas") for w in words)
+
+
 def _label_after_length(after: str) -> int:
     """How many characters after an amount label it ("… este valoarea totală eligibilă")."""
     lead = _AFTER_LABEL.match(after)
@@ -320,8 +333,7 @@ def _last_end(pattern: re.Pattern[str], text: str) -> int:
 
 def _labelled_before(before: str) -> bool:
     """Whether a value label leads to the amount ("Valoarea totală … este de X")."""
-    lead = before[-60:]
-    return any(p.search(lead) for p in (_TOTAL_CUE, _ELIGIBLE_CUE, _NONREFUNDABLE_CUE))
+    return _ANY_CUE.search(before[-60:]) is not None
 
 
 def _value_role(before: str, after: str, led: bool | None = None) -> str | None:
