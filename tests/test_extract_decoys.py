@@ -214,3 +214,85 @@ def test_whom_a_call_addresses_is_not_the_projects_target_group() -> None:
         "Apelul se adresează autorităților publice locale din mediul rural.\n"
     )
     assert extract(text).record["target_group"] == {"size": None, "description": None}
+
+
+def test_an_institutions_annual_budget_is_not_the_projects_money() -> None:
+    text = (
+        "Asociația X implementează proiectul „Competențe digitale”, cofinanțat din Fondul Social European.\n"
+        "Valoare proiect: 2.345.678,90 lei\n\n"
+        "Primarul a precizat că bugetul local pe anul 2021 este de 1,2 miliarde de lei.\n"
+    )
+    record = extract(text).record
+    assert record["total_value"] == Decimal("2345678.90")
+    assert all(row["amount"] is None for row in record["funding"])
+
+
+def test_one_sum_of_two_named_sources_is_a_row_of_neither() -> None:
+    text = (
+        "Proiectul are o valoare totală de 3.456.789,00 lei, valoarea nerambursabilă fiind de "
+        "2.900.000,00 lei, reprezentând FEDR și buget de stat.\n"
+    )
+    record = extract(text).record
+    assert record["total_value"] == Decimal("3456789")
+    assert all(row["amount"] != Decimal("2900000") for row in record["funding"])
+
+
+def test_a_breadcrumb_trail_and_informare_de_presa_are_not_the_headline() -> None:
+    text = (
+        "Home » Proiecte europene » Proiect POCU 2014-2020\n"
+        "Informare de presă\n"
+        "Municipiul Vaslui a demarat proiectul „Reabilitare termică Școala Gimnazială nr. 4 Vaslui”\n\n"
+        "Municipiul Vaslui, în calitate de beneficiar, a demarat implementarea proiectului.\n"
+    )
+    assert extract(text).record["sources"][0]["title"] == (
+        "Municipiul Vaslui a demarat proiectul „Reabilitare termică Școala Gimnazială nr. 4 Vaslui”"
+    )
+
+
+def test_a_works_contract_awarded_by_the_project_is_not_its_value() -> None:
+    text = (
+        "Consiliul Județean Bacău a semnat contractul de execuție a lucrărilor pentru proiectul "
+        "„Modernizarea drumului județean DJ 119”. Contractul de lucrări, în valoare de 48,5 milioane "
+        "de lei fără TVA, a fost atribuit asocierii SC Drumuri Bacău SA.\n\n"
+        "Proiectul are o valoare totală de 62.300.000 lei.\n"
+    )
+    assert extract(text).record["total_value"] == Decimal("62300000")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "AFIR a semnat contractul de finanțare cu Comuna Vadu Moților pentru proiectul „Modernizare drumuri”.",
+        "ADR Centru anunță semnarea contractului de finanțare între ADR Centru și Comuna Vadu Moților "
+        "pentru proiectul „Modernizare drumuri”.",
+    ],
+)
+def test_the_funder_announcing_a_contract_is_not_its_beneficiary(sentence: str) -> None:
+    assert extract(sentence + "\n").record["beneficiary"]["name"] == "Comuna Vadu Moților"
+
+
+def test_a_related_storys_figures_are_not_the_projects() -> None:
+    text = (
+        "Asociația „Viitor pentru Copii” anunță lansarea proiectului „Educație pentru toți”.\n\n"
+        "Obiectivele specifice ale proiectului sunt:\n"
+        "• OS1 – reducerea abandonului școlar pentru 400 de elevi;\n"
+        "• OS2 – formarea a 100 de cadre didactice.\n\n"
+        "Citește și: Consiliul Județean a semnat un contract de finanțare în valoare totală de 12 milioane de lei\n"
+        "Vezi și:\n"
+        "» Primăria Bârlad a semnat contractul de finanțare cu valoarea totală de 3.000.000 lei\n"
+    )
+    record = extract(text).record
+    assert record["total_value"] is None
+    # The project's own "OS1 – …" objectives are not the programme's specific objective.
+    assert record["specific_objective"] is None
+    assert [o["code"] for o in record["objectives"]] == ["OS1", "OS2"]
+
+
+def test_social_links_and_a_site_menu_above_the_headline_are_not_it() -> None:
+    text = (
+        "Facebook Twitter Instagram YouTube\nPrimăria Comunei Ghimbav\n"
+        "Acasă Primăria Consiliul Local Informații publice Proiecte Contact\n\n"
+        "Anunț de presă – finalizare proiect\n\n"
+        "Comuna Ghimbav a finalizat proiectul „Modernizarea iluminatului public”.\n"
+    )
+    assert extract(text).record["sources"][0]["title"] == "Anunț de presă – finalizare proiect"

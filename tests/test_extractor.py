@@ -662,3 +662,59 @@ def test_whom_the_project_served_describes_its_target_group() -> None:
         "size": 325,
         "description": "studenților din anii II și III",
     }
+
+
+def test_the_eligible_non_reimbursable_money_is_not_the_eligible_value() -> None:
+    text = (
+        "Valoarea totală a proiectului este de 1.000.000 lei, din care valoarea eligibilă "
+        "nerambursabilă este de 850.000 lei.\n"
+    )
+    record = extract(text).record
+    assert (record["total_value"], record["eligible_value"]) == (Decimal("1000000"), None)
+    assert [(r["source"], r["amount"]) for r in record["funding"]] == [("other", Decimal("850000"))]
+
+
+def test_a_labelled_start_or_end_date_is_not_the_publication_date() -> None:
+    text = (
+        "Anunț începere proiect\n\nTitlul proiectului: Extinderea rețelei de canalizare\n"
+        "Data de începere: 01.02.2022\nData de finalizare: 31.01.2024\n"
+    )
+    record = extract(text).record
+    assert (record["start_date"], record["end_date"]) == (dt.date(2022, 2, 1), dt.date(2024, 1, 31))
+    assert record["sources"][0]["published"] is None
+
+
+def test_an_end_still_to_come_does_not_make_an_end_release() -> None:
+    text = (
+        "Proiectul „Centrul de zi pentru vârstnici” se derulează în perioada 01.04.2020 – 31.03.2023.\n"
+        "Rezultatele proiectului vor fi prezentate în cadrul conferinței de închidere.\n"
+    )
+    record = extract(text).record
+    assert (record["status"], record["sources"][0]["kind"]) == ("ongoing", "other")
+
+
+def test_a_time_gone_by_is_no_duration_and_a_letterhead_below_comunicat_is_no_headline() -> None:
+    text = (
+        "Comunicat de presă\nPrimăria Municipiului Dej\nDej, 5 aprilie 2022\n\n"
+        "Începe reabilitarea Colegiului Național „Andrei Mureșanu”\n\n"
+        "„Este al cincilea proiect pe care îl implementăm, după cele patru școli reabilitate în ultimii "
+        "trei ani”, a declarat primarul.\n\n"
+        "Perioada de implementare a proiectului este de 48 de luni.\n"
+    )
+    record = extract(text).record
+    assert record["duration_months"] == 48
+    assert record["sources"][0]["title"] == "Începe reabilitarea Colegiului Național „Andrei Mureșanu”"
+    assert record["sources"][0]["issuer"] == "Primăria Municipiului Dej"
+
+
+def test_a_department_is_no_contact_person_and_pnrr_money_is_other() -> None:
+    text = (
+        "Municipiul Zalău anunță începerea proiectului „Renovarea Școlii nr. 2”. Valoarea contractului "
+        "de finanțare este de 4.512.300,00 lei fără TVA, sumă finanțată integral din PNRR.\n\n"
+        "Date de contact: Biroul Proiecte, tel. 0260 610 550, email: proiecte@zalausj.ro\n"
+    )
+    record = extract(text).record
+    assert record["contacts"] == []
+    assert [(r["source"], r["description"]) for r in record["funding"]] == [
+        ("other", "sumă finanțată integral din PNRR")
+    ]

@@ -57,7 +57,7 @@ class Doc:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.folded = _typed_quotes(fold(text))
+        self.folded = _without_related(_typed_quotes(fold(text)))
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.provenance: dict[str, Span] = {}
         self._quote_view: str | None = None
@@ -105,6 +105,22 @@ _GUILLEMET = re.compile(r"[«»]")
 # length stays the same and every rule sees an ordinary quotation.
 _COMMA_QUOTE = re.compile(r"(?<![\d,]),,(?=[^\s,\d])")
 _APOSTROPHE_QUOTE = re.compile(r"(?<=\S)''|''(?=\S)")
+
+
+# A news page links other stories ("Citește și: Consiliul Județean … un contract de 12
+# milioane de lei"); their lines are blanked in the matching view, so that no rule reads
+# another project's figures or names (the text and its offsets stay as they are).
+_RELATED = re.compile(
+    r"^[ \t]*(?:citeste\s+si|vezi\s+si|articole\s+(?:similare|recomandate|asemanatoare)|alte\s+stiri"
+    r"|cele\s+mai\s+citite|stiri\s+similare|related)\b[^\n]*"
+    # and the links listed under it ("» Primăria … a lansat licitația"; » folds to a quote).
+    r"(?:\n[ \t]*[\"»›>•*-][^\n]*)*",
+    re.M,
+)
+
+
+def _without_related(folded: str) -> str:
+    return _RELATED.sub(lambda m: " " * len(m.group(0)), folded)
 
 
 def _typed_quotes(folded: str) -> str:
@@ -159,9 +175,11 @@ def sentence_end(text: str, pos: int, limit: int | None = None) -> int:
 # sentence — unless it closes an abbreviation ("str. Industriilor", "prof. Ion").
 # A full stop glued to the next sentence ("de locuit.Îndeplinirea") ends one too, when
 # a word, not a letter of an abbreviation, comes before it.
+# (Both start at the full stop: a look-behind first would be tried at every position.)
 _SENTENCE_END = re.compile(
-    r"\.(?=\s*\n|\s*$|\s+[A-ZĂÂÎȘȚŞŢ\"„”“«])|\n[ \t]*\n|;[ \t]*\n"
-    r"|(?<=[a-zăâîșțşţ][a-zăâîșțşţ][a-zăâîșțşţ])\.(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ]{2})"
+    r"\.(?:(?=\s*\n|\s*$|\s+[A-ZĂÂÎȘȚŞŢ\"„”“«])"
+    r"|(?<=[a-zăâîșțşţ][a-zăâîșțşţ][a-zăâîșțşţ]\.)(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ]{2}))"
+    r"|\n[ \t]*\n|;[ \t]*\n"
 )
 _WORD_BEFORE = re.compile(r"[^\W\d_]+$")
 _ABBREVIATIONS = wordset(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .document import WHITESPACE, Doc, per_text, starts_capital, trim, wordset
+from .document import WHITESPACE, Doc, per_text, sentence_start, starts_capital, trim, wordset
 from .parties import ORGANISATION_START
 from .programme import PROGRAMME_ACRONYM
 
@@ -241,6 +241,7 @@ START_CUES = re.compile(
     r"|(?:fost|a|au)\s+semnat\s+contractul\w*\s+de\s+finantare|semnarea\s+contractului\s+de\s+finantare"
 )
 HEAD_LINES = 12
+_FUTURE = re.compile(r"(?<![a-z])(?:va|vor|urmeaza\s+sa|vom|o\s+sa)\s")
 
 
 def read_kind(doc: Doc) -> str:
@@ -250,6 +251,10 @@ def read_kind(doc: Doc) -> str:
     first: dict[str, tuple[int, int]] = {}
     for name, pattern in (("end", END_CUES), ("start", START_CUES)):
         for m in pattern.finditer(f):
+            if name == "end" and _FUTURE.search(f, sentence_start(f, m.start()), m.start()):
+                # "Rezultatele vor fi prezentate în cadrul conferinței de închidere": the end
+                # is to come; the release does not announce it.
+                continue
             weight = 3 if m.start() < head_end else 1
             scores[name] += weight
             first.setdefault(name, (m.start(), m.end()))

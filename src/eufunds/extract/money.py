@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .document import Doc, end_of_line, sentence_end, sentence_start, starts_capital, trim
+from .document import Doc, end_of_line, sentence_end, sentence_start, starts_capital, trim, wordset
 from .numbers import AMOUNT, AMOUNT_PREFIXED, amount_of, percent
 from .programme import FUND, fund_code
 
@@ -25,7 +25,7 @@ _OWN = re.compile(
 # Recovery and Resilience Facility (PNRR), mixed EU–national "public support".
 _OTHER_SOURCE = re.compile(
     r"mecanism\w*\s+de\s+redresare|sprijin\w*\s+public|nextgeneration"
-    r"|fonduri\s+(?:europene\s+)?nerambursabile"
+    r"|fonduri\s+(?:europene\s+)?nerambursabile|pnrr(?![a-z])|planul\s+national\s+de\s+redresare"
 )
 # "…, sumă finanțată integral din …": the money the phrase is about opens its words.
 _MONEY_NOUN_BEFORE = re.compile(r"(?:^|[,;:]\s*)(?P<noun>suma|valoare\w*)\s+$")
@@ -46,10 +46,19 @@ def _source_of(folded_words: str) -> str | None:
     return None
 
 
+def _sources_in(words: str) -> set[str]:
+    """Every EU fund and public budget named in ``words``."""
+    found = {fund_code(m.lastgroup or "") for m in FUND.finditer(words)}
+    for code, pattern in (("national_budget", _NATIONAL), ("local_budget", _LOCAL)):
+        if pattern.search(words):
+            found.add(code)
+    return found
+
+
 _TOTAL_CUE = re.compile(
     r"valoare\w*\s+(?:totala|proiectului|totala\s+a\s+proiectului|de\s+implementare)"
     r"|buget\w*\s+(?:total|proiectului)|in\s+valoare\s+(?:totala\s+)?de|cost\w*\s+total"
-    r"|valoare\w*\s*:|(?:are|avand)\s+o\s+valoare"
+    r"|valoare\w*\s*:|valoare\w*\s+proiect\w*\s*:|(?:are|avand)\s+o\s+valoare"
 )
 _ELIGIBLE_CUE = re.compile(
     r"valoare\w*\s+(?:totala\s+)?eligibil|(?:cost\w*|buget\w*)\s+(?:total\w*\s+)?eligibil"
@@ -58,10 +67,11 @@ _ELIGIBLE_CUE = re.compile(
 _NONREFUNDABLE_CUE = re.compile(
     r"nerambursabil|asistent\w*\s+financiar|valoare\w*\s+(?:finantarii|contributiei)|finantare\w*\s*:"
 )
+_ANY_CUE = re.compile(f"{_TOTAL_CUE.pattern}|{_ELIGIBLE_CUE.pattern}|{_NONREFUNDABLE_CUE.pattern}")
 _SHARE_IN = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _SHARE_BEFORE = re.compile(r"(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*(?:din\s+valoare\w*[^(,;]*)?\(?\s*$")
 _CONJUNCTION_TAIL = re.compile(r"[\s,]+(?:si|iar|respectiv|plus|precum\s+si)\s*$")
-_SHARE_ROW = re.compile(r"(?<![\d.,])(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
+_SHARE_ROW = re.compile(r"(?=\d)(?<![\d.,])(?P<p>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _NAME_STOP = re.compile(r"[,;(]|\.(?:\s|$)")
 
 
@@ -89,7 +99,7 @@ _CONTRIBUTOR = re.compile(
     r"(?:de\s+la|din\s+partea|asigurat\w*\s+de(?:\s+catre)?|suportat\w*\s+de(?:\s+catre)?)\s+(?P<who>\S)"
 )
 _FINANCED_BY = re.compile(
-    r"(?<![a-z])(?:(?:co-?)?finantat\w*|finantare)\s+(?:(?P<p>100)\s*%\s*|(?P<integral>integral)\s+)?"
+    r"(?=[cf])(?<![a-z])(?:(?:co-?)?finantat\w*|finantare)\s+(?:(?P<p>100)\s*%\s*|(?P<integral>integral)\s+)?"
     r"(?:nerambursabil\w*\s+)?(?:din|de|prin|de\s+catre|cu\s+sprijinul)\s+"
     r"(?:uniunea\s+europeana\s+(?:prin|din)\s+)?(?P<fund>[a-z])"
 )
@@ -151,7 +161,8 @@ def read_money(doc: Doc) -> dict[str, Any]:
         after = f[m.end() : after_end]
         previous_end = m.end()
         # The words after this amount label it only when none lead to it.
-        previous_labelled = 0 if _labelled_before(before) else _label_after_length(after)
+        led = _labelled_before(before)
+        previous_labelled = 0 if led else _label_after_length(after)
         if _not_this_projects(f, m.start(), before):
             continue
         if currency is None:
@@ -159,9 +170,9 @@ def read_money(doc: Doc) -> dict[str, Any]:
             if not _BARE_SUM_LEAD.search(before) or out["currency"] not in (None, "RON"):
                 continue
             currency = out["currency"] or "RON"
-            if _value_role(before, after) not in ("total_value", "eligible_value"):
+            if _value_role(before, after, led) not in ("total_value", "eligible_value"):
                 continue
-        approximate = _APPROXIMATE.search(before[-40:])
+        approximate = _APPROXIMATE.search(before[-40:]) if _may_be_approximate(before) else None
         if approximate:
             role = _value_role(before[: len(before) - len(approximate.group(0))], after)
             if role in ("total_value", "eligible_value") and out[role] is None:
@@ -169,7 +180,7 @@ def read_money(doc: Doc) -> dict[str, Any]:
                 doc.note(role, seg_start + len(before) - len(approximate.group(0)), m.end())
                 out["approximate"][role] = value
             continue
-        role = _value_role(before, after)
+        role = _value_role(before, after, led)
         if role in ("total_value", "eligible_value"):
             if out[role] is None and (out["currency"] in (None, currency)):
                 out[role] = value
@@ -247,33 +258,64 @@ def _without_conversions(
 
 # Money that is not this project's: a programme's, a call's or an axis' budget or
 # allocation ("Programul … are un buget total de 8,25 miliarde de euro", "alocarea
-# apelului"), and sums over several projects ("Trei proiecte în valoare totală de …").
+# apelului"); sums over several projects ("Trei proiecte în valoare totală de …") are
+# found by their plural subject below.
 _PROGRAMME_MONEY = re.compile(
     r"aloc\w*|(?:valoare\w*|buget\w*|fonduri\w*|suma)(?:\s+total\w*)?\s+(?:a|al|ale|alocat\w*)\s+"
     r"(?:program|apel|axe|masur|sub-?masur|schem|planul|pnrr|por\b|componente)"
 )
+# An institution's budget for a year ("bugetul local pe anul 2021 este de 1,2 miliarde").
+_ANNUAL_BUDGET = re.compile(
+    r"buget\w*(?:\s+\w+){0,3}?\s+(?:pe|pentru|din|al)\s+(?:anul\s+)?(?:19|20)\d{2}(?!\s*-\s*\d)"
+    r"|buget\w*\s+anual"
+)
+_WORKS_CONTRACT = re.compile(
+    r"contract\w*\s+(?:de\s+|pentru\s+)?(?:lucrari|executi\w*|proiectare|servicii|furnizare|achizitie"
+    r"|prestari|supervizare|consultanta|dirigentie|asistenta\s+tehnica|bunuri)"
+)
+_OTHERS_MONEY = re.compile(f"{_PROGRAMME_MONEY.pattern}|{_ANNUAL_BUDGET.pattern}")
+_ONE_PROJECT = re.compile(r"proiect(?:ul|ului)?(?![a-z])")
 _PROGRAMME_SUBJECT = re.compile(
     r"\s*(?:programul|axa|apelul|masura|sub-?masura|schema|planul\s+national|pnrr|por|pocu|poca|poim"
-    r"|poc|pndr|pnrr|componenta)\b"
+    r"|poc|pndr|componenta)\b"
 )
 _SEVERAL_PROJECTS = re.compile(
-    r"(?<![a-z])(?:proiecte(?:le|lor)?|investitii(?:le|lor)?|contracte(?:le|lor)?|obiective(?:le)?\s+de\s+investitii)"
+    r"\b(?:proiecte(?:le|lor)?|investitii(?:le|lor)?|contracte(?:le|lor)?|obiective(?:le)?\s+de\s+investitii)"
     r"(?![a-z])"
 )
+
+
+_NOT_ITS_OWN = re.compile(f"(?P<works>{_WORKS_CONTRACT.pattern})|(?P<several>{_SEVERAL_PROJECTS.pattern})")
 
 
 def _not_this_projects(f: str, pos: int, before: str) -> bool:
     start = sentence_start(f, pos)
     clause = f[start:pos]
-    if _PROGRAMME_MONEY.search(before[-100:]):
+    if _OTHERS_MONEY.search(before[-100:]):
         return True
     if _PROGRAMME_SUBJECT.match(clause) and "proiect" not in clause:
         return True
+    several = False
+    for m in _NOT_ITS_OWN.finditer(clause):
+        if m.lastgroup == "works":
+            # "Contractul de lucrări, în valoare de 48,5 milioane de lei": a contract the
+            # project awards, not the project's value.
+            return True
+        several = True
     # The subject of the sum is plural: the headline's total of several projects.
-    return (
-        _SEVERAL_PROJECTS.search(clause) is not None
-        and re.search(r"proiect(?:ul|ului)?(?![a-z])", clause) is None
-    )
+    return several and _ONE_PROJECT.search(clause) is None
+
+
+_APPROXIMATE_WORDS = wordset(
+    "peste circa cca cca. aproximativ aprox aprox. jur aproape mult putin minim minimum maxim "
+    "maximum pana ordinul zeci sute"
+)
+
+
+def _may_be_approximate(before: str) -> bool:
+    # The pattern is tried only when one of its words ends the lead: most amounts have none.
+    words = before[-40:].split()[-3:]
+    return any(w in _APPROXIMATE_WORDS or w.startswith("depas") for w in words)
 
 
 def _label_after_length(after: str) -> int:
@@ -291,17 +333,18 @@ def _last_end(pattern: re.Pattern[str], text: str) -> int:
 
 def _labelled_before(before: str) -> bool:
     """Whether a value label leads to the amount ("Valoarea totală … este de X")."""
-    lead = before[-60:]
-    return any(p.search(lead) for p in (_TOTAL_CUE, _ELIGIBLE_CUE, _NONREFUNDABLE_CUE))
+    return _ANY_CUE.search(before[-60:]) is not None
 
 
-def _value_role(before: str, after: str) -> str | None:
-    labelled = None if _labelled_before(before) else _AFTER_LABEL.match(after)
+def _value_role(before: str, after: str, led: bool | None = None) -> str | None:
+    led = _labelled_before(before) if led is None else led
+    labelled = None if led else _AFTER_LABEL.match(after)
     if labelled:
         label = after[labelled.end() : labelled.end() + 120]
         if _ELIGIBLE_CUE.match(label):
-            part = re.match(r"[^,;]*?nerambursabil", label) is not None and _source_of(label) is not None
-            return None if part else "eligible_value"
+            if re.match(r"\w*\s+\w*\s*nerambursabil", label):
+                return None if _source_of(label) is not None else "aggregate"
+            return "eligible_value"
         if _TOTAL_CUE.match(label) and not _NONREFUNDABLE_CUE.search(label[:40]):
             return "total_value"
         if _NONREFUNDABLE_CUE.search(label[:40]) and _source_of(label[:80]) is None:
@@ -312,8 +355,12 @@ def _value_role(before: str, after: str) -> str | None:
         tail = lead[cue.end() :]
         # "valoarea eligibilă nerambursabilă din FEDR este de X": a part from a named
         # source; "… 70% din valoarea eligibilă, din care X din FEDR": a part of it.
-        part = re.match(r"\w*\s+nerambursabil", tail) is not None and _source_of(tail) is not None
-        if not part and not re.search(r"(?:din|dintre)\s+care", tail):
+        # The eligible money that is non-reimbursable is not the eligible value: a row
+        # from its source, or from an unnamed one.
+        nonrefundable = re.match(r"\w*\s+nerambursabil", tail) is not None
+        if nonrefundable and _source_of(tail) is None and not re.search(r"(?:din|dintre)\s+care", tail):
+            return "aggregate"
+        if not nonrefundable and not re.search(r"(?:din|dintre)\s+care", tail):
             return "eligible_value"
     # The label nearest the amount names it: "cu sprijin nerambursabil, având o valoare
     # totală de X" is the total; "Valoarea totală nerambursabilă … de X" is not.
@@ -348,8 +395,10 @@ def _funding_row(
     spans: dict[str, tuple[int, int]] = {}
     # "7.150.498,14 lei (85%) din FSE": a share in parentheses right after the
     # amount belongs to it; the words for the money follow it.
+    # "… lei fără TVA, sumă …": the tax qualifies the amount, not the words for it.
     after_clean = re.sub(
-        r"^\s*(?:\(\s*\d{1,3}(?:[.,]\d{1,2})?\s*%\s*\))?\s*\)?\s*[,:-]?\s*"
+        r"^\s*(?:\(?\s*(?:fara|cu|inclusiv)\s+tva\s*\)?)?"
+        r"\s*(?:\(\s*\d{1,3}(?:[.,]\d{1,2})?\s*%\s*\))?\s*\)?\s*[,:-]?\s*"
         r"(?:reprezentand|reprezinta|adica|respectiv|constituie|ca|provin\w*)?\s*",
         "",
         after,
@@ -418,6 +467,10 @@ def _funding_row(
                 seg_start + share_before.start("p"),
                 seg_start + share_before.end("p"),
             )
+    if source not in ("other", None) and len(_sources_in(f[ds:de])) > 1:
+        # "… 2.900.000 lei, reprezentând FEDR și buget de stat": one sum of two sources
+        # is no row of either.
+        return None
     if de > ds and f[de - 1] == ")" and f.count("(", ds, de) < f.count(")", ds, de):
         # "(… – cofinanţarea eligibilă a beneficiarului)": the bracket closes the sentence's aside.
         ds, de = trim(doc, ds, de - 1)

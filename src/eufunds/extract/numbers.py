@@ -25,10 +25,11 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 
 # dd.mm.yyyy / dd/mm/yyyy / dd-mm-yyyy; "12 martie 2018"; "martie 2018".
+# (Each look-behind follows the first digit it guards: tried first, it ran at every position.)
 _DATE = re.compile(
-    r"(?<![\d.])(?P<d>\d{1,2})\s?[./-]\s?(?P<m>\d{1,2})\s?[./-]\s?(?P<y>(?:19|20)\d{2})(?!\d)"
-    r"|(?<![\w.])(?P<d2>\d{1,2})\s*(?P<m2>" + _MONTH_RE + r")\.?,?\s+(?P<y2>(?:19|20)\d{2})(?!\d)"
-    r"|(?<![\w])(?P<m3>" + _MONTH_RE + r")\.?,?\s+(?:anul\s+)?(?P<y3>(?:19|20)\d{2})(?!\d)"
+    r"(?P<d>\d(?<![\d.]\d)\d?)\s?[./-]\s?(?P<m>\d{1,2})\s?[./-]\s?(?P<y>(?:19|20)\d{2})(?!\d)"
+    r"|(?P<d2>\d(?<![\w.]\d)\d?)\s*(?P<m2>" + _MONTH_RE + r")\.?,?\s+(?P<y2>(?:19|20)\d{2})(?!\d)"
+    r"|\b(?P<m3>" + _MONTH_RE + r")\.?,?\s+(?:anul\s+)?(?P<y3>(?:19|20)\d{2})(?!\d)"
 )
 
 
@@ -81,8 +82,10 @@ def month_end(hit: _DateHit) -> dt.date:
     return dt.date(hit.year, hit.month, calendar.monthrange(hit.year, hit.month)[1])
 
 
+# The look-aheads for the first character let most positions fail at once; the
+# look-behinds behind them would otherwise be tried at every position of the text.
 _NUMBER = (
-    r"(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?"
+    r"(?=\d)(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?"
     r"|\d{1,3}(?: \d{3})+(?:,\d{1,2})?"
     r"|\d{1,3}(?:,\d{3}){2,}(?:\.\d{1,2})?"
     r"|\d+(?:[.,]\d{1,3})?)(?![\d])"
@@ -91,9 +94,7 @@ _NUMBER = (
 _MULTIPLIER = r"(?:\s*(?:de\s+)?(?P<mult>miliarde|miliard|mld\.?|milioane|milion|mil\.?|mii))?"
 _CURRENCY = r"\s*(?:de\s+)?(?P<cur>lei|ron|euro|eur|€|usd|dolari)(?![a-z])"
 AMOUNT = re.compile(_NUMBER + _MULTIPLIER + _CURRENCY)
-AMOUNT_PREFIXED = re.compile(
-    r"(?<![a-z])(?P<cur>lei|ron|euro|eur|€)\s*" + _NUMBER.replace("num", "num") + _MULTIPLIER
-)
+AMOUNT_PREFIXED = re.compile(r"(?=[lre€])(?<![a-z])(?P<cur>lei|ron|euro|eur|€)\s*" + _NUMBER + _MULTIPLIER)
 _MULTIPLIERS = {
     "miliarde": 10**9, "miliard": 10**9, "mld": 10**9, "milioane": 10**6, "milion": 10**6,
     "mil": 10**6, "mii": 10**3,

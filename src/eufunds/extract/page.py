@@ -17,9 +17,12 @@ _HEADLINE_SKIP = re.compile(
     r"|cod\s+(?:smis|mysmis|sipoca)|str\.|strada|bd\.|b-dul|bulevardul|calea|sos\.|tel(?:efon)?\b|fax\b|e-?mail\b"
     r"|nr\.|biroul|compartimentul|departamentul|serviciul\s+(?:de\s+)?(?:presa|comunicare)"
     r"|skip\s+to|salt\s+la|mergi\s+la"
-    r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie|ios\s+app|android|google\s+play|app\s+store)"
+    r"|[^\n]*(?:newsletter|aboneaza|autentificare|login|cookie|ios\s+app|android|google\s+play|app\s+store"
+    r"|facebook|twitter|instagram|youtube|linkedin|tiktok|whatsapp)"
     r"|[^|\n]*\|[^|\n]*\||[^/\n]{1,30}/[^/\n]{1,30}$|[^>›»\n]*[>›»])"
 )
+# A site's trail of sections: "Home » Proiecte europene » Proiect POCU".
+_BREADCRUMB = re.compile(r"\S\s+[»›>]\s+\S")
 # Lines that open with a number are datelines, counters, weather ("-3.5 C") — unless
 # they read as a sentence ("10 SOCIETĂȚI AU FOST ÎNFIINȚATE …").
 _NUMBER_LEAD = re.compile(r"[-+]?\d")
@@ -33,8 +36,11 @@ _SLOGAN = re.compile(
     r"\"?\s*(?:(?:proiect\w*\s+)?(?:co-?)?finantat\w*\s|investim\s+in\s+viitorul"
     r"|pnrr\s*:\s*fonduri\s+pentru\s+romania)"
 )
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _HEADLINE_PREFIX = re.compile(r"comunicat(?:\s+de\s+presa)?\s*[-:|]\s*")
-_BARE_RELEASE = re.compile(r"(?:(?:comunicat(?:e)?|anunt)\s+de\s+presa|comunicat|anunt|informare)\s*:?")
+_BARE_RELEASE = re.compile(
+    r"(?:(?:comunicat(?:e)?|anunt|informare)\s+de\s+presa|comunicat|anunt|informare)\s*:?"
+)
 # A logo's caption: a programme's acronym on a short line ("Proiect Sprijin POIM", "POR 2014-2020").
 _LOGO_LABEL = re.compile(r"(?:\S+\s+){0,3}\S+")
 
@@ -50,8 +56,8 @@ def read_headline(doc: Doc) -> str | None:
     """
     f = doc.folded
     fallback: tuple[int, int] | None = None
-    # A letterhead sits above the dateline and "Comunicat de presă"; an institution's
-    # name in capitals below them begins the headline ("ŞCOALA DE VARĂ … LA ŞCOALA …").
+    # A letterhead sits above the dateline; an institution's name in capitals below it
+    # begins the headline ("ŞCOALA DE VARĂ … LA ŞCOALA …").
     below_dateline = False
     for start in doc.line_starts[:HEAD_LINES]:
         end = end_of_line(f, start)
@@ -65,7 +71,6 @@ def read_headline(doc: Doc) -> str | None:
             continue
         if _BARE_RELEASE.fullmatch(line):
             fallback = fallback or (s, e)
-            below_dateline = True
             continue
         if (raw.endswith(".") and len(raw) > 60) or e - s > 300 or (_DATED_LEDE.match(line) and e - s > 60):
             break
@@ -73,6 +78,9 @@ def read_headline(doc: Doc) -> str | None:
             below_dateline = True
             continue
         if _HEADLINE_SKIP.match(line) or (not below_dateline and _is_letterhead(doc, s, e)):
+            continue
+        if _BREADCRUMB.search(doc.text, s, e):
+            # The matching view folds » into a quote; the trail is in the original.
             continue
         if _starts_with_date(doc, s) or _SLOGAN.match(line) or _is_logo_label(doc, s, e):
             continue
@@ -85,7 +93,10 @@ def read_headline(doc: Doc) -> str | None:
             # A site's page title "Comunicat de presă - X" repeats a headline X
             # printed again below; the curator takes X.
             rest = WHITESPACE.sub(" ", f[prefix.end() : e]).strip()
-            if WHITESPACE.sub(" ", f[e:]).find(rest) >= 0:
+            # Printed again as a paragraph of its own (maybe wrapped over two lines),
+            # not as words of a body sentence.
+            paragraphs = _BLANK_LINES.split(f[e:])
+            if any(WHITESPACE.sub(" ", para).strip(" .") == rest for para in paragraphs):
                 s = prefix.end()
         doc.note("sources[0].title", s, e)
         return doc.clean(s, e)
@@ -138,8 +149,16 @@ def _is_dateline(doc: Doc, start: int, end: int) -> bool:
     for hit in date_hits(doc.folded, start, end):
         rest = (doc.folded[start : hit.start] + doc.folded[hit.end : end]).strip(" ,.-:|")
         if len(rest) < 40 and not re.search(r"proiect|perioad", rest):
-            return True
+            # "Data de începere: 01.02.2022" labels another date than the release's.
+            label = _CLOCK.sub("", doc.folded[start : hit.start]).rstrip()
+            return not (label.endswith(":") and _LABELLED_DATE.search(label))
     return False
+
+
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_LABELLED_DATE = re.compile(
+    r"incep|inceper|finaliz|incheier|semnar|depuner|termen|start|lansar|deschider|inchider"
+)
 
 
 def _is_letterhead(doc: Doc, start: int, end: int) -> bool:
@@ -176,6 +195,10 @@ _PUBLISHED_LABEL = re.compile(
     r"(?:^|\n)[ \t]*(?:data(?:\s+(?:publicarii|comunicatului|emiterii))?|publicat(?:\s+la)?|"
     r"publicat\s+in\s+data\s+de)\s*:\s*"
 )
+_DATELINE_LEAD = re.compile(
+    r"[ \t]*[a-z][a-z-]*(?:[ -][a-z][a-z-]*){0,2},\s*\d{1,2}(?:\s*[a-z]+\.?\s+|[./-]\d{1,2}[./-])"
+    r"(?:19|20)\d{2}\s*-\s+"
+)
 # "Astăzi, 17 mai 2022, a avut loc …" dates the release; "La data de 17 octombrie 2016
 # a fost semnat contractul" dates an event the release reports, which may be long past.
 _TODAY = re.compile(r"(?:^|[\n.]\s*)(?:azi|astazi)\s*,?\s*(?:\w+\s*,\s*)?")
@@ -204,6 +227,14 @@ def read_published(doc: Doc) -> dt.date | None:
             continue
         doc.note("sources[0].published", hit.start, hit.end)
         return hit.value
+    for line_start in starts[:15]:
+        # "Făgăraș, 8 iunie 2020 – Unitatea … implementează …": a dateline opening the body.
+        lead = _DATELINE_LEAD.match(f, line_start)
+        if lead:
+            led = date_hits(f, line_start, lead.end())
+            if led and not led[-1].month_only:
+                doc.note("sources[0].published", led[-1].start, led[-1].end)
+                return led[-1].value
     m = _TODAY.search(f)
     if m:
         hits = date_hits(f, m.end(), m.end() + 30)
@@ -265,8 +296,10 @@ _PERSON_TITLE = re.compile(
 
 
 # An address line ("Localitatea Bucerdea Grânoasă, Str. …") is capitalised like a name.
+# nor is a department ("Biroul Proiecte").
 _PLACE_WORD = re.compile(
-    r"(?:localitat\w*|sat(?:ul)?|strada|str|sector\w*|cartier\w*|bd|b-dul|bulevard\w*|calea|aleea|jud)(?![a-z])"
+    r"(?:localitat\w*|sat(?:ul)?|strada|str|sector\w*|cartier\w*|bd|b-dul|bulevard\w*|calea|aleea|jud"
+    r"|birou\w*|compartiment\w*|departament\w*|sectia|biroul|echipa)(?![a-z])"
 )
 
 
@@ -440,6 +473,9 @@ def _contact_pieces(doc: Doc, pos: int) -> list[tuple[int, int]]:
     while cursor < len(f) and len(pieces) < 12:
         end = end_of_line(f, cursor)
         s, e = trim(doc, cursor, end)
+        if e <= s and doc.text[cursor:end].strip():
+            # A related story's link, blanked in the matching view: the page goes on.
+            break
         cursor = end + 1
         if e <= s:
             blank_run += 1

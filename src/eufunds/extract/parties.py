@@ -78,6 +78,10 @@ def _subject_before(doc: Doc, pos: int) -> tuple[int, int] | None:
         start += m.end()
         segment = f[start:pos]
         m = _LEADING_ADVERBIAL.match(segment)
+    # A dateline opening the paragraph ("Făgăraș, 8 iunie 2020 – Unitatea …").
+    dateline = _DATELINE.match(f, start, pos)
+    if dateline and date_hits(f, start, dateline.end()):
+        start = dateline.end()
     # Dates opening the sentence ("31 ianuarie 2020, Municipiul X").
     for hit in date_hits(f, start, pos):
         if f[start : hit.start].strip(" ,") == "":
@@ -99,6 +103,7 @@ def _subject_before(doc: Doc, pos: int) -> tuple[int, int] | None:
     return s, e
 
 
+_DATELINE = re.compile(r"[a-z][a-z-]*(?:[ -][a-z][a-z-]*){0,2},\s*[^\n]{6,25}?\d{4}\s*-\s+")
 _GLUED_CAPTION = re.compile(r"[a-zăâîșțşţ]{3,}(?=[A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ])")
 
 
@@ -133,6 +138,7 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
             result["acting_through"] = doc.clean(*via)
             doc.note("beneficiary.acting_through", *via)
             return result
+    contract = _contract_party(doc)
     for pattern in (_AS_BENEFICIARY, SUBJECT_VERB):
         for m in pattern.finditer(f):
             subject = _subject_before(doc, m.start())
@@ -140,6 +146,10 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
                 continue
             if subject:
                 subject = _cut_qualifiers(doc, *subject)
+            if subject and contract and pattern is SUBJECT_VERB and _FUNDER.match(f, subject[0]):
+                # "AFIR a semnat contractul de finanţare cu Comuna X": the funder announces,
+                # the other party is the beneficiary.
+                subject = contract
             if subject and (
                 pattern is _AS_BENEFICIARY
                 or ORGANISATION_START.match(f, subject[0])
@@ -150,7 +160,6 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
                 result["name"] = doc.clean(s, e)
                 doc.note("beneficiary.name", s, e)
                 return result
-    contract = _contract_party(doc)
     if contract:
         s, e = _split_prin(doc, *contract, result)
         result["name"] = doc.clean(s, e)
@@ -173,6 +182,17 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
 _CONTRACT_BETWEEN = re.compile(
     r"contract\w*\s+de\s+finantare(?:\s+(?:a\s+fost\s+)?(?:semnat|incheiat)\w*)?(?:\s+[^\n.]{0,40}?)?\s+intre\s+"
 )
+# A name's small words lead to capitalised ones ("Agenţia pentru Dezvoltare …"); one
+# followed by a lower-case word starts what the sentence says next ("… pentru proiectul").
+_AFTER_NAME = re.compile(r"\s+(?:pentru|privind|in|avand|cu|care|prin|de|din|a|al)\s+(?=[a-zăâîșțşţ])")
+
+
+def _name_end(doc: Doc, start: int, end: int) -> int:
+    m = _AFTER_NAME.search(doc.text, start, end)
+    return m.start() if m else end
+
+
+_CONTRACT_WITH = re.compile(r"contract\w*\s+de\s+finantare(?:\s+[^\n.]{0,40}?)?\s+cu\s+")
 _FUNDER = re.compile(
     r"(?:agenti\w*|autoritat\w*\s+de\s+management|ministerul|organism\w*\s+intermediar|adr|afir|apia"
     r"|oirpos[a-z]*|aipp[a-z]*)(?![a-z])"
@@ -183,7 +203,17 @@ _PARTY_LABEL = re.compile(r"beneficiar(?:ul)?\s*[-:]\s*")
 def _contract_party(doc: Doc) -> tuple[int, int] | None:
     f = doc.folded
     m = _CONTRACT_BETWEEN.search(f)
-    if not m or not _FUNDER.match(f, m.end()):
+    if not m:
+        with_party = _CONTRACT_WITH.search(f)
+        if with_party is None or _FUNDER.match(f, with_party.end()):
+            return None
+        subject = f[sentence_start(f, with_party.start()) : with_party.start()].strip()
+        if not _FUNDER.match(subject) or not ORGANISATION_START.match(f, with_party.end()):
+            return None
+        end = sentence_end(doc.text, with_party.end(), end_of_line(f, with_party.end()))
+        s, e = _plain_name(doc, with_party.end(), _name_end(doc, with_party.end(), end))
+        return (s, e) if e - s >= 3 and starts_capital(doc, s) else None
+    if not _FUNDER.match(f, m.end()):
         return None
     end = sentence_end(doc.text, m.end(), end_of_line(f, m.end()))
     joints = list(re.finditer(r"\s+si\s+", f[m.end() : end]))
@@ -196,7 +226,7 @@ def _contract_party(doc: Doc) -> tuple[int, int] | None:
         start = label.end()
     if _FUNDER.match(f, start) or not ORGANISATION_START.match(f, start):
         return None
-    s, e = _plain_name(doc, start, end)
+    s, e = _plain_name(doc, start, _name_end(doc, start, end))
     return (s, e) if e - s >= 3 and starts_capital(doc, s) else None
 
 
@@ -252,6 +282,8 @@ def _cut_qualifiers(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 _LOWER_PLACE_AFTER = re.compile(r"\s+din\s+[a-zăâîșțşţ][^A-ZĂÂÎȘȚŞŢ]*$")
+_ROLED_PARTNER = re.compile(r"(?P<who>[^()\n,;]{3,160}?)\s*\(\s*(?P<role>partener(?:ul)?\s*\d+)\s*\)")
+_PARTNER_JOINT = re.compile(r"\s*(?:,\s*(?:si\s+)?|\s+si\s+)")
 _LISTED_PARTNERS = re.compile(r"[^\n:.;()]{3,160}:\s*")
 _PARTNER_WITH = re.compile(r"in\s+parteneriat\s+cu\s+(?P<who>[^\n]{3,300})")
 _PARTNER_LABEL = re.compile(
@@ -302,6 +334,17 @@ def read_partners(doc: Doc) -> list[dict[str, str | None]]:
         for s, e in _split_list(doc, m.start("who"), m.end("who")):
             add(s, e, role)
     for m in _PARTNER_WITH.finditer(f):
+        pos, roled = m.start("who"), False
+        # "… cu Institutul X (partener 1) şi Asociaţia Y (partener 2)": each with its role.
+        while (item := _ROLED_PARTNER.match(f, pos)) is not None:
+            add(item.start("who"), item.end("who"), doc.clean(item.start("role"), item.end("role")))
+            pos, roled = item.end(), True
+            joint = _PARTNER_JOINT.match(f, pos)
+            if joint is None:
+                break
+            pos = joint.end()
+        if roled:
+            continue
         listed = _LISTED_PARTNERS.match(f, m.start("who"))
         if listed and not starts_capital(doc, m.start("who")):
             # "în parteneriat cu cele 4 structuri asociative …: A (X), B (Y) și C (Z)".

@@ -25,12 +25,18 @@ _ACTIVITY_AFTER = re.compile(
     r"\s*,?\s*(?:demareaza|incepe|porneste|debuteaza|va\s+incepe|vor\s+incepe|are\s+loc|au\s+loc"
     r"|se\s+desfasoara|se\s+va\s+desfasura)\s+(?!implementarea|proiectul|derularea|proiectului)[a-z]"
 )
-_DURATION = re.compile(
-    r"(?:durat\w*|perioad\w*|timp\s+de|pe\s+parcursul"
-    r"|implementa\w*|interval\w*|desfasura\w*|derula\w*|se\s+va\s+derula)"
-    # A date range may stand between ("Perioada de implementare: 14.08.2018 - 13.08.2021 (36 de luni)").
-    r"(?:[^.\n]|\.(?=\d)){0,60}?(?<![\d.,])(?P<n>" + COUNT + r")\s+(?:de\s+)?(?P<unit>luni|ani|an)(?![a-z])"
+_DURATION_CUES = (
+    r"durat\w*|perioad\w*|timp\s+de|pe\s+parcursul"
+    r"|implementare\w*|implementat\w*|interval\w*|desfasura\w*|derula\w*|se\s+va\s+derula"
 )
+_DURATION_COUNT = (
+    # A date range may stand between ("Perioada de implementare: 14.08.2018 - 13.08.2021 (36 de luni)").
+    r"(?:[^.\n]|\.(?=\d)){0,60}?(?<![\d.,])(?<!ultimii\s)(?<!ultimele\s)(?<!urmatorii\s)(?<!urmatoarele\s)"
+    r"(?P<n>" + COUNT + r")\s+(?:de\s+)?(?P<unit>luni|ani|an)(?![a-z])"
+)
+_DURATION = re.compile(r"(?:" + _DURATION_CUES + r")" + _DURATION_COUNT)
+# "durata/perioada … N luni" before any looser cue ("implementat … N luni").
+_STRONG_DURATION = re.compile(r"(?:durat\w*|perioad\w*)" + _DURATION_COUNT)
 
 
 def read_period(doc: Doc) -> dict[str, Any]:
@@ -66,7 +72,8 @@ def read_period(doc: Doc) -> dict[str, Any]:
             elif role == "end" and out["end_date"] is None:
                 out["end_date"] = month_end(hit)
                 doc.note("end_date", hit.start, hit.end)
-    m = _DURATION.search(f)
+    # "durata/perioada … de N luni" before any looser cue ("implementat … N luni").
+    m = _STRONG_DURATION.search(f) or _DURATION.search(f)
     if m:
         months = count_value(m.group("n"))
         if m.group("unit").startswith("an"):

@@ -237,6 +237,10 @@ def read_specific_objective(doc: Doc) -> dict[str, str | None] | None:
         raw = doc.text[m.start("code") : m.end("code")]
         if not any(ch.isdigit() for ch in raw):
             continue
+        if not doc.folded.startswith("obiectiv", m.start()) and "." not in raw:
+            # "OS1 – reducerea abandonului …" labels the project's own objective; the
+            # programme's is "Obiectivul specific 3" or "OS 2.1".
+            continue
         code, title, (s, e) = _titled(doc, m, "code")
         code = doc.text[m.start("code") : m.end("code")].replace(" ", "")
         doc.note("specific_objective.code", m.start("code"), m.end("code"))

@@ -118,7 +118,7 @@ _PLACE_NOUN = (
 # A verb placing the project, then "în" and a place — not a time, a frame or a manner
 # ("în perioada", "în cadrul", "în parteneriat cu").
 _LOCATION_PLACED = re.compile(
-    r"(?<![a-z])(?:(?:se\s+)?implementeaza|(?:a\s+fost|va\s+fi|este|au\s+fost|vor\s+fi)\s+implementat\w*"
+    r"(?=[saivef])(?<![a-z])(?:(?:se\s+)?implementeaza|(?:a\s+fost|va\s+fi|este|au\s+fost|vor\s+fi)\s+implementat\w*"
     # A copula makes the place the project's: "este situată în …", not "gospodăriile situate în …".
     r"|(?:este|sunt|va\s+fi|vor\s+fi|a\s+fost|au\s+fost|fiind|fi)\s+(?:amplasat|situat|localizat)\w*|va\s+functiona|vor\s+functiona|functioneaza"
     r"|(?:aflat\w*\s+in\s+(?:constructie|executie|curs\s+de\s+\w+))(?=\s+pe\s+" + _PLACE_NOUN + r"))"
