@@ -22,7 +22,6 @@ the share found. A wrong value counts against both.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from ..jsontext import to_json
 from ..text import decode_release, fold
 from .extractor import extract_release
 
@@ -253,8 +253,8 @@ class EvaluationReport:
                         {
                             "path": m.path,
                             "kind": m.kind,
-                            "expected": _jsonable(m.expected),
-                            "got": _jsonable(m.got),
+                            "expected": _present(m.expected),
+                            "got": _present(m.got),
                         }
                         for m in s.mismatches
                     ],
@@ -264,7 +264,8 @@ class EvaluationReport:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+        # The archive's one JSON policy: exact decimals as numbers, dates as ISO text.
+        return to_json(self.as_dict(), indent=2)
 
     def to_table(self, *, show_mismatches: bool = False) -> str:
         """Aligned plain text: one row per field, then per file, then the total (mismatches after)."""
@@ -314,19 +315,29 @@ def _show(value: Any) -> str:
         return "(absent)"
     if isinstance(value, Decimal | int | dt.date) and not isinstance(value, bool):
         return str(value)
-    return repr(_jsonable(value))
+    return repr(_readable(value))
 
 
-def _jsonable(value: Any) -> Any:
+def _present(value: Any) -> Any:
+    """``value`` with an absent one as None, for JSON."""
     if value is _MISSING:
         return None
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
+
+
+def _readable(value: Any) -> Any:
+    """``value`` for a line of text: decimals and dates as their plain text, not their repr."""
     if isinstance(value, Decimal | dt.date):
         return str(value)
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: _readable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
+        return [_readable(v) for v in value]
+    return _present(value)
 
 
 # --- comparison ----------------------------------------------------------------
