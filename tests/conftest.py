@@ -155,6 +155,18 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def sqlite_archive_file(sqlite_url: str, seeds_dir: Path) -> Path:
+    """A SQLite archive file holding the two seeds, every connection closed."""
+    from eufunds.load.loader import load_paths
+
+    archive = create_archive_engine(sqlite_url)
+    migrate.upgrade(archive)
+    load_paths(archive, [seeds_dir])
+    archive.dispose()
+    return Path(sqlite_url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture
 def loaded_engine(engine: Engine, seeds_dir: Path) -> Engine:
     """A migrated archive holding the two seeds."""
     from eufunds.load.loader import load_paths

@@ -12,21 +12,14 @@ from click.testing import CliRunner
 from dumps import sqlite_dump
 from synthetic import UpdateScenario, checked_dump, eufunds_command, prepare_update_scenario, wal_size
 
-from eufunds import migrate
 from eufunds.backup import backup_archive
 from eufunds.cli import cli
-from eufunds.db import ArchiveError, create_archive_engine
-from eufunds.load.loader import load_paths
+from eufunds.db import ArchiveError
 
 
 @pytest.fixture
-def archive(sqlite_url: str, seeds_dir: Path) -> Path:
-    """A SQLite archive file holding the two seeds, every connection closed."""
-    engine = create_archive_engine(sqlite_url)
-    migrate.upgrade(engine)
-    load_paths(engine, [seeds_dir])
-    engine.dispose()
-    return Path(sqlite_url.removeprefix("sqlite:///"))
+def archive(sqlite_archive_file: Path) -> Path:
+    return sqlite_archive_file
 
 
 def test_backup_holds_every_row_of_the_archive(archive: Path, tmp_path: Path) -> None:

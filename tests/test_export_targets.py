@@ -12,21 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from eufunds import migrate
 from eufunds.cli import cli
-from eufunds.db import create_archive_engine
-from eufunds.load.loader import load_paths
 
 SINGLE_FILE = [["--format", "json"], ["--format", "jsonl"], ["--format", "xlsx"], ["--format", "csv", "--table", "projects"]]  # fmt: skip
 
 
 @pytest.fixture
-def archive(sqlite_url: str, seeds_dir: Path) -> Path:
-    engine = create_archive_engine(sqlite_url)
-    migrate.upgrade(engine)
-    load_paths(engine, [seeds_dir])
-    engine.dispose()
-    return Path(sqlite_url.removeprefix("sqlite:///"))
+def archive(sqlite_archive_file: Path) -> Path:
+    return sqlite_archive_file
 
 
 def _digest(path: Path) -> str:

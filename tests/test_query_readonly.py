@@ -8,10 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from eufunds import migrate
 from eufunds.cli import cli
-from eufunds.db import create_archive_engine
-from eufunds.load.loader import load_paths
 from eufunds.read.query import QueryError, open_query
 
 HOSTILE = {
@@ -37,12 +34,8 @@ HOSTILE = {
 
 
 @pytest.fixture
-def archive(sqlite_url: str, seeds_dir: Path) -> Path:
-    engine = create_archive_engine(sqlite_url)
-    migrate.upgrade(engine)
-    load_paths(engine, [seeds_dir])
-    engine.dispose()
-    return Path(sqlite_url.removeprefix("sqlite:///"))
+def archive(sqlite_archive_file: Path) -> Path:
+    return sqlite_archive_file
 
 
 @pytest.mark.parametrize("statement", list(HOSTILE.values()), ids=list(HOSTILE))

@@ -11,19 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eufunds import migrate
 from eufunds.db import create_archive_engine
 from eufunds.export.exporters import ExportError, export, safe_relative_path
-from eufunds.load.loader import load_paths
 
 
 @pytest.fixture
-def archive(sqlite_url: str, seeds_dir: Path) -> Path:
-    engine = create_archive_engine(sqlite_url)
-    migrate.upgrade(engine)
-    load_paths(engine, [seeds_dir])
-    engine.dispose()
-    return Path(sqlite_url.removeprefix("sqlite:///"))
+def archive(sqlite_archive_file: Path) -> Path:
+    return sqlite_archive_file
 
 
 def tamper(archive: Path, sql: str, *params: str) -> None:

@@ -101,6 +101,22 @@ def entries_insert_sql(where: str = "1 = 1", where_id: str | None = None) -> str
     )
 
 
+def _insert_entries(connection: Connection, where: str, params: dict[str, Any]) -> None:
+    """Fill ``search_entries`` for the rows ``where`` selects, with ids past the
+    highest in the order an id sequence would give them, but without drawing
+    from one: a PostgreSQL sequence does not roll back with a refused load
+    (``PostgresSearch.settle`` moves it past the rows when the load commits)."""
+    head, selects = entries_insert_sql(where).split("\n", 1)
+    connection.execute(
+        text(
+            head.replace("(project_id,", "(id, project_id,")
+            + "\nSELECT (SELECT coalesce(max(id), 0) FROM search_entries) + row_number() OVER (), s.*"
+            + f"\nFROM (\n{selects}\n) AS s"
+        ),
+        params,
+    )
+
+
 # --------------------------------------------------------------------------- backends
 
 
@@ -147,18 +163,7 @@ class SQLiteSearch:
         connection.execute(text(f"DELETE FROM search_entries WHERE {where}"), params)
 
     def _add(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
-        # Ids past the highest, in the order the sequence would have given them,
-        # but without drawing from it: a load refused later rolls its rows back,
-        # and a sequence does not roll back (``settle`` moves it on commit).
-        head, selects = entries_insert_sql(where).split("\n", 1)
-        connection.execute(
-            text(
-                head.replace("(project_id,", "(id, project_id,")
-                + "\nSELECT (SELECT coalesce(max(id), 0) FROM search_entries) + row_number() OVER (), s.*"
-                + f"\nFROM (\n{selects}\n) AS s"
-            ),
-            params,
-        )
+        _insert_entries(connection, where, params)
         connection.execute(
             text(
                 f"INSERT INTO search_index (rowid, text) SELECT id, {comma_letters_sql('text')} "
@@ -219,18 +224,7 @@ class PostgresSearch:
         return connection.exec_driver_sql("SELECT to_regclass('search_entries')").scalar() is not None
 
     def _add(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
-        # Ids past the highest, in the order the sequence would have given them,
-        # but without drawing from it: a load refused later rolls its rows back,
-        # and a sequence does not roll back (``settle`` moves it on commit).
-        head, selects = entries_insert_sql(where).split("\n", 1)
-        connection.execute(
-            text(
-                head.replace("(project_id,", "(id, project_id,")
-                + "\nSELECT (SELECT coalesce(max(id), 0) FROM search_entries) + row_number() OVER (), s.*"
-                + f"\nFROM (\n{selects}\n) AS s"
-            ),
-            params,
-        )
+        _insert_entries(connection, where, params)
         connection.execute(
             text(
                 "UPDATE search_entries SET document = "
