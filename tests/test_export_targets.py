@@ -95,3 +95,52 @@ def test_a_full_disk_is_one_error_line_naming_the_output(archive: Path) -> None:
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == ["error: cannot write /dev/full: No space left on device"]
     assert Path("/dev/full").is_char_device()  # written as the device it is, never renamed over
+
+
+def test_a_text_that_looks_like_a_formula_is_a_text_cell_in_the_workbook(
+    archive: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    import openpyxl
+
+    formula = '=HYPERLINK("http://exemplu.test","clic")'
+    with sqlite3.connect(archive) as connection:
+        connection.execute(
+            "UPDATE projects SET title = ? WHERE slug = 'primaria-calafat-management-calitate'", (formula,)
+        )
+    connection.close()
+    out = tmp_path / "a.xlsx"
+    assert _export(archive, out, "--format", "xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(out)["projects"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == formula]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_workbook_dates_are_the_days_written_on_both_sides_of_excels_false_leap_day(
+    archive: Path, tmp_path: Path
+) -> None:
+    import datetime as dt
+    import sqlite3
+
+    import openpyxl
+
+    with sqlite3.connect(archive) as connection:
+        connection.execute(
+            "UPDATE projects SET start_date = '1900-02-28', end_date = '1900-03-01' "
+            "WHERE slug = 'primaria-calafat-management-calitate'"
+        )
+    connection.close()
+    out = tmp_path / "a.xlsx"
+    assert _export(archive, out, "--format", "xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(out)["projects"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(
+        r
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+        if r[header.index("slug")].startswith("primaria")
+    )
+    assert (
+        row[header.index("start_date")] == "1900-02-28"
+    )  # Excel's serial 59 would be 1900-02-28 but 60 is no day
+    assert row[header.index("end_date")] == dt.datetime(1900, 3, 1)

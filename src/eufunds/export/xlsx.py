@@ -54,6 +54,7 @@ _STYLES = f"""{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}">
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>
 """
+_FIRST_TRUE_SERIAL = dt.date(1900, 3, 1)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _XML_ESCAPE_LIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
@@ -157,8 +158,13 @@ def _xlsx_cell(ref: str, value: Any, kind: str) -> str:
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.date) or (kind == "date" and isinstance(value, str)):
         day = value if isinstance(value, dt.date) else _parse_date(value)
-        if day is not None:
+        if day is not None and day >= _FIRST_TRUE_SERIAL:
             return f'<c r="{ref}" s="{_STYLE_DATE}"><v>{(day - _EXCEL_EPOCH).days}</v></c>'
+        if day is not None:
+            # Excel counts a 29 February 1900 that never was, so its serials
+            # before March 1900 name the wrong day: such a date goes as text.
+            text = day.isoformat()
+            return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
     if isinstance(value, Decimal | float) and not isinstance(value, bool):
         style = f' s="{_STYLE_DECIMAL}"' if kind in ("money", "share") or isinstance(value, float) else ""
         text = format(value, "f") if isinstance(value, Decimal) else repr(value)
