@@ -106,3 +106,35 @@ def test_help_teaches_with_examples(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["load", "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output and "eufunds load" in result.output
+
+
+# --- a --db that is no archive ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["show", "x"],
+        ["load", "seeds"],
+        ["export", "--format", "json", "-o", "out.json"],
+        ["db", "upgrade"],
+    ],
+    ids=["list", "show", "load", "export", "upgrade"],
+)
+def test_a_text_file_given_as_the_archive_is_one_error_line(tmp_path: Path, args: list[str]) -> None:
+    text_file = tmp_path / "notes.db"
+    text_file.write_text("not a database\n" * 100, encoding="utf-8")
+    before = text_file.read_bytes()
+    result = CliRunner().invoke(cli, ["--db", str(text_file), *args])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["error: database error: file is not a database"]
+    assert text_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("url", ["mysql://user@localhost/arhiva", "oracle://x@y/z"])
+def test_a_database_other_than_sqlite_or_postgresql_is_refused_by_name(url: str) -> None:
+    result = CliRunner().invoke(cli, ["--db", url, "list"])
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("error: eufunds keeps archives in SQLite") and "Traceback" not in result.output

@@ -16,7 +16,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from . import __version__, migrate
 from .db import ArchiveError, create_archive_engine, describe_url, resolve_database_url
@@ -78,6 +78,8 @@ def user_errors() -> Iterator[None]:
         if "locked" in reason or "busy" in reason:
             raise UserError(BUSY_MESSAGE) from None
         raise UserError(f"database error: {reason}") from None
+    except DatabaseError as exc:  # "file is not a database", a foreign schema…
+        raise UserError(f"database error: {exc.orig}") from None
     except KeyboardInterrupt:
         # Here rather than in main(): click would turn it into "Aborted!" and 1.
         click.echo(INTERRUPTED_MESSAGE, err=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from .errors import ArchiveError
 from .settings import BUSY_TIMEOUT_MS, DEFAULT_DATABASE
@@ -71,7 +72,15 @@ def create_archive_engine(
     waits for another writer before saying the archive is busy.
     """
     kwargs["execution_options"] = {**kwargs.get("execution_options", {}), _BUSY_OPTION: busy_timeout_ms}
-    if is_sqlite(url):
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ArchiveError(f"{url!r} is neither a file path nor a database URL") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise ArchiveError(
+            f"eufunds keeps archives in SQLite (a file path) or PostgreSQL (postgresql://…), not {backend}"
+        )
+    if backend == "sqlite":
         return _sqlite_engine(url, read_only=read_only, **kwargs)
     engine = create_engine(url, **kwargs)
     if read_only:
