@@ -3,6 +3,7 @@ end, outgrow the size limit, or silently override a key."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -301,3 +302,49 @@ def test_a_slug_of_digits_alone_is_refused_as_it_would_hide_a_code(seeds_dir: Pa
     text = cluj(seeds_dir).replace("slug: cj-cluj-calitate-competenta-performanta", "slug: '474'", 1)
     (problem,) = refused(seeds_dir, text).problems
     assert problem.field == "slug" and "reads as a project code" in problem.message
+
+
+# --- source files that cannot be read ----------------------------------------------------
+
+SOURCE_LINE = "  - file: 000_409006d159ec7036.txt"
+
+
+def _with_source_name(seeds_dir: Path, name_yaml: str) -> SeedError:
+    text = (seeds_dir / CALAFAT).read_text(encoding="utf-8")
+    assert SOURCE_LINE in text
+    return refused(seeds_dir, text.replace(SOURCE_LINE, f"  - file: {name_yaml}", 1))
+
+
+@pytest.mark.parametrize(
+    "name_yaml", ['"a\\0b.txt"', "x" * 300 + ".txt", "loop.txt"], ids=["nul", "too-long", "symlink-loop"]
+)
+def test_a_source_name_the_system_cannot_open_is_a_problem_of_its_field(
+    seeds_dir: Path, name_yaml: str
+) -> None:
+    if name_yaml == "loop.txt":
+        (seeds_dir / "loop.txt").symlink_to(seeds_dir / "loop.txt")
+    (problem,) = _with_source_name(seeds_dir, name_yaml).problems
+    assert problem.field == "sources[0].file" and problem.line is not None
+
+
+def test_a_source_text_holding_a_nul_is_refused_naming_its_line(seeds_dir: Path) -> None:
+    source = seeds_dir / "000_409006d159ec7036.txt"
+    data = source.read_bytes()
+    cut = data.index(b"\n", 200) + 1
+    source.write_bytes(data[:cut] + b"ab\x00c" + data[cut:])
+    line = data[:cut].count(b"\n") + 1
+    with pytest.raises(SeedError) as caught:
+        read_seed(seeds_dir / CALAFAT)
+    (problem,) = caught.value.problems
+    assert problem.field == "sources[0].file" and f"NUL character (line {line})" in problem.message
+
+
+def test_the_last_representable_day_as_end_date_is_checked_not_crashed_on(seeds_dir: Path) -> None:
+    from eufunds.seed.consistency import months_between, record_warnings
+
+    assert months_between(dt.date(9999, 12, 1), dt.date.max) == (1, 1)
+    text = cluj(seeds_dir).replace("end_date: 2019-07-11", "end_date: 9999-12-31", 1)
+    assert "end_date: 9999-12-31" in text
+    (seeds_dir / CLUJ).write_text(text, encoding="utf-8")
+    warnings = record_warnings(read_seed(seeds_dir / CLUJ).record)
+    assert any("duration 16 months" in w for w in warnings)

@@ -23,11 +23,17 @@ def months_between(start: dt.date, end: dt.date) -> tuple[int, int]:
     12.03.2018–11.07.2019 is exactly 16 months; a period that ends mid-month
     could be stated as either neighbour.
     """
-    after_end = end + dt.timedelta(days=1)
-    months = (after_end.year - start.year) * 12 + (after_end.month - start.month)
-    if after_end.day == start.day:
+    # The day after the end, as (year, month, day): after 9999-12-31 there is
+    # no date to compute it with, but there is still a count of months.
+    if end == dt.date.max:
+        year, month, day = end.year + 1, 1, 1
+    else:
+        after_end = end + dt.timedelta(days=1)
+        year, month, day = after_end.year, after_end.month, after_end.day
+    months = (year - start.year) * 12 + (month - start.month)
+    if day == start.day:
         return months, months
-    if after_end.day < start.day:
+    if day < start.day:
         return months - 1, months
     return months, months + 1
 

@@ -889,23 +889,41 @@ def _read_sources(seed: Seed) -> None:
         candidate = Path(name)
         if candidate.is_absolute() or ".." in candidate.parts:
             raise _problem(seed, where, f"{name!r} must be a path inside the seed's folder")
-        target = (folder / candidate).resolve()
-        # resolve() follows symlinks, so a link pointing out of the folder is caught here.
-        if not target.is_relative_to(folder):
-            raise _problem(seed, where, f"{name!r} leads outside the seed's folder")
-        if not target.is_file():
-            raise _problem(seed, where, f"source file {name!r} does not exist")
-        size = target.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise _problem(seed, where, f"source file is {size} bytes; the limit is {MAX_SOURCE_BYTES}")
-        data = target.read_bytes()
+        try:
+            target, data = _source_bytes(folder, candidate, seed, where, name)
+        except (OSError, ValueError, RuntimeError) as exc:
+            # A name with a NUL or past the system's length, a symlink loop, a
+            # file that vanished or cannot be read: said, never raised.
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise _problem(seed, where, f"source file {name!r} cannot be read: {reason}") from None
         try:
             text = decode_source_bytes(data)
         except UnicodeDecodeError:
             raise _problem(seed, where, f"source file {name!r} is not readable text") from None
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            message = f"source file {name!r} holds a NUL character (line {line}); a release text has none"
+            raise _problem(seed, where, message)
         seed.sources.append(
             SourceText(file=name, path=target, text=text, sha256=hashlib.sha256(data).hexdigest())
         )
+
+
+def _source_bytes(folder: Path, candidate: Path, seed: Seed, where: str, name: str) -> tuple[Path, bytes]:
+    target = (folder / candidate).resolve()
+    # resolve() follows symlinks, so a link pointing out of the folder is caught here.
+    if not target.is_relative_to(folder):
+        raise _problem(seed, where, f"{name!r} leads outside the seed's folder")
+    if not target.is_file():
+        raise _problem(seed, where, f"source file {name!r} does not exist")
+    size = target.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise _problem(seed, where, f"source file is {size} bytes; the limit is {MAX_SOURCE_BYTES}")
+    with target.open("rb") as handle:
+        data = handle.read(MAX_SOURCE_BYTES + 1)  # bounded even if the file grows meanwhile
+    if len(data) > MAX_SOURCE_BYTES:
+        raise _problem(seed, where, f"source file grew past the limit of {MAX_SOURCE_BYTES} bytes while read")
+    return target, data
 
 
 def quote_pattern(quote: str) -> re.Pattern[str]:
