@@ -348,3 +348,14 @@ def test_the_last_representable_day_as_end_date_is_checked_not_crashed_on(seeds_
     (seeds_dir / CLUJ).write_text(text, encoding="utf-8")
     warnings = record_warnings(read_seed(seeds_dir / CLUJ).record)
     assert any("duration 16 months" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "path", ['""', "title.", "title..x", "objectives[0]text", "objectives[99].text", "nimic"]
+)
+def test_evidence_naming_an_empty_or_unknown_field_path_is_refused(seeds_dir: Path, path: str) -> None:
+    text = (seeds_dir / CALAFAT).read_text(encoding="utf-8")
+    assert "\nevidence:\n" in text
+    text = text.replace("\nevidence:\n", f'\nevidence:\n  {path}: "Municipiul Calafat"\n', 1)
+    problems = refused(seeds_dir, text).problems
+    assert any("names no field of this seed" in p.message for p in problems)

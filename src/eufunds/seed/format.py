@@ -717,7 +717,14 @@ _MISSING = object()
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
+# A whole field path: names joined by dots, list positions in brackets. Anything
+# else ("", "title.", "a..b") names no field, whatever the parts would find.
+_FIELD_PATH = re.compile(r"[A-Za-z_]+(?:\.[A-Za-z_]+|\[\d+\])*")
+
+
 def _lookup(record: SeedRecord, path: str) -> Any:
+    if not _FIELD_PATH.fullmatch(path):
+        return _MISSING
     node: Any = record
     for name, index in _PATH_PART.findall(path):
         if name:
