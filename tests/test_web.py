@@ -303,3 +303,17 @@ def test_datasette_pages_speak_romanian_too(served: str) -> None:
     assert "Licența datelor:" in table and "Data license" not in table
     _, _, database = fetch(f"{served}arhiva")
     assert "Interogări pregătite" in database and "Tabele" in database and "Custom SQL query" not in database
+
+
+def test_a_search_matching_more_than_can_be_ranked_lists_the_newest_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eufunds.web import pages
+    from eufunds.web.server import make_datasette, prepare_archive
+
+    monkeypatch.setattr(pages, "RANKED_AT_MOST", 2)  # "calitate" matches more than 2 texts
+    path = prepare_archive(resolve_database_url(str(build_archive(tmp_path / "a.db"))), busy_timeout_ms=1000)
+    response = asyncio.run(make_datasette(path).client.get("/cautare?q=calitate"))
+    assert response.status_code == 200
+    assert "Peste 2 de potriviri: prea multe pentru a le ordona după relevanță" in response.text
+    assert response.text.count('class="titlu-proiect"') > 2

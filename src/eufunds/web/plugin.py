@@ -179,22 +179,24 @@ class EufundsPlugin:
         words = (request.args.get("q") or "").strip()
 
         def build(connection: Connection) -> dict[str, Any]:
-            hits, problem = [], None
+            results, problem = None, None
             if len(words) > SEARCH_MAX_CHARACTERS:
                 problem = f"Căutarea are mai mult de {SEARCH_MAX_CHARACTERS} de caractere; scurtați-o."
             elif words:
                 try:
-                    hits = search_hits(connection, words)
+                    results = search_hits(connection, words)
                 except SearchError:
                     problem = "Scrieți cel puțin un cuvânt."
-            return {"words": words, "hits": hits, "problem": problem}
+            return {"words": words, "results": results, "problem": problem}
 
         try:
             return await self._page(datasette, "eufunds_search.html", build)
         except TooSlow:
             problem = "Căutarea a durat prea mult; încercați cuvinte mai precise."
             return await self._page(
-                datasette, "eufunds_search.html", lambda c: {"words": words, "hits": [], "problem": problem}
+                datasette,
+                "eufunds_search.html",
+                lambda c: {"words": words, "results": None, "problem": problem},
             )
 
     # ------------------------------------------------------------------ hooks
