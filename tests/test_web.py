@@ -161,6 +161,16 @@ def test_sql_cannot_attach_another_database(served: str, tmp_path: Path) -> None
     assert status == 400 and "Statement must be a SELECT" in json.loads(body)["error"]
 
 
+def test_sql_cannot_load_an_extension(served: str) -> None:
+    status, _, body = fetch(sql_url(served, "SELECT load_extension('/usr/lib/x86_64-linux-gnu/libm.so.6')"))
+    assert status == 400 and "not authorized" in json.loads(body)["error"]
+
+
+def test_the_archive_is_served_immutable_and_alone(served: str) -> None:
+    databases = json.loads(fetch(f"{served}-/databases.json")[2])
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("arhiva", False)]
+
+
 def test_a_query_past_the_time_limit_is_stopped_with_a_message(served: str) -> None:
     endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
     status, _, body = fetch(sql_url(served, endless))
