@@ -131,7 +131,7 @@ def test_every_page_carries_the_security_headers(served: str) -> None:
         "",
         f"proiect/{CLUJ}",
         "cautare?q=cluj",
-        "arhiva/project_overview",
+        "arhiva/projects",
         "arhiva.json",
         "nu-exista",
     ):
@@ -253,16 +253,16 @@ def test_web_and_data_package_describe_a_column_from_the_same_table(tmp_path: Pa
 
 
 def test_project_list_offers_the_issue_facets(served: str) -> None:
-    status, _, body = fetch(f"{served}arhiva/project_overview.json?_facet_size=5")
+    status, _, body = fetch(f"{served}arhiva/projects.json?_facet_size=5")
     assert status == 200
     names = {facet["name"] for facet in json.loads(body)["facet_results"].values()}
-    assert {"programme", "priority_axis", "status", "beneficiary", "fond UE"} <= names
+    assert {"programme_id", "priority_axis_id", "status", "beneficiary_id", "fond UE"} <= names
 
 
 def test_fund_filter_narrows_the_list_to_projects_with_that_fund(served: str) -> None:
-    rows = json.loads(fetch(f"{served}arhiva/project_overview.json?_shape=array&_fond=FSE")[2])
+    rows = json.loads(fetch(f"{served}arhiva/projects.json?_shape=array&_fond=FSE")[2])
     assert len(rows) == 2
-    assert json.loads(fetch(f"{served}arhiva/project_overview.json?_shape=array&_fond=FEDR")[2]) == []
+    assert json.loads(fetch(f"{served}arhiva/projects.json?_shape=array&_fond=FEDR")[2]) == []
 
 
 def test_project_downloads_are_the_records_show_prints(served: str, tmp_path: Path) -> None:
@@ -288,7 +288,7 @@ def test_behind_a_proxy_every_link_carries_the_base_url_once(tmp_path: Path) -> 
     # The proxy takes /proiecte-ue/ off the path it forwards (README: nginx's
     # proxy_pass with a trailing slash); every link the pages make puts it back once.
     with running_server(build_archive(tmp_path / "a.db"), "--base-url", "/proiecte-ue/") as base:
-        for path in ("", f"proiect/{CLUJ}", "cautare?q=cluj", "arhiva/project_overview"):
+        for path in ("", f"proiect/{CLUJ}", "cautare?q=cluj", "arhiva/projects"):
             status, _, body = fetch(base.removesuffix("proiecte-ue/") + path)
             assert status == 200, path
             links = re.findall(r'(?:href|action|src)="(/[^"]*|http://[^"]*)"', body)
@@ -308,7 +308,7 @@ def test_datasette_templates_are_the_installed_ones_in_romanian() -> None:
 
 
 def test_datasette_pages_speak_romanian_too(served: str) -> None:
-    _, _, table = fetch(f"{served}arhiva/project_overview")
+    _, _, table = fetch(f"{served}arhiva/projects")
     assert 'lang="ro"' in table and 'value="Aplică"' in table and "2 rânduri" in table
     assert "Licența datelor:" in table and "Data license" not in table
     _, _, database = fetch(f"{served}arhiva")
