@@ -327,3 +327,11 @@ def test_a_search_matching_more_than_can_be_ranked_lists_the_newest_and_says_so(
     assert response.status_code == 200
     assert "Peste 2 de potriviri: prea multe pentru a le ordona după relevanță" in response.text
     assert response.text.count('class="titlu-proiect"') > 2
+
+
+def test_project_list_links_each_slug_to_its_page_and_reads_money_in_lei(served: str) -> None:
+    _, _, html = fetch(f"{served}arhiva/projects")
+    assert f'<a href="/proiect/{CLUJ}">{CLUJ}</a>' in html
+    assert "624.995,52 RON" in html and ">62499552<" not in html
+    rows = json.loads(fetch(f"{served}arhiva/projects.json?_shape=array&slug={CLUJ}")[2])
+    assert rows[0]["total_value_minor"] == 62499552  # the data itself keeps the stored integer
