@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from eufunds import migrate
 from eufunds.cli import cli
 from eufunds.load.loader import load_paths
-from eufunds.read.search import SearchError, parse_terms, rebuild_index, search
+from eufunds.read.search import SearchError, count_matches, parse_terms, rebuild_index, search
 
 CLUJ = "cj-cluj-calitate-competenta-performanta"
 CALAFAT = "primaria-calafat-management-calitate"
@@ -144,6 +144,32 @@ def test_search_ranks_a_short_text_about_the_words_above_a_long_one(engine: Engi
 
 def test_search_limit_caps_the_number_of_hits(runner: CliRunner, loaded_engine: Engine) -> None:
     assert len(search_json(runner, loaded_engine, "calitate", "--limit", "2")) == 2
+
+
+def test_unranked_search_gives_the_same_hits_newest_first(loaded_engine: Engine) -> None:
+    ranked = search(loaded_engine, "calitate", limit=100)
+    unranked = search(loaded_engine, "calitate", limit=100, ranked=False)
+    key = lambda hit: (hit.slug, hit.kind, hit.label)  # noqa: E731
+    assert sorted(map(key, unranked), key=str) == sorted(map(key, ranked), key=str)
+    with loaded_engine.connect() as connection:
+        newest_first = [
+            (slug, kind, label)
+            for slug, kind, label in connection.execute(
+                text(
+                    "select p.slug, e.kind, e.label from search_entries e "
+                    "left join projects p on p.id = e.project_id order by e.id desc"
+                )
+            )
+            if (slug, kind, label) in set(map(key, ranked))
+        ]
+    assert list(map(key, unranked)) == newest_first
+
+
+def test_count_of_matches_stops_at_its_bound(loaded_engine: Engine) -> None:
+    every = len(search(loaded_engine, "calitate", limit=1000))
+    assert count_matches(loaded_engine, "calitate", at_most=1000) == every > 2
+    assert count_matches(loaded_engine, "calitate", at_most=2) == 2
+    assert count_matches(loaded_engine, "zmeura", at_most=10) == 0
 
 
 def test_search_without_matches_prints_nothing_and_succeeds(runner: CliRunner, loaded_engine: Engine) -> None:

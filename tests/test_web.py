@@ -131,7 +131,7 @@ def test_every_page_carries_the_security_headers(served: str) -> None:
         "",
         f"proiect/{CLUJ}",
         "cautare?q=cluj",
-        "arhiva/project_overview",
+        "arhiva/projects",
         "arhiva.json",
         "nu-exista",
     ):
@@ -159,6 +159,16 @@ def test_sql_cannot_attach_another_database(served: str, tmp_path: Path) -> None
     sqlite3.connect(other).execute("CREATE TABLE secret (x)").connection.commit()
     status, _, body = fetch(sql_url(served, f"ATTACH DATABASE '{other}' AS other"))
     assert status == 400 and "Statement must be a SELECT" in json.loads(body)["error"]
+
+
+def test_sql_cannot_load_an_extension(served: str) -> None:
+    status, _, body = fetch(sql_url(served, "SELECT load_extension('/usr/lib/x86_64-linux-gnu/libm.so.6')"))
+    assert status == 400 and "not authorized" in json.loads(body)["error"]
+
+
+def test_the_archive_is_served_immutable_and_alone(served: str) -> None:
+    databases = json.loads(fetch(f"{served}-/databases.json")[2])
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("arhiva", False)]
 
 
 def test_a_query_past_the_time_limit_is_stopped_with_a_message(served: str) -> None:
@@ -243,16 +253,16 @@ def test_web_and_data_package_describe_a_column_from_the_same_table(tmp_path: Pa
 
 
 def test_project_list_offers_the_issue_facets(served: str) -> None:
-    status, _, body = fetch(f"{served}arhiva/project_overview.json?_facet_size=5")
+    status, _, body = fetch(f"{served}arhiva/projects.json?_facet_size=5")
     assert status == 200
     names = {facet["name"] for facet in json.loads(body)["facet_results"].values()}
-    assert {"programme", "priority_axis", "status", "beneficiary", "fond UE"} <= names
+    assert {"programme_id", "priority_axis_id", "status", "beneficiary_id", "fond UE"} <= names
 
 
 def test_fund_filter_narrows_the_list_to_projects_with_that_fund(served: str) -> None:
-    rows = json.loads(fetch(f"{served}arhiva/project_overview.json?_shape=array&_fond=FSE")[2])
+    rows = json.loads(fetch(f"{served}arhiva/projects.json?_shape=array&_fond=FSE")[2])
     assert len(rows) == 2
-    assert json.loads(fetch(f"{served}arhiva/project_overview.json?_shape=array&_fond=FEDR")[2]) == []
+    assert json.loads(fetch(f"{served}arhiva/projects.json?_shape=array&_fond=FEDR")[2]) == []
 
 
 def test_project_downloads_are_the_records_show_prints(served: str, tmp_path: Path) -> None:
@@ -278,7 +288,7 @@ def test_behind_a_proxy_every_link_carries_the_base_url_once(tmp_path: Path) -> 
     # The proxy takes /proiecte-ue/ off the path it forwards (README: nginx's
     # proxy_pass with a trailing slash); every link the pages make puts it back once.
     with running_server(build_archive(tmp_path / "a.db"), "--base-url", "/proiecte-ue/") as base:
-        for path in ("", f"proiect/{CLUJ}", "cautare?q=cluj", "arhiva/project_overview"):
+        for path in ("", f"proiect/{CLUJ}", "cautare?q=cluj", "arhiva/projects"):
             status, _, body = fetch(base.removesuffix("proiecte-ue/") + path)
             assert status == 200, path
             links = re.findall(r'(?:href|action|src)="(/[^"]*|http://[^"]*)"', body)
@@ -298,8 +308,30 @@ def test_datasette_templates_are_the_installed_ones_in_romanian() -> None:
 
 
 def test_datasette_pages_speak_romanian_too(served: str) -> None:
-    _, _, table = fetch(f"{served}arhiva/project_overview")
+    _, _, table = fetch(f"{served}arhiva/projects")
     assert 'lang="ro"' in table and 'value="Aplică"' in table and "2 rânduri" in table
     assert "Licența datelor:" in table and "Data license" not in table
     _, _, database = fetch(f"{served}arhiva")
     assert "Interogări pregătite" in database and "Tabele" in database and "Custom SQL query" not in database
+
+
+def test_a_search_matching_more_than_can_be_ranked_lists_the_newest_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eufunds.web import pages
+    from eufunds.web.server import make_datasette, prepare_archive
+
+    monkeypatch.setattr(pages, "RANKED_AT_MOST", 2)  # "calitate" matches more than 2 texts
+    path = prepare_archive(resolve_database_url(str(build_archive(tmp_path / "a.db"))), busy_timeout_ms=1000)
+    response = asyncio.run(make_datasette(path).client.get("/cautare?q=calitate"))
+    assert response.status_code == 200
+    assert "Peste 2 de potriviri: prea multe pentru a le ordona după relevanță" in response.text
+    assert response.text.count('class="titlu-proiect"') > 2
+
+
+def test_project_list_links_each_slug_to_its_page_and_reads_money_in_lei(served: str) -> None:
+    _, _, html = fetch(f"{served}arhiva/projects")
+    assert f'<a href="/proiect/{CLUJ}">{CLUJ}</a>' in html
+    assert "624.995,52 RON" in html and ">62499552<" not in html
+    rows = json.loads(fetch(f"{served}arhiva/projects.json?_shape=array&slug={CLUJ}")[2])
+    assert rows[0]["total_value_minor"] == 62499552  # the data itself keeps the stored integer

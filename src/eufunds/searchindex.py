@@ -130,8 +130,15 @@ class SearchBackend(Protocol):
     def rebuild(self, connection: Connection) -> None: ...
 
     def search(
-        self, connection: Connection, terms: Sequence[QueryTerm], limit: int, mark: tuple[str, str]
+        self,
+        connection: Connection,
+        terms: Sequence[QueryTerm],
+        limit: int,
+        mark: tuple[str, str],
+        ranked: bool = True,
     ) -> list[SearchHit]: ...
+
+    def count(self, connection: Connection, terms: Sequence[QueryTerm], at_most: int) -> int: ...
 
 
 def _project_conditions(project_ids: Sequence[int]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -183,7 +190,12 @@ class SQLiteSearch:
         self._add(connection, "1 = 1", {})
 
     def search(
-        self, connection: Connection, terms: Sequence[QueryTerm], limit: int, mark: tuple[str, str]
+        self,
+        connection: Connection,
+        terms: Sequence[QueryTerm],
+        limit: int,
+        mark: tuple[str, str],
+        ranked: bool = True,
     ) -> list[SearchHit]:
         match = " ".join(_fts5_term(term) for term in terms)
         # Ranked first, snippets after: a snippet re-reads its text, and in one
@@ -191,19 +203,35 @@ class SQLiteSearch:
         # `limit` (a word every release has: every release). The second MATCH
         # only gives snippet() its cursor; rowid is search_entries.id, so the
         # order is the same (rank, then id). 1.5x faster at 10 000 projects.
+        # Unranked, the newest entries come first, read straight off the index.
+        best, order = (
+            ("bm25(search_index) AS rank", "rank, rowid") if ranked else ("0.0 AS rank", "rowid DESC")
+        )
         rows = connection.execute(
             text(
-                "WITH best AS (SELECT rowid AS id, bm25(search_index) AS rank FROM search_index "
-                "WHERE search_index MATCH :match ORDER BY rank, rowid LIMIT :limit) "
+                f"WITH best AS (SELECT rowid AS id, {best} FROM search_index "
+                f"WHERE search_index MATCH :match ORDER BY {order} LIMIT :limit) "
                 "SELECT p.slug, e.kind, e.label, "
                 "snippet(search_index, 0, :start, :end, '…', :tokens) AS snippet, best.rank "
                 "FROM best JOIN search_index ON search_index.rowid = best.id AND search_index MATCH :match "
-                "JOIN search_entries e ON e.id = best.id "
-                "LEFT JOIN projects p ON p.id = e.project_id ORDER BY best.rank, best.id"
+                "JOIN search_entries e ON e.id = best.id LEFT JOIN projects p ON p.id = e.project_id "
+                f"ORDER BY {'best.rank, best.id' if ranked else 'best.id DESC'}"
             ),
             {"start": mark[0], "end": mark[1], "tokens": SNIPPET_TOKENS, "match": match, "limit": limit},
         )
         return [SearchHit(r.slug, r.kind, r.label, _one_line(r.snippet), r.rank) for r in rows]
+
+    def count(self, connection: Connection, terms: Sequence[QueryTerm], at_most: int) -> int:
+        match = " ".join(_fts5_term(term) for term in terms)
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH :match "
+                    "LIMIT :at_most)"
+                ),
+                {"match": match, "at_most": at_most},
+            ).scalar_one()
+        )
 
 
 def _fts5_term(term: QueryTerm) -> str:
@@ -250,9 +278,7 @@ class PostgresSearch:
             "FROM (SELECT max(id) AS max_id FROM search_entries) AS m WHERE max_id IS NOT NULL"
         )
 
-    def search(
-        self, connection: Connection, terms: Sequence[QueryTerm], limit: int, mark: tuple[str, str]
-    ) -> list[SearchHit]:
+    def _query(self, terms: Sequence[QueryTerm]) -> tuple[str, dict[str, str]]:
         parts, params = [], {}
         for i, term in enumerate(terms):
             params[f"t{i}"] = term.text
@@ -262,7 +288,17 @@ class PostgresSearch:
                 parts.append(f"to_tsquery('{PG_CONFIG}', quote_literal(:t{i}) || ':*')")
             else:
                 parts.append(f"phraseto_tsquery('{PG_CONFIG}', :t{i})")
-        query = " && ".join(parts)
+        return " && ".join(parts), params
+
+    def search(
+        self,
+        connection: Connection,
+        terms: Sequence[QueryTerm],
+        limit: int,
+        mark: tuple[str, str],
+        ranked: bool = True,
+    ) -> list[SearchHit]:
+        query, params = self._query(terms)
         options = (
             f'StartSel="{mark[0]}", StopSel="{mark[1]}", '
             f"MaxWords={SNIPPET_TOKENS + 10}, MinWords={SNIPPET_TOKENS}"
@@ -276,11 +312,23 @@ class PostgresSearch:
                 # words ranks above a long one that mentions them, as bm25 does.
                 "-ts_rank_cd(e.document, q.query, 1) AS rank "
                 "FROM search_entries e CROSS JOIN q LEFT JOIN projects p ON p.id = e.project_id "
-                "WHERE e.document @@ q.query ORDER BY rank, e.id LIMIT :limit"
+                f"WHERE e.document @@ q.query ORDER BY {'rank, e.id' if ranked else 'e.id DESC'} LIMIT :limit"
             ),
             {**params, "options": options, "limit": limit},
         )
         return [SearchHit(r.slug, r.kind, r.label, _one_line(r.snippet), float(r.rank)) for r in rows]
+
+    def count(self, connection: Connection, terms: Sequence[QueryTerm], at_most: int) -> int:
+        query, params = self._query(terms)
+        return int(
+            connection.execute(
+                text(
+                    f"SELECT count(*) FROM (SELECT 1 FROM search_entries e WHERE e.document @@ ({query}) "
+                    "LIMIT :at_most) AS found"
+                ),
+                {**params, "at_most": at_most},
+            ).scalar_one()
+        )
 
 
 def _one_line(snippet: str) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from ..models import Document, Evidence, Programme, Project
 from ..read.records import ProjectFilters, iter_records
-from ..read.search import DEFAULT_LIMIT, search
+from ..read.search import DEFAULT_LIMIT, count_matches, search
 from ..record import ArchiveRecord, IndicatorEntry
 from ..searchindex import SearchHit
 from ..seed.consistency import months_between
@@ -31,6 +31,12 @@ SEARCH_LIMIT = DEFAULT_LIMIT  # as `eufunds search` shows
 # A search longer than this is no person's question; refusing it keeps one
 # request from asking the index for hundreds of terms.
 SEARCH_MAX_CHARACTERS = 200
+# Ranking by relevance (bm25) costs a few microseconds per matching text: 30 000
+# matches take about 100 ms on the bench machine. A search matching more (a
+# word nearly every release has, in a large archive) shows the newest matches
+# instead, so that no search page costs more than a bounded time
+# (bench/RESULTS.md, "The web face").
+RANKED_AT_MOST = 30_000
 
 STATUS = {"announced": "anunțat", "ongoing": "în derulare", "completed": "finalizat"}
 DOCUMENT_KIND = {"start": "comunicat de început", "end": "comunicat de final", "other": "comunicat"}
@@ -477,24 +483,41 @@ class Hit:
     snippet_html: Markup
 
 
-def search_hits(connection: Connection, text: str) -> list[Hit]:
+@dataclass
+class SearchResults:
+    hits: list[Hit]
+    # False when more texts matched than ``ranked_at_most``: then the newest come first.
+    ranked: bool
+    ranked_at_most: int
+
+
+def search_hits(connection: Connection, text: str) -> SearchResults:
     """The archive's own search (``read.search``: case and diacritics folded)
-    with each hit's project title, best first."""
+    with each hit's project title, best first; newest first when the words
+    match more texts than can be ranked in time."""
     engine = connection.engine
-    hits: list[SearchHit] = search(engine, text, limit=SEARCH_LIMIT, mark=_MARK)
+    ranked = count_matches(engine, text, at_most=RANKED_AT_MOST + 1) <= RANKED_AT_MOST
+    hits: list[SearchHit] = search(engine, text, limit=SEARCH_LIMIT, mark=_MARK, ranked=ranked)
     slugs = {h.slug for h in hits if h.slug}
-    titles = dict(
-        connection.execute(select(Project.slug, Project.title).where(Project.slug.in_(slugs))).tuples().all()
-    )
-    return [
-        Hit(
-            slug=h.slug,
-            title=titles.get(h.slug) if h.slug else None,
-            kind=SEARCH_KIND.get(h.kind, h.kind),
-            label=h.label,
-            snippet_html=Markup(
-                str(escape(h.snippet)).replace(_MARK[0], "<mark>").replace(_MARK[1], "</mark>")
-            ),
+    titles: dict[str, str] = {
+        slug: title
+        for slug, title in connection.execute(
+            select(Project.slug, Project.title).where(Project.slug.in_(slugs))
         )
-        for h in hits
-    ]
+    }
+    return SearchResults(
+        [
+            Hit(
+                slug=h.slug,
+                title=titles.get(h.slug) if h.slug else None,
+                kind=SEARCH_KIND.get(h.kind, h.kind),
+                label=h.label,
+                snippet_html=Markup(
+                    str(escape(h.snippet)).replace(_MARK[0], "<mark>").replace(_MARK[1], "</mark>")
+                ),
+            )
+            for h in hits
+        ],
+        ranked,
+        RANKED_AT_MOST,
+    )

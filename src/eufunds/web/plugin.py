@@ -10,9 +10,11 @@ another database in the same environment does not get it.
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,8 +32,16 @@ from sqlalchemy import Connection
 from ..errors import SearchError
 from ..export.exporters import record_to_json, record_to_yaml
 from .archive import ServedArchive, TooSlow
-from .metadata import DATABASE_NAME, PROJECT_LIST
-from .pages import SEARCH_MAX_CHARACTERS, home_page, project_page, project_record, search_hits
+from .metadata import DATABASE_NAME, PROJECT_LIST, project_list_path
+from .pages import (
+    SEARCH_MAX_CHARACTERS,
+    amount_text,
+    home_page,
+    percent_text,
+    project_page,
+    project_record,
+    search_hits,
+)
 
 ASGIApp = Callable[..., Awaitable[None]]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,6 +69,9 @@ SECURITY_HEADERS: dict[str, str] = {
 # with "_" it leaves to plugins.
 FUND_PARAMETER = "_fond"
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Tables and views whose slug column names a project.
+SLUG_TABLES = ("projects", "project_overview", "project_funding_split", "funding_overview")
 
 
 class FundFacet(Facet):
@@ -77,7 +90,7 @@ class FundFacet(Facet):
         selected = self.request.args.getlist(FUND_PARAMETER)
         sql = (
             "SELECT fund AS value, count(*) AS count FROM project_funds "
-            f"WHERE project_id IN (SELECT project_id FROM ({self.sql})) "
+            f"WHERE project_id IN (SELECT id FROM ({self.sql})) "
             "GROUP BY fund ORDER BY count DESC, fund"
         )
         try:
@@ -179,22 +192,24 @@ class EufundsPlugin:
         words = (request.args.get("q") or "").strip()
 
         def build(connection: Connection) -> dict[str, Any]:
-            hits, problem = [], None
+            results, problem = None, None
             if len(words) > SEARCH_MAX_CHARACTERS:
                 problem = f"Căutarea are mai mult de {SEARCH_MAX_CHARACTERS} de caractere; scurtați-o."
             elif words:
                 try:
-                    hits = search_hits(connection, words)
+                    results = search_hits(connection, words)
                 except SearchError:
                     problem = "Scrieți cel puțin un cuvânt."
-            return {"words": words, "hits": hits, "problem": problem}
+            return {"words": words, "results": results, "problem": problem}
 
         try:
             return await self._page(datasette, "eufunds_search.html", build)
         except TooSlow:
             problem = "Căutarea a durat prea mult; încercați cuvinte mai precise."
             return await self._page(
-                datasette, "eufunds_search.html", lambda c: {"words": words, "hits": [], "problem": problem}
+                datasette,
+                "eufunds_search.html",
+                lambda c: {"words": words, "results": None, "problem": problem},
             )
 
     # ------------------------------------------------------------------ hooks
@@ -218,10 +233,28 @@ class EufundsPlugin:
         if database != DATABASE_NAME or table != PROJECT_LIST or not funds:
             return None
         params = {f"eufunds_fund_{i}": fund for i, fund in enumerate(funds)}
-        clauses = [
-            f"project_id IN (SELECT project_id FROM project_funds WHERE fund = :{name})" for name in params
-        ]
+        clauses = [f"id IN (SELECT project_id FROM project_funds WHERE fund = :{name})" for name in params]
         return FilterArguments(clauses, params, [f"finanțat din {fund}" for fund in funds])
+
+    @hookimpl
+    def render_cell(
+        self, row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+    ) -> Any:
+        """In the HTML of Datasette's tables (JSON and CSV keep the stored values):
+        a project's slug links to its page, money in bani reads as an amount,
+        shares in hundredths of a percent as a percentage."""
+        if database != DATABASE_NAME or value is None or isinstance(value, bool):
+            return None
+        if column == "slug" and table in SLUG_TABLES and isinstance(value, str) and SLUG_RE.fullmatch(value):
+            href = datasette.urls.path(f"/proiect/{value}")
+            return Markup('<a href="{}">{}</a>').format(href, value)
+        if column.endswith("_minor") and isinstance(value, int):
+            # A sqlite3.Row: `in` would look among its values, keys() has the names.
+            currency = row["currency"] if "currency" in row.keys() else ""  # noqa: SIM118
+            return amount_text(Decimal(value) / 100, currency).strip()
+        if column.endswith("_bp") and isinstance(value, int):
+            return percent_text(Decimal(value) / 100)
+        return None
 
     @hookimpl
     def asgi_wrapper(self) -> Callable[[ASGIApp], ASGIApp]:
@@ -234,7 +267,8 @@ class EufundsPlugin:
             details = {**info, "ok": False, "error": message, "status": status, "title": title}
             if request.path.split("?")[0].endswith(".json"):
                 return Response.json(details, status=status)
-            html = await datasette.render_template(["error.html"], details, request=request)
+            context = {**details, "site": _site(datasette)}
+            html = await datasette.render_template(["error.html"], context, request=request)
             return Response.html(html, status=status)
 
         return error_page
@@ -294,5 +328,5 @@ def _site(datasette: Any) -> dict[str, Any]:
         "license": metadata.get("license"),
         "source": metadata.get("source"),
         "database": DATABASE_NAME,
-        "project_list": PROJECT_LIST,
+        "project_list": project_list_path(),
     }
