@@ -138,3 +138,10 @@ def test_a_database_other_than_sqlite_or_postgresql_is_refused_by_name(url: str)
     assert result.exit_code == 1
     (line,) = result.output.strip().splitlines()
     assert line.startswith("error: eufunds keeps archives in SQLite") and "Traceback" not in result.output
+
+
+def test_an_unreachable_postgresql_server_is_one_plain_error_line() -> None:
+    result = CliRunner().invoke(cli, ["--db", "postgresql://nimeni@127.0.0.1:1/arhiva", "list"])
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("error: database error: ") and "Connection refused" in line and "\\n" not in line

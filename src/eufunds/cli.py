@@ -74,7 +74,8 @@ def user_errors() -> Iterator[None]:
     except ArchiveError as exc:
         raise UserError(str(exc)) from None
     except OperationalError as exc:
-        reason = str(exc.orig)
+        # libpq explains over several lines ("…refused" / "Is the server running…"): one line here.
+        reason = " ".join(line.strip() for line in str(exc.orig).splitlines() if line.strip())
         if "locked" in reason or "busy" in reason:
             raise UserError(BUSY_MESSAGE) from None
         raise UserError(f"database error: {reason}") from None
