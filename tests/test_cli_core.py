@@ -145,3 +145,20 @@ def test_an_unreachable_postgresql_server_is_one_plain_error_line() -> None:
     assert result.exit_code == 1
     (line,) = result.output.strip().splitlines()
     assert line.startswith("error: database error: ") and "Connection refused" in line and "\\n" not in line
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["load", "--help"], ["export", "--help"]])
+def test_help_starts_without_sqlalchemy_or_the_archive_machinery(args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from eufunds.cli import cli\n"
+        f"result = CliRunner().invoke(cli, {args!r})\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'yaml')))\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]", shown.stdout

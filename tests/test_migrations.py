@@ -118,3 +118,29 @@ def test_an_archive_written_by_a_newer_eufunds_is_refused_by_load_and_by_upgrade
         (line,) = result.output.strip().splitlines()
         assert line.startswith("error: the archive's schema (9999) is newer than this eufunds knows")
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show", "cj-cluj-calitate-competenta-performanta"], ["export", "--format", "json", "-o", "never.json"]],
+    ids=["show", "export"],
+)
+def test_reading_an_archive_behind_the_code_says_to_upgrade(
+    sqlite_url: str, seeds_dir: Path, args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from eufunds.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    engine = create_archive_engine(sqlite_url)
+    migrate.upgrade(engine)
+    load_paths(engine, [seeds_dir])
+    migrate.downgrade(engine, "0004")
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["--db", sqlite_url, *args])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"error: the archive's schema is at 0004, not {migrate.head_revision()}; run `eufunds db upgrade` first"
+    )
+    assert not (tmp_path / "never.json").exists()

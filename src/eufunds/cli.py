@@ -11,38 +11,55 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
-from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
 
-from . import __version__, migrate
-from .db import ArchiveError, create_archive_engine, describe_url, resolve_database_url
-from .errors import SettingError
-from .load.discovery import discover_seed_files
-from .load.loader import LoadError, LoadReport, load_paths
+from . import __version__
+from .errors import ArchiveError, LoadError, SettingError
 from .settings import BUSY_TIMEOUT_MS, SETTINGS, setting_value
 from .text import terminal_safe
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from .load.loader import LoadReport
+
+# Each command imports the library it calls when it runs, so that `eufunds
+# --help` and a command's --help start without SQLAlchemy and the archive's
+# machinery (tests/test_cli_core.py holds this).
 
 
 class ArchiveContext:
     """What the global options decide, shared with every subcommand."""
 
     def __init__(self, db: str | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
-        self.url = resolve_database_url(db)
+        self.db = db
         self.busy_timeout_ms = busy_timeout_ms
         self._engine: Engine | None = None
+        self._url: str | None = None
+
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            from .db import resolve_database_url
+
+            self._url = resolve_database_url(self.db)
+        return self._url
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from .db import create_archive_engine
+
             self._engine = create_archive_engine(self.url, busy_timeout_ms=self.busy_timeout_ms)
         return self._engine
 
     @property
     def shown(self) -> str:
+        from .db import describe_url
+
         return describe_url(self.url)
 
 
@@ -73,14 +90,22 @@ def user_errors() -> Iterator[None]:
         raise click.exceptions.Exit(1) from None
     except ArchiveError as exc:
         raise UserError(str(exc)) from None
-    except OperationalError as exc:
-        # libpq explains over several lines ("…refused" / "Is the server running…"): one line here.
-        reason = " ".join(line.strip() for line in str(exc.orig).splitlines() if line.strip())
-        if "locked" in reason or "busy" in reason:
-            raise UserError(BUSY_MESSAGE) from None
-        raise UserError(f"database error: {reason}") from None
-    except DatabaseError as exc:  # "file is not a database", a foreign schema…
-        raise UserError(f"database error: {exc.orig}") from None
+    except Exception as exc:
+        # A database error can only come once SQLAlchemy is loaded: name its
+        # classes here, not at the top, so that --help need not load it.
+        if "sqlalchemy" not in sys.modules:
+            raise
+        from sqlalchemy.exc import DatabaseError, OperationalError
+
+        if isinstance(exc, OperationalError):
+            # libpq explains over several lines ("…refused" / "Is the server running…"): one line here.
+            reason = " ".join(line.strip() for line in str(exc.orig).splitlines() if line.strip())
+            if "locked" in reason or "busy" in reason:
+                raise UserError(BUSY_MESSAGE) from None
+            raise UserError(f"database error: {reason}") from None
+        if isinstance(exc, DatabaseError):  # "file is not a database", a foreign schema…
+            raise UserError(f"database error: {exc.orig}") from None
+        raise
     except KeyboardInterrupt:
         # Here rather than in main(): click would turn it into "Aborted!" and 1.
         click.echo(INTERRUPTED_MESSAGE, err=True)
@@ -147,6 +172,8 @@ def db_upgrade(archive: ArchiveContext, revision: str) -> None:
 
     Creates the archive file when it does not exist yet.
     """
+    from . import migrate
+
     with user_errors():
         migrate.upgrade(archive.engine, revision)
         click.echo(f"{archive.shown}: schema at {migrate.current_revision(archive.engine)}")
@@ -157,6 +184,8 @@ def db_upgrade(archive: ArchiveContext, revision: str) -> None:
 @pass_archive
 def db_downgrade(archive: ArchiveContext, revision: str) -> None:
     """Migrate the archive down to REVISION ("base" removes every table, "-1" one step)."""
+    from . import migrate
+
     with user_errors():
         migrate.downgrade(archive.engine, revision)
         current = migrate.current_revision(archive.engine)
@@ -167,6 +196,8 @@ def db_downgrade(archive: ArchiveContext, revision: str) -> None:
 @pass_archive
 def db_current(archive: ArchiveContext) -> None:
     """Print the archive's schema revision ("base" when it has none)."""
+    from . import migrate
+
     with user_errors():
         current = migrate.current_revision(archive.engine)
         head = migrate.head_revision()
@@ -201,6 +232,9 @@ def db_backup(archive: ArchiveContext, destination: Path, force: bool) -> None:
 
 
 def _load(archive: ArchiveContext, paths: list[Path], strict: bool, workers: int | None) -> LoadReport:
+    from .load.discovery import discover_seed_files
+    from .load.loader import load_paths
+
     files = sum(1 for p in paths if p.exists() for _ in discover_seed_files([p]))
     # Two steps a seed: validating it, then writing it (or finding it unchanged).
     show_bar = sys.stderr.isatty() and files >= 20
@@ -257,6 +291,8 @@ def build(archive: ArchiveContext, seeds_dir: Path, load_workers: int | None) ->
     Uses ./archive.db unless --db or $EUFUNDS_DB says otherwise. Safe to run
     again: an up-to-date archive stays as it is.
     """
+    from . import migrate
+
     with user_errors():
         if not seeds_dir.is_dir():
             raise ArchiveError(f"no seeds folder at {seeds_dir}; run from the repository or pass --seeds")
@@ -350,6 +386,7 @@ def search(archive: ArchiveContext, words: tuple[str, ...], limit: int, fmt: str
     """
     import json
 
+    from .db import create_archive_engine
     from .read.search import search as search_archive
 
     bold = fmt == "text" and sys.stdout.isatty()
@@ -393,6 +430,7 @@ def check(archive: ArchiveContext, fmt: str) -> None:
     """
     import json
 
+    from .db import create_archive_engine
     from .read.check import check_archive
 
     with user_errors():
@@ -417,14 +455,27 @@ def check(archive: ArchiveContext, fmt: str) -> None:
 def _reading(archive: ArchiveContext) -> Iterator[Any]:
     """A read-only connection to the archive: these commands never write, and a
     missing archive is reported rather than created empty."""
-    from .db import has_schema
+    from sqlalchemy.exc import DBAPIError
+
+    from .db import create_archive_engine, has_schema
 
     engine = create_archive_engine(archive.url, read_only=True, busy_timeout_ms=archive.busy_timeout_ms)
     try:
         if not has_schema(engine):
             raise ArchiveError(f"the archive at {archive.shown} has no schema yet; run `eufunds build` first")
         with engine.connect() as connection:
-            yield connection
+            try:
+                yield connection
+            except DBAPIError:
+                # Only when reading failed is it worth asking why: an archive
+                # whose schema is not this code's lacks (or has other) columns.
+                from . import migrate
+
+                connection.rollback()  # PostgreSQL refuses any statement in a failed transaction
+                mismatch = migrate.schema_mismatch(connection)
+                if mismatch is not None:
+                    raise ArchiveError(mismatch) from None
+                raise
     finally:
         engine.dispose()
 

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from .db import is_sqlite
 from .errors import ArchiveError
@@ -50,7 +50,7 @@ def head_revision() -> str:
     return head
 
 
-def schema_mismatch(engine: Engine) -> str | None:
+def schema_mismatch(engine: Engine | Connection) -> str | None:
     """Why this code must not write into the archive, or None: its schema is
     older than the code's (``db upgrade`` fixes it) or newer (written by a newer
     eufunds, whose columns this one would leave empty)."""
@@ -66,8 +66,12 @@ def schema_mismatch(engine: Engine) -> str | None:
     return f"the archive's schema is at {current or 'none'}, not {head}; run `eufunds db upgrade` first"
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+def current_revision(bind: Engine | Connection) -> str | None:
+    """The archive's schema revision, through ``bind`` (an engine, or a connection
+    already open, as a read-only SQLite engine hands out only one)."""
+    if isinstance(bind, Connection):
+        return MigrationContext.configure(bind).get_current_revision()
+    with bind.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
