@@ -17,6 +17,7 @@ from .errors import MoneyError
 # ``typing`` would be a large share of an export worker's start-up imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 _CENT = Decimal("0.01")
@@ -27,10 +28,18 @@ def is_plain_decimal(text: str, *, whole: bool = False) -> bool:
     digits without a leading zero, optionally a fraction and an exponent (or,
     ``whole``, digits alone). YAML 1.1 reads ``0474`` as octal 316, ``1:30`` as
     90 and ``1_000`` as 1000; Python's Decimal takes underscores too."""
-    import re  # only the seed reader asks; the CSV worker starts without re
+    if not _PLAIN_NUMBER:
+        # Compiled on first use: only the seed reader asks, once per number it
+        # reads, and the CSV worker imports this module without ``re``.
+        import re
 
-    pattern = r"[-+]?(?:0|[1-9][0-9]*)" + ("" if whole else r"(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-    return re.fullmatch(pattern, text) is not None
+        digits = r"[-+]?(?:0|[1-9][0-9]*)"
+        _PLAIN_NUMBER[True] = re.compile(digits).fullmatch
+        _PLAIN_NUMBER[False] = re.compile(digits + r"(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?").fullmatch
+    return _PLAIN_NUMBER[whole](text) is not None
+
+
+_PLAIN_NUMBER: dict[bool, Callable[[str], object]] = {}
 
 
 def parse_decimal(value: object) -> Decimal:
