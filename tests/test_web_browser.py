@@ -111,8 +111,13 @@ def test_a_facet_narrows_the_project_list(served: tuple[str, Path], page: Any) -
     base, _ = served
     page.goto(base)
     page.get_by_role("link", name="Toate proiectele, cu filtre").click()
+    page.wait_for_url(re.compile(r"/projects"))
+    page.wait_for_load_state("load")
     assert page.locator("table.rows-and-columns tbody tr").count() == 2
     page.locator("#facet-beneficiary_id").get_by_role("link", name="Municipiul Calafat").click()
+    # The click navigates; count the rows of the narrowed page, not the one it leaves.
+    page.wait_for_url(re.compile(r"[?&]beneficiary_id=\d+"))
+    page.wait_for_load_state("load")
     rows = page.locator("table.rows-and-columns tbody tr")
     assert rows.count() == 1
     assert "primaria-calafat-management-calitate" in rows.first.inner_text()
