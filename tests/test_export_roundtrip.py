@@ -204,7 +204,7 @@ def seed_records(draw: st.DrawFn, slug: str, codes: tuple[str | None, str | None
             )
         ),
         "funds": draw(st.lists(st.sampled_from(EU_FUND_CODES), unique=True, max_size=2)),
-        "currency": draw(st.sampled_from(CURRENCY_CODES)),
+        "currency": draw(_maybe(st.sampled_from(CURRENCY_CODES))),
         "total_value": draw(_maybe(_MONEY)),
         "eligible_value": draw(_maybe(_MONEY)),
         "funding": draw(

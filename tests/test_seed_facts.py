@@ -122,7 +122,7 @@ def test_calafat_codes_and_programme_path(loaded_engine: Engine) -> None:
         "join priority_axes pa on pa.id = p.priority_axis_id "
         "join specific_objectives so on so.id = p.specific_objective_id where p.slug = :s",
         s=CALAFAT,
-    ) == ("474", "119830", "POCA", "2", "2.1", "RON", None, None)
+    ) == ("474", "119830", "POCA", "2", "2.1", None, None, None)
 
 
 def test_calafat_is_cofinanced_from_fse_with_unknown_amount_and_share(loaded_engine: Engine) -> None:

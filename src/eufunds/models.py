@@ -166,7 +166,8 @@ class Project(Base):
     programme_name: Mapped[str | None] = mapped_column(Text)
     priority_axis_title: Mapped[str | None] = mapped_column(Text)
     specific_objective_title: Mapped[str | None] = mapped_column(Text)
-    currency: Mapped[str] = mapped_column(String(3))
+    # Null when the release states no money: a currency nobody wrote is not a fact.
+    currency: Mapped[str | None] = mapped_column(String(3))
     total_value_minor: Mapped[int | None] = mapped_column(BigInteger)
     eligible_value_minor: Mapped[int | None] = mapped_column(BigInteger)
     start_date: Mapped[dt.date | None] = mapped_column(Date)

@@ -128,7 +128,7 @@ class RecordFields(TypedDict):
     priority_axis: PriorityAxisRef | None
     specific_objective: SpecificObjectiveRef | None
     funds: list[str]
-    currency: str
+    currency: str | None
     total_value: Decimal | None
     eligible_value: Decimal | None
     funding: list[FundingEntry]

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from ..jsontext import to_json
+from ..seed.format import DEFAULT_CURRENCY, states_money
 from ..text import decode_release, fold
 from .extractor import extract_release
 
@@ -64,7 +65,7 @@ _RECORD_TEMPLATE: dict[str, Any] = {
     "title": None, "acronym": None, "codes": {"sipoca": None, "mysmis": None}, "status": None,
     "beneficiary": {"name": None, "acting_through": None}, "partners": [], "contacts": [],
     "programme": {"code": None, "name": None}, "priority_axis": None, "specific_objective": None,
-    "funds": [], "currency": "RON", "total_value": None, "eligible_value": None, "funding": [],
+    "funds": [], "currency": None, "total_value": None, "eligible_value": None, "funding": [],
     "start_date": None, "end_date": None, "duration_months": None,
     "target_group": {"size": None, "description": None}, "location": None, "objectives": [],
     "results": [], "sources": [],
@@ -395,6 +396,13 @@ def _with_defaults(value: Any, template: Any, key: str | None) -> Any:
 def _normalised(record: dict[str, Any]) -> dict[str, Any]:
     trimmed = {k: v for k, v in record.items() if k not in IGNORED_KEYS}
     normalised: dict[str, Any] = _with_defaults(trimmed, _RECORD_TEMPLATE, None)
+    # The seed format's rule, on both sides: amounts without a currency are in
+    # RON, and without an amount a currency is no fact of the release (gold
+    # records written before currencies could be null carry RON there).
+    if not states_money(normalised):
+        normalised["currency"] = None
+    elif normalised["currency"] is None:
+        normalised["currency"] = DEFAULT_CURRENCY
     return normalised
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..seed.format import DEFAULT_CURRENCY, states_money
 from .document import Doc, Span
 from .goals import read_objectives, read_results
 from .identity import read_acronym, read_codes, read_kind, read_title, slugify
@@ -110,7 +111,7 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
         "priority_axis": axis,
         "specific_objective": specific,
         "funds": funds,
-        "currency": money["currency"] or "RON",
+        "currency": money["currency"],
         "total_value": money["total_value"],
         "eligible_value": money["eligible_value"],
         "funding": funding,
@@ -132,6 +133,8 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
             }
         ],
     }
+    if record["currency"] is None and states_money(record):
+        record["currency"] = DEFAULT_CURRENCY
     return Extraction(
         record=record,
         provenance=dict(sorted(doc.provenance.items())),

@@ -19,8 +19,8 @@ from .stats import ArchiveStats, Group, Money
 _NONE = "-"
 
 
-def _amount(value: Decimal | None, currency: str) -> str:
-    return _NONE if value is None else f"{value:.2f} {currency}"
+def _amount(value: Decimal | None, currency: str | None) -> str:
+    return _NONE if value is None else f"{value:.2f} {currency or ''}".rstrip()
 
 
 def _percent(value: Decimal | None) -> str:

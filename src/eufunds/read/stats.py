@@ -96,6 +96,8 @@ def archive_stats(connection: Connection, filters: ProjectFilters | None = None)
         code, currency, count, total, total_n, eligible, eligible_n = row
         group = programmes.setdefault(code, Group(code, 0, money={"total_value": [], "eligible_value": []}))
         group.projects += count
+        if currency is None:
+            continue  # projects that state no money add to the count, not to a sum
         group.money["total_value"].append(Money(currency, _sum(total), total_n))
         group.money["eligible_value"].append(Money(currency, _sum(eligible), eligible_n))
 
@@ -126,10 +128,12 @@ def archive_stats(connection: Connection, filters: ProjectFilters | None = None)
         group = sources.setdefault(source, Group(source, 0, rows=0, money={"amount": []}))
         group.projects += projects_n
         group.rows = (group.rows or 0) + rows
-        group.money["amount"].append(Money(currency, _sum(amount), stated))
+        if currency is not None:
+            group.money["amount"].append(Money(currency, _sum(amount), stated))
         if source in funds:
             # Money "from a fund" is what the funding rows naming that fund state.
-            funds[source].money["amount"].append(Money(currency, _sum(amount), stated))
+            if currency is not None:
+                funds[source].money["amount"].append(Money(currency, _sum(amount), stated))
             funds[source].rows = (funds[source].rows or 0) + rows
     return ArchiveStats(
         projects=int(projects or 0),

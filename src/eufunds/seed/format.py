@@ -22,7 +22,7 @@ import hashlib
 import json
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -566,7 +566,7 @@ _SEED = _mapping(
             )
         ),
         "funds": _Key(_list_of(_choice(EU_FUND_CODES)), default=list),
-        "currency": _Key(_choice(CURRENCY_CODES), default="RON"),
+        "currency": _Key(_nullable(_choice(CURRENCY_CODES))),
         "total_value": _Key(_nullable(_money)),
         "eligible_value": _Key(_nullable(_money)),
         "funding": _Key(
@@ -678,8 +678,23 @@ def validate_record(data: Any) -> SeedRecord:
     # The validators above build the record key by key, so the type checker
     # cannot follow them; tests/test_record_types.py holds them to SeedRecord.
     record = cast(SeedRecord, checked)
+    if record["currency"] is None and states_money(record):
+        record["currency"] = DEFAULT_CURRENCY
     _check_relations(record)
     return record
+
+
+# The currency of a seed that gives amounts but names none, as it has been since
+# the first seed; a seed that gives no amount has no currency (null), since
+# nothing in its release says one.
+DEFAULT_CURRENCY = "RON"
+
+
+def states_money(record: Mapping[str, Any]) -> bool:
+    """Whether a record gives any amount: a total, an eligible value or a funding amount."""
+    if record.get("total_value") is not None or record.get("eligible_value") is not None:
+        return True
+    return any(isinstance(f, Mapping) and f.get("amount") is not None for f in record.get("funding") or ())
 
 
 def _check_relations(record: SeedRecord) -> None:

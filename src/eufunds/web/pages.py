@@ -60,7 +60,7 @@ _MARK = ("\ue000", "\ue001")
 # --------------------------------------------------------------------------- formatting
 
 
-def amount_text(value: Decimal | None, currency: str) -> str:
+def amount_text(value: Decimal | None, currency: str | None) -> str:
     """624995.52 → "624.995,52 RON": Romanian digit grouping, exact, never rounded."""
     if value is None:
         return NOT_STATED
@@ -72,7 +72,7 @@ def amount_text(value: Decimal | None, currency: str) -> str:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
     groups.insert(0, digits)
-    return f"{sign}{'.'.join(groups)},{cents} {currency}"
+    return f"{sign}{'.'.join(groups)},{cents} {currency or ''}".rstrip()
 
 
 def percent_text(value: Decimal | None) -> str:
