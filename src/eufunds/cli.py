@@ -421,13 +421,16 @@ def check(archive: ArchiveContext, fmt: str) -> None:
     amount ÷ eligible value, durations against the dates, dates against the
     programme's eligibility period, duplicate projects (same code, or same title
     once case and diacritics are folded), documents without a project and
-    projects without a source. Notices (plausible, worth a look) do not fail.
+    projects without a source. Notices (plausible, worth a look) do not fail:
+    an achieved value below its target, an end date passed with no end-of-project
+    release, a place name found in several counties.
 
     \b
     Examples:
       eufunds check
       eufunds check --format json | jq '.findings[] | select(.severity == "error")'
     """
+    import datetime as dt
     import json
 
     from .db import create_archive_engine
@@ -435,7 +438,7 @@ def check(archive: ArchiveContext, fmt: str) -> None:
 
     with user_errors():
         engine = create_archive_engine(archive.url, read_only=True, busy_timeout_ms=archive.busy_timeout_ms)
-        report = check_archive(engine)
+        report = check_archive(engine, today=dt.date.today())
         engine.dispose()
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -611,17 +614,18 @@ def show(archive: ArchiveContext, project: str, fmt: str) -> None:
     """
     from .export.exporters import record_to_json, record_to_yaml
     from .read.fiche import render_fiche
-    from .read.records import ProjectFilters, find_project, iter_records
+    from .read.records import ProjectFilters, coded_facts, find_project, iter_records
 
     with user_errors(), _reading(archive) as connection:
         slug = find_project(connection, project)
         record = next(iter_records(connection, ProjectFilters(project=slug)))
+        coded = coded_facts(connection, slug) if fmt == "text" else None
     if fmt == "json":
         click.echo(record_to_json(record, indent=2))
     elif fmt == "yaml":
         click.echo(record_to_yaml(record), nl=False)
     else:
-        click.echo(terminal_safe(render_fiche(record)))
+        click.echo(terminal_safe(render_fiche(record, coded)))
 
 
 @cli.command("list")

@@ -34,7 +34,10 @@ from .reference import (
     DOCUMENT_KINDS,
     EU_FUND_CODES,
     FUNDING_SOURCE_CODES,
+    INDICATOR_KINDS,
     OBJECTIVE_KINDS,
+    ORGANISATION_KINDS,
+    PLACE_STATUSES,
     PROGRAMME_CODES,
     PROJECT_STATUSES,
     RESULT_LEVELS,
@@ -126,9 +129,15 @@ class Organisation(Base):
 
     __tablename__ = "organisations"
 
+    __table_args__ = (CheckConstraint(sql_in_list("kind", ORGANISATION_KINDS), name="kind"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     name_key: Mapped[str] = mapped_column(Text, unique=True)
+    # The fiscal code most of its projects' releases give it (each project keeps
+    # its own in projects.beneficiary_cui), and its kind read off its name.
+    cui: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(32))
 
 
 class Project(Base):
@@ -141,6 +150,7 @@ class Project(Base):
         CheckConstraint("duration_months >= 0", name="duration_non_negative"),
         CheckConstraint("target_group_size >= 0", name="target_group_size_non_negative"),
         CheckConstraint("end_date >= start_date", name="end_after_start"),
+        CheckConstraint(sql_in_list("place_status", PLACE_STATUSES), name="place_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +187,21 @@ class Project(Base):
     target_group_description: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    beneficiary_cui: Mapped[str | None] = mapped_column(String(16))
+    # The project's place, coded from its beneficiary or stated location
+    # (``eufunds.coding.places``); ``place_note`` names the counties an
+    # ambiguous name could be in.
+    locality_siruta: Mapped[int | None] = mapped_column(Integer)
+    locality_name: Mapped[str | None] = mapped_column(Text)
+    county_siruta: Mapped[int | None] = mapped_column(Integer)
+    county_name: Mapped[str | None] = mapped_column(Text)
+    nuts3: Mapped[str | None] = mapped_column(String(8))
+    nuts2: Mapped[str | None] = mapped_column(String(8))
+    region: Mapped[str | None] = mapped_column(Text)
+    place_status: Mapped[str | None] = mapped_column(String(16))
+    place_note: Mapped[str | None] = mapped_column(Text)
+    # The date of its latest dated source: what the project's facts are as of.
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
     seed_file: Mapped[str | None] = mapped_column(Text)
     # Hash of the validated record and its source texts: an unchanged seed is
     # recognised without comparing every child row.
@@ -289,6 +314,7 @@ class Indicator(Base):
     __table_args__ = (
         CheckConstraint("(objective_id IS NULL) <> (result_id IS NULL)", name="one_owner"),
         CheckConstraint("value >= 0", name="value_non_negative"),
+        CheckConstraint(sql_in_list("kind", INDICATOR_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -300,6 +326,9 @@ class Indicator(Base):
     value: Mapped[Decimal] = mapped_column(IndicatorValue())
     unit: Mapped[str] = mapped_column(Text)
     what: Mapped[str | None] = mapped_column(Text)
+    # Promised ("vor fi formate") or delivered ("au fost formate"); null when
+    # the release's wording says neither.
+    kind: Mapped[str | None] = mapped_column(String(16))
 
     objective: Mapped[Objective | None] = relationship(back_populates="indicators")
     result: Mapped[Result | None] = relationship(back_populates="indicators")
@@ -434,3 +463,15 @@ class SourcePage(Base):
     page: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     char_start: Mapped[int] = mapped_column(Integer)
     char_end: Mapped[int] = mapped_column(Integer)
+
+
+class Load(Base):
+    """A load that finished: when (UTC) and what it did. The latest one dates the archive."""
+
+    __tablename__ = "loads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    inserted: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)

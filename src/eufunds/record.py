@@ -27,6 +27,7 @@ class Codes(TypedDict):
 class Beneficiary(TypedDict):
     name: str
     acting_through: str | None
+    cui: str | None
 
 
 class PartnerEntry(TypedDict):
@@ -75,6 +76,7 @@ class IndicatorEntry(TypedDict):
     value: Decimal
     unit: str
     what: str | None
+    kind: str | None
     topics: list[str]
 
 

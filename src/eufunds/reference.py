@@ -60,6 +60,13 @@ PROJECT_STATUSES: tuple[str, ...] = ("announced", "ongoing", "completed")
 DOCUMENT_KINDS: tuple[str, ...] = ("start", "end", "other")
 OBJECTIVE_KINDS: tuple[str, ...] = ("general", "specific")
 RESULT_LEVELS: tuple[str, ...] = ("programme", "project")
+INDICATOR_KINDS: tuple[str, ...] = ("target", "achieved")
+# What a body is, read off its name (``eufunds.coding.kinds``).
+ORGANISATION_KINDS: tuple[str, ...] = (
+    "commune", "town", "municipality", "county_council", "ministry", "public_body", "school",
+    "university", "hospital", "ngo", "company", "other",
+)  # fmt: skip
+PLACE_STATUSES: tuple[str, ...] = ("resolved", "county", "ambiguous", "unknown")
 
 
 def sql_in_list(column: str, codes: tuple[str, ...]) -> str:

@@ -73,6 +73,24 @@ TABLES: dict[str, Text] = {
         "Beneficiari, parteneri și organizațiile persoanelor de contact, câte una pe nume.",
     ),
     "programmes": Text("Operational programmes (POCA, POCU, …).", "Programe operaționale (POCA, POCU, …)."),
+    "loads": Text(
+        "Each load that changed the archive: when it finished (UTC) and what it did; the latest "
+        "dates the archive.",
+        "Fiecare încărcare care a schimbat arhiva: când s-a încheiat (UTC) și ce a făcut; cea mai "
+        "recentă datează arhiva.",
+    ),
+    "project_promises": Text(
+        "What each project promised beside what it achieved, per unit: target and achieved value.",
+        "Ce a promis fiecare proiect alături de ce a realizat, pe unitate: ținta și valoarea atinsă.",
+    ),
+    "project_indicators": Text(
+        "Every indicator with the project it belongs to, target or achieved.",
+        "Fiecare indicator, cu proiectul căruia îi aparține, țintă sau realizat.",
+    ),
+    "organisation_names": Text(
+        "The wordings each organisation is written in by the releases, and how often.",
+        "Formele în care comunicatele scriu numele fiecărei organizații și de câte ori.",
+    ),
     "project_funds": Text(
         "The EU funds each project is financed from.",
         "Fondurile UE din care este finanțat fiecare proiect.",
@@ -155,6 +173,42 @@ COLUMNS: dict[str | tuple[str, str], Text] = {
     ("indicators", "value"): Text("the quantity", "cantitatea"),
     ("indicators", "unit"): Text("what is counted, as written", "ce se numără, așa cum este scris"),
     ("indicators", "what"): Text("more about what is counted", "precizări despre ce se numără"),
+    ("indicators", "kind"): Text(
+        "target (promised) or achieved (delivered); empty when the release says neither",
+        "target (promis) sau achieved (realizat); gol când comunicatul nu spune",
+    ),
+    "target": Text("the value promised", "valoarea promisă"),
+    "achieved": Text("the value achieved", "valoarea realizată"),
+    "cui": Text(
+        "fiscal code (CUI/CIF), control digit checked",
+        "codul fiscal (CUI/CIF), cu cifra de control verificată",
+    ),
+    "beneficiary_cui": Text(
+        "the beneficiary's fiscal code as the release gives it",
+        "codul fiscal al beneficiarului, din comunicat",
+    ),
+    ("organisations", "kind"): Text(
+        "what the body is (commune, town, school, NGO, company, …), read off its name",
+        "ce fel de organizație este (comună, oraș, școală, ONG, firmă, …), după nume",
+    ),
+    "locality_siruta": Text(
+        "SIRUTA code of the project's locality", "codul SIRUTA al localității proiectului"
+    ),
+    "locality_name": Text("the project's locality", "localitatea proiectului"),
+    "county_siruta": Text("SIRUTA code of the project's county", "codul SIRUTA al județului proiectului"),
+    "county_name": Text("the project's county", "județul proiectului"),
+    "nuts3": Text("NUTS 3 code (county)", "codul NUTS 3 (județ)"),
+    "nuts2": Text("NUTS 2 code (development region)", "codul NUTS 2 (regiune de dezvoltare)"),
+    "region": Text("development region", "regiunea de dezvoltare"),
+    "place_status": Text(
+        "resolved (locality and county), county (the county alone), ambiguous (a name in several "
+        "counties) or unknown",
+        "resolved (localitate și județ), county (doar județul), ambiguous (nume în mai multe "
+        "județe) sau unknown (negăsit)",
+    ),
+    "place_note": Text("the counties an ambiguous place could be in", "județele în care ar putea fi locul"),
+    "as_of": Text("the date of the project's latest dated source", "data celei mai recente surse datate"),
+    "finished_at": Text("when the load finished (UTC)", "când s-a încheiat încărcarea (UTC)"),
 }
 
 # The kinds of columns whose values exports turn from stored integers into

@@ -26,7 +26,7 @@ from .identity import read_acronym, read_codes, read_kind, read_title, slugify
 from .money import read_money, read_phrase_funding, read_share_funding
 from .numbers import parse_amount, parse_date
 from .page import read_headline, read_issuer_and_contacts, read_published, read_publisher
-from .parties import read_beneficiary, read_partners
+from .parties import read_beneficiary, read_beneficiary_cui, read_partners
 from .periods import read_period
 from .programme import read_funds, read_priority_axis, read_programme, read_specific_objective
 from .scope import read_location, read_target_group
@@ -58,6 +58,7 @@ def extract_release(text: str, *, file_name: str | None = None) -> Extraction:
     kind = read_kind(doc)
     status = {"end": "completed", "start": "ongoing"}.get(kind, "ongoing")
     beneficiary = read_beneficiary(doc)
+    beneficiary["cui"] = read_beneficiary_cui(doc, beneficiary["name"])
     partners = read_partners(doc)
     issuer, contacts = read_issuer_and_contacts(doc)
     programme = read_programme(doc)

@@ -386,8 +386,11 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
         if isinstance(value, int) and 1900 <= value <= 2100 and consumed < 2:
             continue
         unit = doc.clean(unit_start, unit_end)
-        indicator: dict[str, Any] = {"value": value, "unit": unit, "what": None, "topics": []}
         i = len(found)
+        indicator: dict[str, Any] = {
+            "value": value, "unit": unit, "what": None,
+            "kind": _indicator_kind(doc, start, end, f"{path}.indicators[{i}].kind"), "topics": [],
+        }  # fmt: skip
         doc.note(f"{path}.indicators[{i}].value", m.start("n"), m.end("n"))
         doc.note(f"{path}.indicators[{i}].unit", unit_start, unit_end)
         if what_start is not None:
@@ -428,6 +431,35 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
 
 
 _COLON_LIST = re.compile(r"\s*:\s*")
+
+# How an item words its quantity: promised ("vor fi formate", "își propune") or
+# delivered ("au fost formate", "s-au realizat"). Read on the folded text.
+_TARGET_CUE = re.compile(
+    r"\b(?:vor fi|va fi|vor beneficia|vor participa|se vor|se va|isi propune|si-a propus|"
+    r"propus[aei]?|preconizat[aei]?|estimat[aei]?|urmeaza sa|tinta|vizeaza)\b"
+)
+_ACHIEVED_CUE = re.compile(
+    r"\b(?:au fost|a fost|s-au|s-a|au participat|au beneficiat|au absolvit|au obtinut|"
+    r"a fost atins[ae]?|atins[ae]?|realizat[ei]?|finalizat[ei]?)\b"
+)
+
+
+def _indicator_kind(doc: Doc, start: int, end: int, path: str) -> str | None:
+    """``target`` or ``achieved`` when the item's wording says one and only one."""
+    f = doc.folded
+    target, achieved = _TARGET_CUE.search(f, start, end), _ACHIEVED_CUE.search(f, start, end)
+    if target and achieved:
+        # "vor fi realizate": a participle after a future is still a promise;
+        # "au fost atinse ținta" and other mixes say nothing sure.
+        if achieved.group() in {"realizat", "realizate", "realizati", "finalizat", "finalizate", "finalizati"}:
+            achieved = None
+        else:
+            return None
+    cue, kind = (target, "target") if target else (achieved, "achieved")
+    if cue is None:
+        return None
+    doc.note(path, cue.start(), cue.end())
+    return kind
 
 
 def _counted_items(doc: Doc, start: int, end: int, count: int) -> list[tuple[int, int]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..coding.cui import find_cuis
+from ..text import fold
 from .document import WHITESPACE, Doc, end_of_line, sentence_end, sentence_start, starts_capital, trim
 from .numbers import date_hits
 
@@ -373,3 +375,22 @@ def _split_list(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
             pos = piece_start
     pieces.append((pos, end))
     yield from pieces
+
+
+def read_beneficiary_cui(doc: Doc, name: str | None) -> str | None:
+    """The beneficiary's fiscal code: only when the release states one valid code
+    (a contractor's or a partner's beside it would make any choice a guess) on
+    the line that names the beneficiary or says "beneficiar", or the line after."""
+    valid = [m for m in find_cuis(doc.text) if m.cui.valid]
+    if not valid or len({m.cui.digits for m in valid}) != 1:
+        return None
+    named = fold(name)[:30] if name else None
+    for mention in valid:
+        line_start, _ = doc.line_bounds(mention.start)
+        previous_start, _ = doc.line_bounds(max(0, line_start - 1))
+        _, line_end = doc.line_bounds(mention.start)
+        around = doc.folded[previous_start:line_end]
+        if "beneficiar" in around or (named and named in around):
+            doc.note("beneficiary.cui", mention.code_start, mention.code_end)
+            return ("RO" if mention.cui.vat_prefix else "") + mention.cui.digits
+    return None

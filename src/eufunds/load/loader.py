@@ -9,6 +9,7 @@ already holds, aborts the whole load and leaves the database as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 import pickle
 import sqlite3
@@ -36,6 +37,8 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import migrate, searchindex
+from ..coding.kinds import organisation_kind
+from ..coding.places import place_columns
 from ..db import ArchiveError, busy_timeout_of, describe_url, has_schema
 from ..errors import LoadError
 from ..models import (
@@ -45,6 +48,7 @@ from ..models import (
     FundingSource,
     Indicator,
     IndicatorTopic,
+    Load,
     Objective,
     Organisation,
     Partner,
@@ -371,6 +375,9 @@ class _LoadIndex:
         return self.db.execute("SELECT 1 FROM seed WHERE slug = ?", (slug,)).fetchone() is not None
 
 
+# A body's fiscal code without the "RO" a release may write before it.
+_CUI_DIGITS = func.ltrim(Project.beneficiary_cui, "RO")
+
 # Where projects word the organisations they link to.
 _ORGANISATION_WORDINGS = [
     (Project.beneficiary_id, Project.beneficiary_name),
@@ -584,6 +591,15 @@ class _Writer:
         """What a load does once every row is written and checked, just before
         its commit."""
         self.settle_reference_wording()
+        counts = self.report.counts()
+        if counts["inserted"] or counts["updated"]:
+            # The archive's "as of": a load that changed nothing leaves it as it was.
+            self.c.execute(
+                insert(Load).values(
+                    finished_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    inserted=counts["inserted"], updated=counts["updated"], unchanged=counts["unchanged"],
+                )
+            )  # fmt: skip
         if self.c.dialect.name == "postgresql":
             searchindex.settle_index(self.c)
             # Ids were taken as max(id) + 1 (``_reserve_ids``): move each
@@ -617,7 +633,9 @@ class _Writer:
                 (SpecificObjective, "title", Project.specific_objective_id, Project.specific_objective_title),
             )
         ]
-        work.append((Organisation, "name", _ORGANISATION_WORDINGS, sorted(self.touched_organisations)))
+        touched = sorted(self.touched_organisations)
+        work.append((Organisation, "name", _ORGANISATION_WORDINGS, touched))
+        work.append((Organisation, "cui", [(Project.beneficiary_id, _CUI_DIGITS)], touched))
         for model, column, links, ids in work:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
@@ -637,7 +655,10 @@ class _Writer:
                 for row_id, seen in counts.items():
                     chosen = min(seen, key=lambda t: (-seen[t], t))
                     if current.get(row_id) != chosen:
-                        self.c.execute(update(model).where(model.id == row_id).values({column: chosen}))
+                        values = {column: chosen}
+                        if model is Organisation and column == "name":
+                            values["kind"] = organisation_kind(chosen)  # the kind is read off the name
+                        self.c.execute(update(model).where(model.id == row_id).values(values))
                     self.reference_values.setdefault((model, row_id), {})[column] = chosen
 
     def _update_reference(self, model: Any, row_id: int, **values: Any) -> None:
@@ -664,14 +685,16 @@ class _Writer:
         if found is not None:
             self.touched_organisations.add(found)
         if found is None and self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
-            statement = insert(Organisation).values(name=name, name_key=key)
+            statement = insert(Organisation).values(name=name, name_key=key, kind=organisation_kind(name))
             found = self._insert_one(statement)
             self.organisations[key] = found
         elif found is None:
             # Written in one batch before the first row that refers to it
             # (``_flush_organisations``), not one statement per new name.
             found = self._reserve_ids(Organisation, 1)[0]
-            self.pending_organisations.append({"id": found, "name": name, "name_key": key})
+            self.pending_organisations.append(
+                {"id": found, "name": name, "name_key": key, "kind": organisation_kind(name)}
+            )
             self.organisations[key] = found
             self.touched_organisations.add(found)
         return found
@@ -779,6 +802,9 @@ class _Writer:
             "target_group_description": r["target_group"]["description"],
             "location": r["location"],
             "notes": r["notes"],
+            "beneficiary_cui": r["beneficiary"]["cui"],
+            **place_columns(r["beneficiary"]["name"], r["location"]),
+            "as_of": max((s["published"] for s in r["sources"] if s["published"]), default=None),
             "seed_file": seed.name,
             "record_sha256": seed.fingerprint(),
         }
@@ -967,6 +993,7 @@ class _Writer:
                     "value": ind["value"],
                     "unit": ind["unit"],
                     "what": ind["what"],
+                    "kind": ind["kind"],
                 }
             )
         ids = self._insert_returning(Indicator, rows)

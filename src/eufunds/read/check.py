@@ -23,9 +23,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import text as sql_text
 
 from ..models import Document, FundingSource, Programme, Project
-from ..numbers import basis_points_to_share, decimal_text, from_minor_units
+from ..numbers import basis_points_to_share, decimal_text, from_minor_units, indicator_number
 from ..reference import eligibility_period
 from ..seed.consistency import SHARE_TOLERANCE, months_between
 from ..text import title_key
@@ -45,6 +46,9 @@ CHECKS: dict[str, str] = {
     "document_without_project": "a source document that belongs to no project",
     "project_without_source": "a project with no source document",
     "end_release_before_end_date": "an end-of-project release published before the end date (notice)",
+    "achieved_below_target": "an achieved value below the target the project set for it (notice)",
+    "no_end_release": "a project whose end date has passed with no end-of-project release (notice)",
+    "place_ambiguous": "a place name found in several counties, none of them named (notice)",
 }
 
 
@@ -98,8 +102,10 @@ class CheckReport:
         }
 
 
-def check_archive(engine: Engine) -> CheckReport:
-    """Run every check over the archive behind ``engine``."""
+def check_archive(engine: Engine, *, today: dt.date | None = None) -> CheckReport:
+    """Run every check over the archive behind ``engine``; ``today`` (by default
+    the date now) decides which end dates have passed."""
+    today = today or dt.date.today()
     report = CheckReport()
     with engine.connect() as connection:
         report.projects = connection.execute(select(func.count()).select_from(Project)).scalar_one()
@@ -107,6 +113,8 @@ def check_archive(engine: Engine) -> CheckReport:
         report.findings.extend(_project_figures(connection))
         report.findings.extend(_duplicates(connection))
         report.findings.extend(_sources(connection))
+        report.findings.extend(_promises(connection))
+        report.findings.extend(_ends_and_places(connection, today))
     order = {name: i for i, name in enumerate(CHECKS)}
     report.findings.sort(key=lambda f: (order[f.check], f.project or ""))
     return report
@@ -322,3 +330,51 @@ def _sources(connection: Connection) -> Iterator[Finding]:
 
 def _iso(day: dt.date) -> str:
     return day.isoformat()
+
+
+# --------------------------------------------------------------------------- promises and places
+
+
+def _promises(connection: Connection) -> Iterator[Finding]:
+    promises = connection.execute(
+        sql_text(
+            "SELECT slug, unit, what, target, achieved FROM project_promises "
+            "WHERE target IS NOT NULL AND achieved IS NOT NULL AND achieved < target ORDER BY slug, unit"
+        )
+    )
+    for row in promises:
+        target, achieved = indicator_number(row.target), indicator_number(row.achieved)
+        assert target is not None and achieved is not None
+        what = f" ({row.what})" if row.what else ""
+        yield Finding(
+            "achieved_below_target", NOTICE, row.slug,
+            f"{decimal_text(achieved)} {row.unit}{what} achieved against a target of {decimal_text(target)}",
+            {
+                "unit": row.unit, "what": row.what, "target": decimal_text(target),
+                "achieved": decimal_text(achieved), "shortfall": decimal_text(target - achieved),
+            },
+        )  # fmt: skip
+
+
+def _ends_and_places(connection: Connection, today: dt.date) -> Iterator[Finding]:
+    has_end_release = select(Document.id).where(Document.project_id == Project.id, Document.kind == "end")
+    for late in connection.execute(
+        select(Project.slug, Project.end_date)
+        .where(Project.end_date < today, ~has_end_release.exists())
+        .order_by(Project.slug)
+    ):
+        yield Finding(
+            "no_end_release", NOTICE, late.slug,
+            f"the end date {late.end_date} has passed and the archive holds no end-of-project release",
+            {"end_date": _iso(late.end_date), "as_of": _iso(today)},
+        )  # fmt: skip
+    for vague in connection.execute(
+        select(Project.slug, Project.place_note)
+        .where(Project.place_status == "ambiguous")
+        .order_by(Project.slug)
+    ):
+        yield Finding(
+            "place_ambiguous", NOTICE, vague.slug,
+            f"the place could be in several counties ({vague.place_note}); the release names none",
+            {"candidates": vague.place_note},
+        )  # fmt: skip

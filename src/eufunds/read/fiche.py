@@ -14,6 +14,7 @@ from typing import Any
 
 from ..record import ArchiveRecord, IndicatorEntry
 from ..seed.consistency import months_between
+from .records import CodedFacts
 from .stats import ArchiveStats, Group, Money
 
 _NONE = "-"
@@ -31,8 +32,9 @@ def _join(*parts: str | None, sep: str = " — ") -> str:
     return sep.join(p for p in parts if p)
 
 
-def render_fiche(record: ArchiveRecord) -> str:
-    """A readable fiche of one project record."""
+def render_fiche(record: ArchiveRecord, coded: CodedFacts | None = None) -> str:
+    """A readable fiche of one project record, with what the archive coded
+    from it (place, the beneficiary's kind, the date its facts are as of)."""
     r = record
     lines: list[str] = []
     add = lines.append
@@ -63,7 +65,11 @@ def render_fiche(record: ArchiveRecord) -> str:
             ("→ specific objective", _join(r["specific_objective"]["code"], r["specific_objective"]["title"]))
         )
     rows.append(("EU funds", ", ".join(r["funds"]) or _NONE))
+    if r["beneficiary"].get("cui"):
+        rows.insert(5, ("beneficiary CUI", r["beneficiary"]["cui"] or _NONE))
     rows.append(("location", r["location"] or _NONE))
+    if coded is not None:
+        rows += coded.rows()
     lines += _aligned(rows)
 
     currency = r["currency"]
@@ -190,6 +196,8 @@ def _indicators(indicators: list[IndicatorEntry]) -> list[str]:
     lines = []
     for ind in indicators:
         text = _join(f"{ind['value']} {ind['unit']}", ind["what"], sep=" ")
+        if ind.get("kind"):
+            text += f" [{ind['kind']}]"
         if ind["topics"]:
             text += ": " + "; ".join(ind["topics"])
         lines.append(f"      • {text}")
@@ -261,4 +269,15 @@ def render_stats(stats: ArchiveStats) -> str:
         stats.by_funding_source,
         lambda g: (g.key, str(g.rows), _money_cell(g.money["amount"], g.rows or 0)),
     )
+    for title, groups in (("county", stats.by_county), ("development region", stats.by_region)):
+        block(
+            (title, "projects", "total value", "from EU funds"),
+            groups,
+            lambda g: (
+                g.key,
+                str(g.projects),
+                _money_cell(g.money["total_value"], g.projects),
+                "; ".join(_amount(m.amount, m.currency) for m in g.money["eu_amount"] if m.stated) or _NONE,
+            ),
+        )
     return "\n".join(lines)

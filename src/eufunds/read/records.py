@@ -363,7 +363,8 @@ class _Children:
             .order_by(Indicator.objective_id, Indicator.result_id, Indicator.ordinal)
         ):
             indicator: IndicatorEntry = {
-                "value": row.value, "unit": row.unit, "what": row.what, "topics": topics[row.id],
+                "value": row.value, "unit": row.unit, "what": row.what, "kind": row.kind,
+                "topics": topics[row.id],
             }  # fmt: skip
             if row.objective_id is not None:
                 self.objective_indicators[row.objective_id].append(indicator)
@@ -385,7 +386,11 @@ def _record(p: Any, ch: _Children, texts: dict[int, SourceDocument]) -> ArchiveR
         "acronym": p.acronym,
         "codes": {"sipoca": p.sipoca_code, "mysmis": p.mysmis_code},
         "status": p.status,
-        "beneficiary": {"name": p.beneficiary_name, "acting_through": p.acting_through_name},
+        "beneficiary": {
+            "name": p.beneficiary_name,
+            "acting_through": p.acting_through_name,
+            "cui": p.beneficiary_cui,
+        },
         "partners": ch.partners[p.id],
         "contacts": ch.contacts[p.id],
         "programme": {"code": p.programme_code, "name": p.programme_name},
@@ -478,3 +483,72 @@ def longest_slug(connection: Connection, filters: ProjectFilters | None = None) 
         select(func.max(func.length(Project.slug))).where(and_(True, *project_conditions(filters)))
     ).scalar()
     return int(value or 0)
+
+
+@dataclass(frozen=True)
+class CodedFacts:
+    """What the archive coded for a project beside its record: its place, its
+    beneficiary's kind and fiscal code, and the date its facts are as of."""
+
+    place_status: str | None
+    locality: str | None
+    locality_siruta: int | None
+    county: str | None
+    county_siruta: int | None
+    nuts3: str | None
+    nuts2: str | None
+    region: str | None
+    place_note: str | None
+    beneficiary_kind: str | None
+    beneficiary_cui: str | None
+    as_of: dt.date | None
+
+    def rows(self) -> list[tuple[str, str]]:
+        """Label and text of each, for a fiche."""
+
+        def coded(name: str | None, code: int | str | None) -> str:
+            return "—" if name is None else f"{name} ({code})" if code is not None else name
+
+        if self.place_status == "resolved":
+            place = ", ".join(
+                p
+                for p in (coded(self.locality, self.locality_siruta), coded(self.county, self.county_siruta))
+                if p != "—"
+            )
+            where = [
+                ("place", place),
+                ("NUTS 3 / NUTS 2", f"{self.nuts3} / {self.nuts2}"),
+                ("region", self.region or "—"),
+            ]
+        elif self.place_status == "ambiguous":
+            where = [("place", f"ambiguous: {self.place_note}")]
+        else:
+            where = [("place", "not coded")]
+        return [
+            *where,
+            ("beneficiary kind", self.beneficiary_kind or "—"),
+            ("as of", self.as_of.isoformat() if self.as_of else "—"),
+        ]
+
+
+def coded_facts(connection: Connection, slug: str) -> CodedFacts:
+    """The coded facts of the project ``slug``."""
+    row = connection.execute(
+        select(
+            Project.place_status,
+            Project.locality_name,
+            Project.locality_siruta,
+            Project.county_name,
+            Project.county_siruta,
+            Project.nuts3,
+            Project.nuts2,
+            Project.region,
+            Project.place_note,
+            _Beneficiary.kind,
+            _Beneficiary.cui,
+            Project.as_of,
+        )
+        .join(_Beneficiary, _Beneficiary.id == Project.beneficiary_id)
+        .where(Project.slug == slug)
+    ).one()
+    return CodedFacts(*row)

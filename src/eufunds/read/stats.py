@@ -15,6 +15,7 @@ from sqlalchemy import Connection, distinct, func, select
 
 from ..models import Document, FundingSource, Programme, Project, ProjectFund
 from ..numbers import from_minor_units
+from ..reference import EU_FUND_CODES
 from .records import ProjectFilters, project_conditions, selected_project_ids
 
 
@@ -42,6 +43,8 @@ class ArchiveStats:
     by_programme: list[Group]
     by_fund: list[Group]
     by_funding_source: list[Group]
+    by_county: list[Group] = field(default_factory=list)
+    by_region: list[Group] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         def group(g: Group, name: str) -> dict[str, Any]:
@@ -60,6 +63,8 @@ class ArchiveStats:
             "by_programme": [group(g, "programme") for g in self.by_programme],
             "by_fund": [group(g, "fund") for g in self.by_fund],
             "by_funding_source": [group(g, "source") for g in self.by_funding_source],
+            "by_county": [group(g, "county") for g in self.by_county],
+            "by_region": [group(g, "region") for g in self.by_region],
         }
 
 
@@ -141,4 +146,48 @@ def archive_stats(connection: Connection, filters: ProjectFilters | None = None)
         by_programme=list(programmes.values()),
         by_fund=list(funds.values()),
         by_funding_source=sorted(sources.values(), key=lambda g: (-g.rows if g.rows else 0, g.key)),
+        by_county=_by_place(connection, ids, Project.county_name),
+        by_region=_by_place(connection, ids, Project.region),
     )
+
+
+# Projects whose place is not coded (ambiguous, unknown, or loaded before places were).
+NOT_CODED = "(not coded)"
+
+
+def _by_place(connection: Connection, ids: Any, place: Any) -> list[Group]:
+    """Projects, total and eligible value, and the EU funds' part of the money, per place."""
+    key = func.coalesce(place, NOT_CODED)
+    groups: dict[str, Group] = {}
+    for name, currency, count, total, total_n, eligible, eligible_n in connection.execute(
+        select(
+            key, Project.currency, func.count(),
+            func.sum(Project.total_value_minor), func.count(Project.total_value_minor),
+            func.sum(Project.eligible_value_minor), func.count(Project.eligible_value_minor),
+        )
+        .where(Project.id.in_(ids))
+        .group_by(key, Project.currency)
+        .order_by(key, Project.currency)
+    ):  # fmt: skip
+        group = groups.setdefault(
+            name, Group(name, 0, money={"total_value": [], "eligible_value": [], "eu_amount": []})
+        )
+        group.projects += count
+        if currency is not None:
+            group.money["total_value"].append(Money(currency, _sum(total), total_n))
+            group.money["eligible_value"].append(Money(currency, _sum(eligible), eligible_n))
+    for name, currency, amount, stated in connection.execute(
+        select(
+            key,
+            Project.currency,
+            func.sum(FundingSource.amount_minor),
+            func.count(FundingSource.amount_minor),
+        )
+        .join(Project, Project.id == FundingSource.project_id)
+        .where(FundingSource.project_id.in_(ids), FundingSource.source.in_(EU_FUND_CODES))
+        .group_by(key, Project.currency)
+        .order_by(key, Project.currency)
+    ):
+        if currency is not None:
+            groups[name].money["eu_amount"].append(Money(currency, _sum(amount), stated))
+    return sorted(groups.values(), key=lambda g: (g.key == NOT_CODED, g.key))

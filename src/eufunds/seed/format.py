@@ -33,6 +33,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.error import Mark
 from yaml.resolver import Resolver
 
+from ..coding.cui import parse_cui
 from ..errors import SeedError
 from ..numbers import MoneyError, is_plain_decimal, parse_decimal, shortest_decimal
 from ..record import EvidenceQuote, SeedRecord
@@ -41,6 +42,7 @@ from ..reference import (
     DOCUMENT_KINDS,
     EU_FUND_CODES,
     FUNDING_SOURCE_CODES,
+    INDICATOR_KINDS,
     OBJECTIVE_KINDS,
     PROGRAMME_CODES,
     PROJECT_STATUSES,
@@ -475,6 +477,16 @@ def _list_of(validator: Validator) -> Validator:
     return check
 
 
+def _cui(value: Any, path: str) -> str:
+    """A fiscal code whose control digit holds, kept as digits with the ``RO``
+    the seed wrote (spaces, dots and a label dropped)."""
+    written = _text(value, path)
+    cui = parse_cui(written)
+    if not cui.valid:
+        raise _Invalid(path, f"{written!r} is not a valid CUI: {cui.reason}")
+    return ("RO" if cui.vat_prefix else "") + cui.digits
+
+
 @dataclass(frozen=True)
 class _Key:
     validator: Validator
@@ -512,6 +524,7 @@ _INDICATOR = _mapping(
         "value": _Key(_quantity, required=True),
         "unit": _Key(_text, required=True),
         "what": _Key(_nullable(_text)),
+        "kind": _Key(_nullable(_choice(INDICATOR_KINDS))),
         "topics": _Key(_list_of(_text), default=list),
     }
 )
@@ -527,7 +540,13 @@ _SEED = _mapping(
         ),
         "status": _Key(_choice(PROJECT_STATUSES), required=True),
         "beneficiary": _Key(
-            _mapping({"name": _Key(_text, required=True), "acting_through": _Key(_nullable(_text))}),
+            _mapping(
+                {
+                    "name": _Key(_text, required=True),
+                    "acting_through": _Key(_nullable(_text)),
+                    "cui": _Key(_nullable(_cui)),
+                }
+            ),
             required=True,
         ),
         "partners": _Key(
