@@ -11,7 +11,7 @@ from dumps import archive_dump, archive_snapshot
 from sqlalchemy import Engine, text
 
 from eufunds.db import sqlite_path
-from eufunds.load.loader import LoadError, LoadReport, load_paths
+from eufunds.load.loader import LoadError, LoadReport, load_paths, load_seeds
 from eufunds.seed.format import read_seed
 
 CLUJ_SEED = "cj-cluj-calitate-competenta-performanta.yaml"
@@ -104,6 +104,45 @@ def test_edit_then_load_matches_a_fresh_load_of_the_edited_seeds(
     query = "select slug, location, record_sha256 from projects order by slug"
     with engine.connect() as a, fresh.connect() as b:
         assert a.execute(text(query)).all() == b.execute(text(query)).all()
+
+
+def _fresh_archive(path: Path) -> Engine:
+    from eufunds import migrate
+    from eufunds.db import create_archive_engine, resolve_database_url
+
+    fresh = create_archive_engine(resolve_database_url(str(path)))
+    migrate.upgrade(fresh)
+    return fresh
+
+
+def test_seeds_read_elsewhere_and_handed_over_load_the_same_rows_as_their_files(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    # As ingest does: each seed checked in a scratch folder, then written where it belongs.
+    scratch = tmp_path / "scratch"
+    shutil.copytree(seeds_dir, scratch)
+    files = [seeds_dir / CALAFAT_SEED, seeds_dir / CLUJ_SEED]
+    seeds = []
+    for file in files:
+        draft = (scratch / file.name).rename(scratch / f"draft-{file.name}")
+        seeds.append(read_seed(draft, label="draft").as_read_from(file))
+    handed, read = _fresh_archive(tmp_path / "handed.db"), _fresh_archive(tmp_path / "read.db")
+    handed_report = load_seeds(handed, seeds)
+    read_report = load_paths(read, files)
+    assert handed_report == read_report
+    assert archive_dump(handed) == archive_dump(read)
+
+
+def test_a_seed_handed_over_is_refused_in_the_words_its_file_would_be(
+    engine: Engine, seeds_dir: Path
+) -> None:
+    seed = seeds_dir / CLUJ_SEED
+    with pytest.raises(LoadError) as from_files:
+        load_paths(engine, [seed, seed])
+    with pytest.raises(LoadError) as handed:
+        load_seeds(engine, [read_seed(seed), seed])  # a path among them is read as load_paths reads it
+    assert [str(p) for p in handed.value.problems] == [str(p) for p in from_files.value.problems]
+    assert "is also claimed by" in str(handed.value)
 
 
 def test_figures_that_disagree_load_as_written_with_a_warning(engine: Engine, seeds_dir: Path) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,8 +33,8 @@ from .. import settings
 from ..errors import ArchiveError, IngestError, IntakeError, LoadError
 from ..extract import Extraction, extract_release
 from ..jsontext import to_json
-from ..load.loader import LoadReport, load_paths
-from ..seed.format import SeedError, SeedProblem, read_seed
+from ..load.loader import LoadReport, load_seeds
+from ..seed.format import Seed, SeedError, SeedProblem, read_seed
 from ..text import decode_release, terminal_safe
 from .fetch import FetchLimits, is_url
 from .sources import MAX_RELEASE_BYTES, SourceFile, read_release, read_release_url
@@ -57,11 +57,14 @@ __all__ = [
 
 
 class _SpanLike(Protocol):
-    line: int
-    start: int
-    end: int
-    quote: str
-
+    @property
+    def line(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def quote(self) -> str: ...
     @property
     def context(self) -> str: ...
 
@@ -131,7 +134,7 @@ def _emit(
     path: str,
     indent: int,
     out: list[str],
-    prov: dict[str, Any],
+    prov: Mapping[str, _SpanLike],
     key: str,
     pages: SourceFile | None = None,
 ) -> None:
@@ -176,17 +179,36 @@ def render_yaml(
 ) -> str:
     """The draft as seed YAML; with ``comments``, each value is followed by its source
     line (and page, when ``source`` is a PDF)."""
-    prov = extraction.provenance if comments else {}
+    return _render(
+        extraction.record,
+        extraction.provenance,
+        extraction.file_name,
+        comments=comments,
+        evidence=evidence,
+        source=source,
+    )
+
+
+def _render(
+    record: dict[str, Any],
+    provenance: Mapping[str, _SpanLike],
+    file_name: str | None,
+    *,
+    comments: bool,
+    evidence: bool,
+    source: SourceFile | None,
+) -> str:
+    prov = provenance if comments else {}
     lines: list[str] = []
-    name = extraction.file_name or "release"
+    name = file_name or "release"
     if source is not None and source.name != name:
         name = f"{name}, the text of {source.name} ({source.media_type})"
     lines.append(f"# Drafted by `eufunds extract` from {name}; check every value against its line.")
-    for key, value in extraction.record.items():
+    for key, value in record.items():
         _emit(value, key, 0, lines, prov, key, source)
-    if evidence and extraction.provenance:
+    if evidence and provenance:
         lines.append("evidence:")
-        for path, span in extraction.provenance.items():
+        for path, span in provenance.items():
             lines.append(f"  {path}: {_scalar(span.context)}")
     lines.append("notes: Drafted automatically by eufunds extract; not yet checked by a curator.")
     return "\n".join(lines) + "\n"
@@ -234,7 +256,9 @@ _NOT_RELEASES = (".yaml", ".yml")
 
 @dataclass
 class _Span:
-    """A provenance span as plain data, sent back from a worker process."""
+    """A provenance span as plain data, sent back from a worker process; its
+    context is found once (the draft quotes it twice, and it is the costliest
+    part of a span)."""
 
     line: int
     start: int
@@ -252,9 +276,12 @@ class _Prepared:
     record: dict[str, Any]
     provenance: dict[str, _Span]
     text_is_original: bool
-    # The draft as checked, under the names the worker chose; the writer
-    # renders it again only when it has to rename the project or its text.
+    # The draft as checked, under the names the worker chose, and the seed the
+    # check read from it, handed to the loader as it is; the writer renders the
+    # draft again (and the loader reads it from its file) only when it has to
+    # rename the project or its text.
     yaml_text: str
+    seed: Seed
 
 
 @dataclass
@@ -337,16 +364,16 @@ def _prepare(item: str, ocr: bool, limits: FetchLimits | None) -> _Prepared | In
             and _decodes_to(source)
         )
         name = _text_name(source, text_is_original)
-        draft = draft_release(source, file_name=name)
-        yaml_text = render_yaml(draft.extraction, evidence=True, source=source)
-        problems = _validate(source.text_bytes, name, yaml_text)
-        if problems:
-            return IngestOutcome(item, "refused", "draft is not a valid seed: " + "; ".join(problems))
+        extraction = draft_release(source, file_name=name).extraction
         provenance = {
             path: _Span(span.line, span.start, span.end, span.quote, span.context)
-            for path, span in draft.extraction.provenance.items()
+            for path, span in extraction.provenance.items()
         }
-        return _Prepared(item, source, draft.extraction.record, provenance, text_is_original, yaml_text)
+        yaml_text = _render(extraction.record, provenance, name, comments=True, evidence=True, source=source)
+        checked = _validate(source.text_bytes, name, yaml_text, f"{extraction.record['slug']}.yaml")
+        if isinstance(checked, list):
+            return IngestOutcome(item, "refused", "draft is not a valid seed: " + "; ".join(checked))
+        return _Prepared(item, source, extraction.record, provenance, text_is_original, yaml_text, checked)
     except IntakeError as exc:
         return IngestOutcome(item, "refused", _without_item(str(exc), item))
     except Exception as exc:  # a reader library's bug on hostile input must not stop the batch
@@ -381,18 +408,20 @@ def _text_name(source: SourceFile, text_is_original: bool) -> str:
     return f"{name}.txt" if source.media_type != "text/plain" else f"{Path(name).stem}.utf8.txt"
 
 
-def _validate(text_bytes: bytes, text_name: str, yaml_text: str) -> list[str]:
-    """Check a draft with the seed reader, in a scratch folder holding its text beside it."""
+def _validate(text_bytes: bytes, text_name: str, yaml_text: str, seed_name: str) -> Seed | list[str]:
+    """Check a draft with the seed reader, in a scratch folder holding its text
+    beside it: the seed read, named ``seed_name``, or the problems found."""
     with tempfile.TemporaryDirectory(prefix="eufunds-draft-") as scratch:
         folder = Path(scratch)
         (folder / text_name).write_bytes(text_bytes)
-        seed = folder / "draft.yaml"
-        seed.write_text(yaml_text, encoding="utf-8")
+        draft = folder / "draft.yaml"
+        draft.write_text(yaml_text, encoding="utf-8")
         try:
-            read_seed(seed, label="draft")
+            seed = read_seed(draft, label="draft", name=seed_name)
         except SeedError as exc:
             return [str(problem).removeprefix("draft: ") for problem in exc.problems]
-    return []
+    seed.fingerprint()  # here, in the worker, while the writer handles other releases
+    return seed
 
 
 def _prepared_iter(
@@ -409,9 +438,10 @@ def _prepared_iter(
         yield from pool.map(_prepare, items, [ocr] * len(items), [limits] * len(items), chunksize=chunk)
 
 
-# A release ready to write: its outcome, what was read, the files to write and
-# the SHA-256 of the text file its seed names.
-_Entry = tuple[IngestOutcome, _Prepared, list[tuple[Path, bytes]], str]
+# A release ready to write: its outcome, what was read, the files to write,
+# the SHA-256 of the text file its seed names, and its seed for the loader
+# (the seed file's path when the seed checked in the worker was renamed).
+_Entry = tuple[IngestOutcome, _Prepared, list[tuple[Path, bytes]], str, Seed | Path]
 
 
 class _Writer:
@@ -455,13 +485,13 @@ class _Writer:
         self.codes.setdefault(slug, code)
         return slug
 
-    def place(self, prepared: _Prepared) -> tuple[IngestOutcome, list[tuple[Path, bytes]], str]:
-        """The outcome and the files to write for one release (nothing when refused)."""
+    def place(self, prepared: _Prepared) -> _Entry | IngestOutcome:
+        """What to write and load for one release, or why it is refused."""
         item, source, record = prepared.item, prepared.source, prepared.record
         slug = self._slug(record)
         if slug in self.slugs:
             reason = f"slug {slug!r} is also drafted from {self.slugs[slug]}"
-            return IngestOutcome(item, "refused", reason), [], ""
+            return IngestOutcome(item, "refused", reason)
         seed_path = self.seeds_dir / f"{slug}.yaml"
         text_name = _text_name(source, prepared.text_is_original)
         files: list[tuple[str, bytes]] = [(text_name, source.text_bytes)]
@@ -473,7 +503,7 @@ class _Writer:
                 # Another release of the same name: keep both, the later one under its slug.
                 renamed = [(f"{slug}--{n}", d) for n, d in files]
                 if any(self._free(n, d, item) for n, d in renamed):
-                    return IngestOutcome(item, "refused", problem), [], ""
+                    return IngestOutcome(item, "refused", problem)
                 files = renamed
                 text_name = files[0][0]
                 break
@@ -483,23 +513,27 @@ class _Writer:
             )
             if not same_text:
                 reason = f"{seed_path} already exists (a curated seed?); use --force to overwrite it"
-                return IngestOutcome(item, "refused", reason), [], ""
+                return IngestOutcome(item, "refused", reason)
         self.slugs[slug] = item
         for name, _ in files:
             self.claimed[name] = item
+        seed: Seed | Path
         if slug == record["slug"] and text_name == _text_name(source, prepared.text_is_original):
             yaml_text = prepared.yaml_text
+            seed = prepared.seed.as_read_from(seed_path)
         else:
             record = dict(record, slug=slug)
             record["sources"] = [dict(record["sources"][0], file=text_name), *record["sources"][1:]]
-            extraction = Extraction(record=record, provenance=dict(prepared.provenance), file_name=text_name)  # type: ignore[arg-type]
-            yaml_text = render_yaml(extraction, evidence=True, source=source)
+            yaml_text = _render(
+                record, prepared.provenance, text_name, comments=True, evidence=True, source=source
+            )
+            seed = seed_path
         writes = [(self.seeds_dir / name, data) for name, data in files]
         writes.append((seed_path, yaml_text.encode("utf-8")))
         outcome = IngestOutcome(
             item, "drafted", slug=slug, seed_path=seed_path, files=[name for name, _ in files]
         )
-        return outcome, writes, _sha256(source.text_bytes)
+        return outcome, prepared, writes, _sha256(source.text_bytes), seed
 
     def flush(self, batch: list[_Entry]) -> None:
         if not batch or self.dry_run:
@@ -512,7 +546,7 @@ class _Writer:
         # What this run created for each release, to take back if its load is
         # refused: a draft left in the seeds folder would break the next load.
         created: dict[int, list[Path]] = {}
-        for outcome, _prepared, writes, _sha in batch:
+        for outcome, _prepared, writes, _sha, _seed in batch:
             for path, data in writes:
                 if not path.exists():
                     created.setdefault(id(outcome), []).append(path)
@@ -526,9 +560,7 @@ class _Writer:
             if not pending:
                 return
             try:
-                seeds = [o.seed_path for o, *_ in pending if o.seed_path]
-                # The readers of the next releases hold the cores: no second pool.
-                report = load_paths(self.engine, seeds, keep_slugs=False, workers=1)
+                report = load_seeds(self.engine, [seed for *_, seed in pending], keep_slugs=False)
             except LoadError as exc:
                 still = self._refuse_failed(pending, exc.problems)
                 for outcome, *_ in pending:
@@ -537,7 +569,7 @@ class _Writer:
                 pending = still
                 continue
             self._merge(report)
-            record_sources(self.engine, [(prepared.source, sha) for _o, prepared, _w, sha in pending])
+            record_sources(self.engine, [(prepared.source, sha) for _o, prepared, _w, sha, _s in pending])
             for outcome, *_ in pending:
                 outcome.status = "loaded"
             return
@@ -660,9 +692,12 @@ def ingest(
         elif prepared.source.sha256 in known:
             outcome = IngestOutcome(prepared.item, "skipped", "already in the archive")
         else:
-            outcome, writes, sha = writer.place(prepared)
-            if outcome.status == "drafted":
-                batch.append((outcome, prepared, writes, sha))
+            placed = writer.place(prepared)
+            if isinstance(placed, IngestOutcome):
+                outcome = placed
+            else:
+                outcome = placed[0]
+                batch.append(placed)
                 batch_bytes += prepared.source.size
                 known.add(prepared.source.sha256)
         result.outcomes.append(outcome)

@@ -54,6 +54,11 @@ def _read_one(item: tuple[Path | str, str]) -> Seed | list[SeedProblem]:
     return seed
 
 
+def read_seed_file(path: Path) -> Seed | list[SeedProblem]:
+    """One seed file named on its own (named by its file name), read in this process."""
+    return _read_one((path, path.name))
+
+
 def _read_chunk(items: Sequence[tuple[Path | str, str]]) -> list[Seed | list[SeedProblem]]:
     return [_read_one(item) for item in items]
 

@@ -14,7 +14,7 @@ import operator
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +64,7 @@ from ..record import IndicatorEntry, PriorityAxisRef, SpecificObjectiveRef
 from ..seed import consistency
 from ..seed.format import Seed, SeedProblem
 from ..text import organisation_key
-from ._pool import read_seed_files
+from ._pool import read_seed_file, read_seed_files
 from .discovery import discover_seed_files
 
 Progress = Callable[[int], None]
@@ -150,16 +150,55 @@ def load_paths(
     transaction. Only the report's lists of slugs grow with the load; with
     ``keep_slugs`` off it keeps their numbers alone.
     """
-    if not has_schema(engine):
-        raise _no_schema(engine)
-    mismatch = migrate.schema_mismatch(engine)
-    if mismatch is not None:
-        raise ArchiveError(mismatch)
+    _check_schema(engine)
     problems: list[SeedProblem | str] = []
     for path in paths:
         if not path.exists():
             problems.append(SeedProblem(str(path), None, None, "no such file or folder"))
     files = discover_seed_files([p for p in paths if p.exists()])  # found as they are read
+    # In parallel for large loads, in file order.
+    outcomes = read_seed_files(files, workers=workers)
+    return _load(engine, outcomes, problems, progress=progress, strict=strict, keep_slugs=keep_slugs)
+
+
+def load_seeds(
+    engine: Engine,
+    seeds: Iterable[Seed | Path],
+    *,
+    progress: Progress | None = None,
+    strict: bool = False,
+    keep_slugs: bool = True,
+) -> LoadReport:
+    """Load seeds in one transaction, each a ``Seed`` already read and validated
+    (``eufunds.seed.format.read_seed``) or the path of a seed file, read here:
+    the rows, checks, refusals and report of ``load_paths`` of the files the
+    seeds were read from, in this order. For a caller that has just read its
+    seeds itself (``eufunds ingest`` checks each draft in its worker
+    processes), so that no file is parsed twice."""
+    _check_schema(engine)
+    outcomes = (seed if isinstance(seed, Seed) else read_seed_file(seed) for seed in seeds)
+    return _load(engine, outcomes, [], progress=progress, strict=strict, keep_slugs=keep_slugs)
+
+
+def _check_schema(engine: Engine) -> None:
+    if not has_schema(engine):
+        raise _no_schema(engine)
+    mismatch = migrate.schema_mismatch(engine)
+    if mismatch is not None:
+        raise ArchiveError(mismatch)
+
+
+def _load(
+    engine: Engine,
+    outcomes: Iterable[Seed | list[SeedProblem]],
+    problems: list[SeedProblem | str],
+    *,
+    progress: Progress | None,
+    strict: bool,
+    keep_slugs: bool,
+) -> LoadReport:
+    """Check and write ``outcomes`` (each a seed or a file's problems), all or
+    nothing, after ``problems`` found before reading (see ``load_paths``)."""
     report = LoadReport(keep_slugs=keep_slugs)
     with _LoadIndex() as index, _SeedSpool() as spool, _write_transaction(engine) as connection:
         writer = _Writer(connection, report, progress)
@@ -170,7 +209,7 @@ def load_paths(
         # on, seeds wait in the spool for the full checks.
         streaming = True
         batch: list[Seed] = []
-        for outcome in read_seed_files(files, workers=workers):  # in parallel for large loads, in file order
+        for outcome in outcomes:
             if isinstance(outcome, Seed):
                 index.add(outcome)
                 warnings = consistency.record_warnings(outcome.record)

@@ -23,7 +23,7 @@ import json
 import re
 import stat
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -805,6 +805,14 @@ class Seed:
 
     def line_of(self, path: str) -> int | None:
         return _Lines(self.lines).line_of(path)
+
+    def as_read_from(self, path: Path) -> Seed:
+        """This seed as ``read_seed(path)`` reads it, when ``path`` holds the YAML
+        this seed was read from and the folder beside it the same source files
+        (a draft checked in a scratch folder, then written where it belongs)."""
+        folder = path.parent.resolve()
+        sources = [replace(source, path=(folder / source.file).resolve()) for source in self.sources]
+        return replace(self, path=path, label=str(path), name=path.name, sources=sources)
 
     def fingerprint(self) -> str:
         """Changes whenever the record, a source text or the seed's file name changes.
