@@ -1,0 +1,10 @@
+"""Coding: a release's free text turned into codes others can join on — the
+beneficiary's fiscal code (CUI), its kind of body, and its place as SIRUTA codes
+with NUTS 2/3 and development region.
+
+Pure functions over text and packaged tables; nothing here touches the archive.
+"""
+
+from .cui import Cui, CuiMention, CuiProblem, find_cuis, parse_cui
+
+__all__ = ["Cui", "CuiMention", "CuiProblem", "find_cuis", "parse_cui"]
