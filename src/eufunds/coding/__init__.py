@@ -6,5 +6,18 @@ Pure functions over text and packaged tables; nothing here touches the archive.
 """
 
 from .cui import Cui, CuiMention, CuiProblem, find_cuis, parse_cui
+from .places import County, PlaceResult, PlaceStatus, SirutaUnit, place_from_text, resolve_place
 
-__all__ = ["Cui", "CuiMention", "CuiProblem", "find_cuis", "parse_cui"]
+__all__ = [
+    "County",
+    "Cui",
+    "CuiMention",
+    "CuiProblem",
+    "PlaceResult",
+    "PlaceStatus",
+    "SirutaUnit",
+    "find_cuis",
+    "parse_cui",
+    "place_from_text",
+    "resolve_place",
+]
