@@ -32,8 +32,10 @@ FOUNDATION = frozenset(
 # reads a release (extract), checks the draft as a seed (seed) and loads it
 # (load); the read side reuses seed's quote finder and figure checks; export
 # reads through read; the web face shows what read and export give; the CLI
-# calls them all.
-STAGES = ("seed", "load", "extract", "intake", "read", "export", "web", "cli")
+# calls them all. coding (CUI, kind of body, SIRUTA place) needs only the
+# foundation and its packaged tables, and comes before the loader that stores
+# its codes.
+STAGES = ("seed", "coding", "load", "extract", "intake", "read", "export", "web", "cli")
 
 # Names in ``os`` that read or change the process environment.
 ENVIRONMENT = frozenset({"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"})
