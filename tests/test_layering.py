@@ -33,9 +33,9 @@ FOUNDATION = frozenset(
 # (load); the read side reuses seed's quote finder and figure checks; export
 # reads through read; the web face shows what read and export give; the CLI
 # calls them all. coding (CUI, kind of body, SIRUTA place) needs only the
-# foundation and its packaged tables, and comes before the loader that stores
-# its codes.
-STAGES = ("seed", "coding", "load", "extract", "intake", "read", "export", "web", "cli")
+# foundation and its packaged tables, and comes before the seed reader that
+# checks a CUI's control digit and the loader that stores the codes.
+STAGES = ("coding", "seed", "load", "extract", "intake", "read", "export", "web", "cli")
 
 # Names in ``os`` that read or change the process environment.
 ENVIRONMENT = frozenset({"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"})

@@ -65,7 +65,7 @@ def write_seed(
     source_lines = []
     for i, (kind, published, body) in enumerate(sources):
         name = f"{slug}-{i}.txt"
-        (folder / name).write_text(body + "\n", encoding="utf-8")
+        (folder / name).write_text(f"{body} ({slug})\n", encoding="utf-8")  # one text per project
         source_lines.append(f"  - {{file: {name}, kind: {kind}, published: {published}}}")
     indicator_lines = [
         f"      - {{value: {value}, unit: {unit}, kind: {'null' if kind is None else kind}}}"
@@ -95,7 +95,9 @@ def findings(engine: Engine, check: str, today: dt.date = dt.date(2026, 12, 4)) 
 # --------------------------------------------------------------------------- promises
 
 
-def test_a_target_and_an_achieved_value_of_one_unit_stand_side_by_side(engine: Engine, tmp_path: Path) -> None:
+def test_a_target_and_an_achieved_value_of_one_unit_stand_side_by_side(
+    engine: Engine, tmp_path: Path
+) -> None:
     write_seed(tmp_path, "p", indicators=[(120, "persoane", "target"), (118, "persoane", "achieved")])
     load_paths(engine, [tmp_path])
     row = one(engine, "select slug, unit, target, achieved from project_promises")
@@ -196,7 +198,11 @@ def test_the_wordings_of_one_body_are_listed_together(engine: Engine, tmp_path: 
 
 
 def test_the_seeds_are_placed_in_their_counties(loaded_engine: Engine) -> None:
-    calafat = one(loaded_engine, "select county_name, nuts3, nuts2, place_status from projects where slug = :s", s=CALAFAT)
+    calafat = one(
+        loaded_engine,
+        "select county_name, nuts3, nuts2, place_status from projects where slug = :s",
+        s=CALAFAT,
+    )
     assert (calafat.county_name, calafat.nuts3, calafat.nuts2, calafat.place_status) == (
         "Dolj", "RO411", "RO41", "resolved",
     )  # fmt: skip
@@ -226,7 +232,9 @@ def test_a_name_found_in_several_counties_stays_unresolved_and_check_lists_it(
 def test_a_name_found_in_several_counties_is_resolved_when_the_release_names_the_county(
     engine: Engine, tmp_path: Path
 ) -> None:
-    write_seed(tmp_path, "p", beneficiary="Comuna Mihai Viteazu", location="comuna Mihai Viteazu, județul Cluj")
+    write_seed(
+        tmp_path, "p", beneficiary="Comuna Mihai Viteazu", location="comuna Mihai Viteazu, județul Cluj"
+    )
     load_paths(engine, [tmp_path])
     row = one(engine, "select county_name, place_status from projects")
     assert (row.county_name, row.place_status) == ("Cluj", "resolved")
@@ -288,3 +296,49 @@ def test_stats_json_carries_the_county_breakdown(sqlite_archive_file: Path) -> N
     result = CliRunner().invoke(cli, ["--db", str(sqlite_archive_file), "stats", "--format", "json"])
     counties = [g["county"] for g in json.loads(result.output)["by_county"]]
     assert counties == ["Cluj", "Dolj"]
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+_RELEASE = """COMUNICAT DE PRESĂ
+
+Comuna Bârca, în calitate de beneficiar, anunță finalizarea proiectului „Formare pentru toți”,
+cod MySMIS 130001.
+{identity}
+Rezultatele proiectului:
+- {result};
+- 2 ghiduri de bune practici.
+"""
+
+
+def _draft(identity: str = "", result: str = "120 de persoane au fost formate") -> dict[str, Any]:
+    from eufunds.extract import extract_release
+
+    return extract_release(_RELEASE.format(identity=identity, result=result)).record
+
+
+def test_a_draft_takes_the_cui_stated_beside_the_beneficiary() -> None:
+    assert _draft("Beneficiar: Comuna Bârca, CUI RO 4553089.")["beneficiary"]["cui"] == "RO4553089"
+
+
+def test_a_draft_takes_no_cui_when_the_release_states_two() -> None:
+    identity = "Beneficiar: Comuna Bârca, CUI 4553089. Constructor: Softwise SRL, CUI 14399840."
+    assert _draft(identity)["beneficiary"]["cui"] is None
+
+
+def test_a_draft_takes_no_cui_whose_control_digit_fails() -> None:
+    assert _draft("Beneficiar: Comuna Bârca, CUI 4553080.")["beneficiary"]["cui"] is None
+
+
+@pytest.mark.parametrize(
+    ("result", "kind"),
+    [
+        ("120 de persoane au fost formate", "achieved"),
+        ("120 de persoane vor fi formate", "target"),
+        ("120 de persoane formate", None),
+    ],
+)
+def test_a_draft_reads_whether_a_quantity_was_promised_or_delivered(result: str, kind: str | None) -> None:
+    [indicator] = _draft(result=result)["results"][0]["indicators"]
+    assert (indicator["value"], indicator["kind"]) == (120, kind)

@@ -34,7 +34,7 @@ depends_on: str | Sequence[str] | None = None
 
 # The lists the CHECKs hold, as of this revision (later ones may extend them).
 _ORGANISATION_KINDS = (
-    "commune", "town", "municipality", "county_council", "ministry", "public_body", "school",
+    "commune", "town", "municipality", "county", "ministry", "central_body", "local_body", "school",
     "university", "hospital", "ngo", "company", "other",
 )  # fmt: skip
 _PLACE_STATUSES = ("resolved", "county", "ambiguous", "unknown")

@@ -63,7 +63,7 @@ RESULT_LEVELS: tuple[str, ...] = ("programme", "project")
 INDICATOR_KINDS: tuple[str, ...] = ("target", "achieved")
 # What a body is, read off its name (``eufunds.coding.kinds``).
 ORGANISATION_KINDS: tuple[str, ...] = (
-    "commune", "town", "municipality", "county_council", "ministry", "public_body", "school",
+    "commune", "town", "municipality", "county", "ministry", "central_body", "local_body", "school",
     "university", "hospital", "ngo", "company", "other",
 )  # fmt: skip
 PLACE_STATUSES: tuple[str, ...] = ("resolved", "county", "ambiguous", "unknown")

@@ -83,6 +83,23 @@ class PlaceStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+# SIRUTA writes names in capitals, some with the unit's kind in front
+# ("MUNICIPIUL CALAFAT", "ORAȘ ZLATNA", "JUDEȚUL DOLJ"); people read "Calafat",
+# "Zlatna", "Dolj", with the short words of a name in lower case ("Baia de Aramă").
+_KIND_PREFIX = re.compile(r"^(?:JUDEȚUL|MUNICIPIUL|ORAȘ(?:UL)?|COMUNA)\s+(?=\S)")
+_SMALL_WORDS = frozenset({"de", "din", "pe", "la", "lui", "cu", "sub", "și", "în"})
+
+
+def display_name(siruta_name: str) -> str:
+    """A SIRUTA name as people write it: "JUDEȚUL CARAȘ-SEVERIN" → "Caraș-Severin"."""
+    bare = _KIND_PREFIX.sub("", siruta_name).lower()
+    words = [
+        w if i and w in _SMALL_WORDS else "-".join(part[:1].upper() + part[1:] for part in w.split("-"))
+        for i, w in enumerate(bare.split(" "))
+    ]
+    return " ".join(words)
+
+
 @dataclass(frozen=True)
 class SirutaUnit:
     """A row of SIRUTA: its code, its name as SIRUTA writes it, and its kind
@@ -92,6 +109,10 @@ class SirutaUnit:
     name: str
     kind: str
 
+    @property
+    def display_name(self) -> str:
+        return display_name(self.name)
+
 
 @dataclass(frozen=True)
 class County:
@@ -100,6 +121,10 @@ class County:
     nuts3: str
     nuts2: str
     region: str
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.name)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .document import Doc, end_of_line, list_items, paragraph_end, sentence_end, trim, wordset
+from .document import Doc, end_of_line, list_items, paragraph_end, sentence_end, sentence_start, trim, wordset
 from .numbers import AMOUNT, MONTHS, percent
 
 _BLANKS = re.compile(r"\s*")
@@ -389,7 +389,8 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
         i = len(found)
         indicator: dict[str, Any] = {
             "value": value, "unit": unit, "what": None,
-            "kind": _indicator_kind(doc, start, end, f"{path}.indicators[{i}].kind"), "topics": [],
+            "kind": _indicator_kind(doc, start, end, m.start("n"), f"{path}.indicators[{i}].kind"),
+            "topics": [],
         }  # fmt: skip
         doc.note(f"{path}.indicators[{i}].value", m.start("n"), m.end("n"))
         doc.note(f"{path}.indicators[{i}].unit", unit_start, unit_end)
@@ -432,32 +433,36 @@ def _indicators(doc: Doc, start: int, end: int, path: str) -> list[dict[str, Any
 
 _COLON_LIST = re.compile(r"\s*:\s*")
 
-# How an item words its quantity: promised ("vor fi formate", "își propune") or
-# delivered ("au fost formate", "s-au realizat"). Read on the folded text.
+# How a sentence words a quantity: promised ("vor fi formate", "își propune")
+# or delivered ("au fost formate", "s-au organizat"). Only verb forms count: a
+# bare participle ("finalizat", "realizate") as often describes the target group
+# ("adulții care nu și-au finalizat educația") as the result. Read on the folded text.
 _TARGET_CUE = re.compile(
     r"\b(?:vor fi|va fi|vor beneficia|vor participa|se vor|se va|isi propune|si-a propus|"
-    r"propus[aei]?|preconizat[aei]?|estimat[aei]?|urmeaza sa|tinta|vizeaza)\b"
+    r"preconizeaza|urmeaza sa|vizeaza)\b"
 )
-_ACHIEVED_CUE = re.compile(
-    r"\b(?:au fost|a fost|s-au|s-a|au participat|au beneficiat|au absolvit|au obtinut|"
-    r"a fost atins[ae]?|atins[ae]?|realizat[ei]?|finalizat[ei]?)\b"
-)
+_ACHIEVED_CUE = re.compile(r"\b(?:au fost|a fost|s-au|au participat|au beneficiat|au absolvit|au obtinut)\b")
+_NEGATED = re.compile(r"\bnu\s+(?:si-)?\S*$")
+# How far from the number a verb still speaks of it, before and after.
+_CUE_BEFORE, _CUE_AFTER = 120, 60
 
 
-def _indicator_kind(doc: Doc, start: int, end: int, path: str) -> str | None:
-    """``target`` or ``achieved`` when the item's wording says one and only one."""
+def _indicator_kind(doc: Doc, start: int, end: int, at: int, path: str) -> str | None:
+    """``target`` or ``achieved`` when the words around the number at ``at``, in
+    its sentence, say one and only one ("… a fost atins prin organizarea a 2
+    workshopuri")."""
     f = doc.folded
-    target, achieved = _TARGET_CUE.search(f, start, end), _ACHIEVED_CUE.search(f, start, end)
-    if target and achieved:
-        # "vor fi realizate": a participle after a future is still a promise;
-        # "au fost atinse ținta" and other mixes say nothing sure.
-        if achieved.group() in {"realizat", "realizate", "realizati", "finalizat", "finalizate", "finalizati"}:
-            achieved = None
-        else:
-            return None
-    cue, kind = (target, "target") if target else (achieved, "achieved")
-    if cue is None:
+    low = max(min(start, sentence_start(f, at)), at - _CUE_BEFORE)
+    high = min(max(end, at), at + _CUE_AFTER)
+    cues = [
+        (m, kind)
+        for pattern, kind in ((_TARGET_CUE, "target"), (_ACHIEVED_CUE, "achieved"))
+        for m in pattern.finditer(f, low, high)
+        if not _NEGATED.search(f, max(low, m.start() - 12), m.start())
+    ]
+    if not cues or len({kind for _, kind in cues}) != 1:
         return None
+    cue, kind = cues[0]
     doc.note(path, cue.start(), cue.end())
     return kind
 

@@ -37,8 +37,8 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import migrate, searchindex
-from ..coding.kinds import organisation_kind
-from ..coding.places import place_columns
+from ..coding.kinds import classify_organisation
+from ..coding.places import PlaceResult, place_from_text
 from ..db import ArchiveError, busy_timeout_of, describe_url, has_schema
 from ..errors import LoadError
 from ..models import (
@@ -630,7 +630,7 @@ class _Writer:
         """What a load does once every row is written and checked, just before
         its commit."""
         self.settle_reference_wording()
-        counts = self.report.counts()
+        counts = self.report.counts
         if counts["inserted"] or counts["updated"]:
             # The archive's "as of": a load that changed nothing leaves it as it was.
             self.c.execute(
@@ -696,7 +696,7 @@ class _Writer:
                     if current.get(row_id) != chosen:
                         values = {column: chosen}
                         if model is Organisation and column == "name":
-                            values["kind"] = organisation_kind(chosen)  # the kind is read off the name
+                            values["kind"] = _kind_of(chosen)  # the kind is read off the name
                         self.c.execute(update(model).where(model.id == row_id).values(values))
                     self.reference_values.setdefault((model, row_id), {})[column] = chosen
 
@@ -724,7 +724,7 @@ class _Writer:
         if found is not None:
             self.touched_organisations.add(found)
         if found is None and self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
-            statement = insert(Organisation).values(name=name, name_key=key, kind=organisation_kind(name))
+            statement = insert(Organisation).values(name=name, name_key=key, kind=_kind_of(name))
             found = self._insert_one(statement)
             self.organisations[key] = found
         elif found is None:
@@ -732,7 +732,7 @@ class _Writer:
             # (``_flush_organisations``), not one statement per new name.
             found = self._reserve_ids(Organisation, 1)[0]
             self.pending_organisations.append(
-                {"id": found, "name": name, "name_key": key, "kind": organisation_kind(name)}
+                {"id": found, "name": name, "name_key": key, "kind": _kind_of(name)}
             )
             self.organisations[key] = found
             self.touched_organisations.add(found)
@@ -842,7 +842,7 @@ class _Writer:
             "location": r["location"],
             "notes": r["notes"],
             "beneficiary_cui": r["beneficiary"]["cui"],
-            **place_columns(r["beneficiary"]["name"], r["location"]),
+            **_place_columns(place_from_text(r["beneficiary"]["name"], r["location"])),
             "as_of": max((s["published"] for s in r["sources"] if s["published"]), default=None),
             "seed_file": seed.name,
             "record_sha256": seed.fingerprint(),
@@ -1126,6 +1126,28 @@ class _PlainInsert:
                 values[i] = process(values[i])
             converted.append(tuple(values))
         return converted
+
+
+def _kind_of(name: str) -> str:
+    return str(classify_organisation(name).kind)
+
+
+def _place_columns(place: PlaceResult) -> dict[str, Any]:
+    """A coded place as the project's columns: the locality only when it is
+    certain, the county and its NUTS codes whenever the county is."""
+    locality = place.locality or place.uat
+    certain = place.status == "resolved" and locality is not None
+    return {
+        "locality_siruta": locality.siruta if certain and locality else None,
+        "locality_name": locality.display_name if certain and locality else None,
+        "county_siruta": place.county.siruta if place.county else None,
+        "county_name": place.county.display_name if place.county else None,
+        "nuts3": place.nuts3,
+        "nuts2": place.nuts2,
+        "region": place.region,
+        "place_status": str(place.status),
+        "place_note": ", ".join(c.display_name for c in place.candidates) or None,
+    }
 
 
 def _bind(name: str) -> Any:

@@ -196,10 +196,10 @@ def _indicators(indicators: list[IndicatorEntry]) -> list[str]:
     lines = []
     for ind in indicators:
         text = _join(f"{ind['value']} {ind['unit']}", ind["what"], sep=" ")
-        if ind.get("kind"):
-            text += f" [{ind['kind']}]"
         if ind["topics"]:
             text += ": " + "; ".join(ind["topics"])
+        if ind.get("kind"):
+            text += f" ({ind['kind']})"
         lines.append(f"      • {text}")
     return lines
 

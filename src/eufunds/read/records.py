@@ -536,19 +536,19 @@ def coded_facts(connection: Connection, slug: str) -> CodedFacts:
     row = connection.execute(
         select(
             Project.place_status,
-            Project.locality_name,
+            Project.locality_name.label("locality"),
             Project.locality_siruta,
-            Project.county_name,
+            Project.county_name.label("county"),
             Project.county_siruta,
             Project.nuts3,
             Project.nuts2,
             Project.region,
             Project.place_note,
-            _Beneficiary.kind,
-            _Beneficiary.cui,
+            _Beneficiary.kind.label("beneficiary_kind"),
+            _Beneficiary.cui.label("beneficiary_cui"),
             Project.as_of,
         )
         .join(_Beneficiary, _Beneficiary.id == Project.beneficiary_id)
         .where(Project.slug == slug)
     ).one()
-    return CodedFacts(*row)
+    return CodedFacts(**row._asdict())
