@@ -342,3 +342,114 @@ def test_a_draft_takes_no_cui_whose_control_digit_fails() -> None:
 def test_a_draft_reads_whether_a_quantity_was_promised_or_delivered(result: str, kind: str | None) -> None:
     [indicator] = _draft(result=result)["results"][0]["indicators"]
     assert (indicator["value"], indicator["kind"]) == (120, kind)
+
+
+# --------------------------------------------------------------------------- joined releases
+
+
+def _start_and_end(
+    folder: Path, *, end_mysmis: str = "130001", joins: str = "p", listed: bool = True
+) -> None:
+    """A start release's seed ``p`` and an end release's seed ``p-end`` joining it."""
+    start = write_seed(folder, "p", indicators=[(120, "persoane", "target")], end_date="2020-12-31")
+    write_seed(
+        folder, "p-end", mysmis=end_mysmis, indicators=[(118, "persoane", "achieved")], end_date="2021-03-31",
+        sources=[("end", "2021-04-02", "Proiectul s-a încheiat.")],
+    )  # fmt: skip
+    end = folder / "p-end.yaml"
+    end.write_text(f"joins: {joins}\n" + end.read_text(encoding="utf-8"), encoding="utf-8")
+    if listed:
+        start.write_text(start.read_text(encoding="utf-8") + "releases: [p-end.yaml]\n", encoding="utf-8")
+
+
+def test_an_end_release_joins_its_project_as_a_further_source_not_a_second_project(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _start_and_end(tmp_path)
+    report = load_paths(engine, [tmp_path])
+    assert report.inserted == ["p"] and report.joined == ["p-end.yaml joined p"]
+    assert one(engine, "select count(*) as n from projects").n == 1
+    with engine.connect() as connection:
+        kinds = connection.execute(text("select kind from documents order by ordinal")).scalars().all()
+    assert kinds == ["start", "end"]
+
+
+def test_a_joined_project_sets_the_start_target_beside_the_end_result(engine: Engine, tmp_path: Path) -> None:
+    _start_and_end(tmp_path)
+    load_paths(engine, [tmp_path])
+    row = one(engine, "select target, achieved from project_promises")
+    assert (float(row.target), float(row.achieved)) == (120, 118)
+    assert [f.check for f in findings(engine, "achieved_below_target")] == ["achieved_below_target"]
+
+
+def test_a_figure_the_end_release_states_otherwise_is_kept_beside_the_first_and_checked(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _start_and_end(tmp_path)
+    load_paths(engine, [tmp_path])
+    project = one(engine, "select end_date, status from projects")
+    assert str(project.end_date) == "2020-12-31"
+    restated = one(
+        engine,
+        "select r.value, d.file_name from restatements r join documents d on d.id = r.document_id "
+        "where r.field = 'end_date'",
+    )
+    assert (restated.value, restated.file_name) == ("2021-03-31", "p-end-0.txt")
+    changed = [f.figures for f in findings(engine, "figure_changed")]
+    assert {"field": "end_date", "value": "2021-03-31", "source": "p-end-0.txt"} in changed
+
+
+def test_a_joined_project_loaded_again_is_unchanged(engine: Engine, tmp_path: Path) -> None:
+    _start_and_end(tmp_path)
+    load_paths(engine, [tmp_path])
+    before = archive_dump(engine)
+    report = load_paths(engine, [tmp_path])
+    assert report.unchanged == ["p"] and archive_dump(engine) == before
+
+
+def test_a_release_no_seed_lists_is_refused_naming_its_joins_line(engine: Engine, tmp_path: Path) -> None:
+    _start_and_end(tmp_path, listed=False)
+    with pytest.raises(LoadError) as refused:
+        load_paths(engine, [tmp_path])
+    [problem] = refused.value.problems
+    assert (problem.field, problem.line) == (
+        "joins",
+        1,
+    ) and "no seed of this load lists it" in problem.message
+
+
+def test_a_release_of_another_project_is_refused_as_a_wrong_join(engine: Engine, tmp_path: Path) -> None:
+    _start_and_end(tmp_path, end_mysmis="999999")
+    with pytest.raises(LoadError) as refused:
+        load_paths(engine, [tmp_path])
+    [problem] = refused.value.problems
+    assert problem.field == "releases[0]" and "999999 is not the code of p (130001)" in problem.message
+
+
+def test_a_listed_release_naming_another_project_is_refused(engine: Engine, tmp_path: Path) -> None:
+    _start_and_end(tmp_path, joins="q")
+    with pytest.raises(LoadError) as refused:
+        load_paths(engine, [tmp_path])
+    assert any("names 'q' under `joins`, not this project" in p.message for p in refused.value.problems)
+
+
+def test_a_joined_project_exported_as_yaml_loads_back_with_both_sources_and_its_restatements(
+    tmp_path: Path,
+) -> None:
+    from eufunds.db import create_archive_engine
+    from eufunds.export.yaml import export_yaml
+
+    _start_and_end(tmp_path / "seeds")
+    first = create_archive_engine(f"sqlite:///{tmp_path / 'first.db'}")
+    migrate.upgrade(first)
+    load_paths(first, [tmp_path / "seeds"])
+    with first.connect() as connection:
+        export_yaml(connection, tmp_path / "exported")
+    again = create_archive_engine(f"sqlite:///{tmp_path / 'again.db'}")
+    migrate.upgrade(again)
+    load_paths(again, [tmp_path / "exported"])
+    query = "select field, value from restatements order by ordinal"
+    with first.connect() as a, again.connect() as b:
+        assert a.execute(text(query)).all() == b.execute(text(query)).all() != []
+        documents = "select file_name, kind from documents order by ordinal"
+        assert len(b.execute(text(documents)).all()) == 2

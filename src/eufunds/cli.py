@@ -249,6 +249,8 @@ def _load(archive: ArchiveContext, paths: list[Path], strict: bool, workers: int
         )
     for warning in report.warnings:
         click.echo(f"warning: {terminal_safe(warning, one_line=True)}", err=True)
+    for joined in report.joined:
+        click.echo(terminal_safe(joined, one_line=True))
     return report
 
 

@@ -475,3 +475,17 @@ class Load(Base):
     inserted: Mapped[int] = mapped_column(Integer)
     updated: Mapped[int] = mapped_column(Integer)
     unchanged: Mapped[int] = mapped_column(Integer)
+
+
+class Restatement(Base):
+    """A figure a further release of the project states otherwise than its record."""
+
+    __tablename__ = "restatements"
+    __table_args__ = (UniqueConstraint("project_id", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    field: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(Text)

@@ -115,6 +115,14 @@ class QuoteInFile(TypedDict):
     quote: str
 
 
+class Restatement(TypedDict):
+    """A figure a further release states otherwise than the project's record."""
+
+    source: str
+    field: str
+    value: str
+
+
 class RecordFields(TypedDict):
     """Every field of a record but ``evidence`` and ``notes``: what both kinds share."""
 
@@ -142,10 +150,16 @@ class RecordFields(TypedDict):
     objectives: list[ObjectiveEntry]
     results: list[ResultEntry]
     sources: list[SourceEntry]
+    restated: list[Restatement]
 
 
 class SeedRecord(RecordFields):
-    """A validated seed: each quote of ``evidence`` as ``{file, quote}``."""
+    """A validated seed: each quote of ``evidence`` as ``{file, quote}``;
+    ``joins`` names the project a further release belongs to, ``releases``
+    the further releases a project's seed joins in."""
+
+    joins: str | None
+    releases: list[str]
 
     evidence: dict[str, list[EvidenceQuote]]
     notes: str | None

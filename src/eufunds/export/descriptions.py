@@ -73,6 +73,19 @@ TABLES: dict[str, Text] = {
         "Beneficiari, parteneri și organizațiile persoanelor de contact, câte una pe nume.",
     ),
     "programmes": Text("Operational programmes (POCA, POCU, …).", "Programe operaționale (POCA, POCU, …)."),
+    "restatements": Text(
+        "Figures a further release of a project states otherwise than its record, with the "
+        "document that states them.",
+        "Cifrele pe care un comunicat ulterior al proiectului le dă altfel decât fișa lui, cu "
+        "documentul care le dă.",
+    ),
+    ("restatements", "field"): Text(
+        "the figure, as a path in the record (end_date, funding[0].amount)",
+        "cifra, ca drum în fișa proiectului (end_date, funding[0].amount)",
+    ),
+    ("restatements", "value"): Text(
+        "the figure as that release states it", "cifra, așa cum o dă acel comunicat"
+    ),
     "loads": Text(
         "Each load that changed the archive: when it finished (UTC) and what it did; the latest "
         "dates the archive.",

@@ -56,6 +56,7 @@ from ..models import (
     Programme,
     Project,
     ProjectFund,
+    Restatement,
     Result,
     SpecificObjective,
 )
@@ -89,6 +90,8 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # "<release> joined <project>": each further release a project's seed joined in.
+    joined: list[str] = field(default_factory=list)
     keep_slugs: bool = True
     _counted: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(_OUTCOMES, 0), init=False, repr=False
@@ -209,8 +212,25 @@ def _load(
         # on, seeds wait in the spool for the full checks.
         streaming = True
         batch: list[Seed] = []
+        joined_in: set[Path] = set()  # releases the projects' seeds of this load joined
+        joiners: list[tuple[Path, SeedProblem]] = []  # releases met on their own, and what to say if unjoined
         for outcome in outcomes:
+            if isinstance(outcome, Seed) and outcome.record["joins"] is not None:
+                # A further release is read through its project's seed, not as a project.
+                target = outcome.record["joins"]
+                message = f"joins {target!r}, but no seed of this load lists it under `releases`"
+                joiners.append(
+                    (
+                        outcome.path.resolve(),
+                        SeedProblem(outcome.label, outcome.line_of("joins"), "joins", message),
+                    )
+                )
+                if progress:
+                    progress(1)
+                continue
             if isinstance(outcome, Seed):
+                joined_in.update(outcome.releases)
+                report.joined.extend(f"{path.name} joined {outcome.slug}" for path in outcome.releases)
                 index.add(outcome)
                 warnings = consistency.record_warnings(outcome.record)
                 report.warnings.extend(f"{outcome.label}: {w}" for w in warnings)
@@ -231,6 +251,9 @@ def _load(
         if batch and not refused and not (streaming and writer.write_streamed(batch, index)):
             _spool_all(spool, batch)
         problems.extend(index.duplicates())
+        if not problems:
+            # Otherwise the project's own seed may be the one refused, which says why.
+            problems.extend(problem for path, problem in joiners if path not in joined_in)
         if problems:
             raise LoadError(problems)
         if strict and report.warnings:
@@ -1018,6 +1041,18 @@ class _Writer:
                 )  # fmt: skip
             self._tick()
         self._insert(Evidence, evidence)
+        restatements = []
+        for project_id, seed in projects:
+            files = [source["file"] for source in seed.record["sources"]]
+            restatements += [
+                {
+                    "project_id": project_id, "ordinal": i,
+                    "document_id": by_source[(project_id, files.index(r["source"]))],
+                    "field": r["field"], "value": r["value"],
+                }
+                for i, r in enumerate(seed.record["restated"])
+            ]  # fmt: skip
+        self._insert(Restatement, restatements)
 
     def _insert_indicators(self, indicators: list[tuple[dict[str, Any], IndicatorEntry]]) -> None:
         rows = []
@@ -1054,6 +1089,7 @@ class _Writer:
         self.c.execute(delete(IndicatorTopic).where(IndicatorTopic.indicator_id.in_(indicator_ids)))
         self.c.execute(delete(Indicator).where(Indicator.id.in_(indicator_ids)))
         self.c.execute(delete(Evidence).where(Evidence.project_id.in_(project_ids)))
+        self.c.execute(delete(Restatement).where(Restatement.project_id.in_(project_ids)))
         self.c.execute(update(Result).where(Result.project_id.in_(project_ids)).values(serves_result_id=None))
         for model in (Result, Objective, FundingSource, ProjectFund, Partner, Contact, Document):
             self.c.execute(delete(model).where(model.project_id.in_(project_ids)))

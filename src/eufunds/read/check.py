@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy import text as sql_text
 
-from ..models import Document, FundingSource, Programme, Project
+from ..models import Document, FundingSource, Programme, Project, Restatement
 from ..numbers import basis_points_to_share, decimal_text, from_minor_units, indicator_number
 from ..reference import eligibility_period
 from ..seed.consistency import SHARE_TOLERANCE, months_between
@@ -49,6 +49,7 @@ CHECKS: dict[str, str] = {
     "achieved_below_target": "an achieved value below the target the project set for it (notice)",
     "no_end_release": "a project whose end date has passed with no end-of-project release (notice)",
     "place_ambiguous": "a place name found in several counties, none of them named (notice)",
+    "figure_changed": "a figure a later release of the project states otherwise (notice)",
 }
 
 
@@ -115,6 +116,7 @@ def check_archive(engine: Engine, *, today: dt.date | None = None) -> CheckRepor
         report.findings.extend(_sources(connection))
         report.findings.extend(_promises(connection))
         report.findings.extend(_ends_and_places(connection, today))
+        report.findings.extend(_restatements(connection))
     order = {name: i for i, name in enumerate(CHECKS)}
     report.findings.sort(key=lambda f: (order[f.check], f.project or ""))
     return report
@@ -377,4 +379,19 @@ def _ends_and_places(connection: Connection, today: dt.date) -> Iterator[Finding
             "place_ambiguous", NOTICE, vague.slug,
             f"the place could be in several counties ({vague.place_note}); the release names none",
             {"candidates": vague.place_note},
+        )  # fmt: skip
+
+
+def _restatements(connection: Connection) -> Iterator[Finding]:
+    for row in connection.execute(
+        select(Project.slug, Restatement.field, Restatement.value, Document.file_name)
+        .join(Project, Project.id == Restatement.project_id)
+        .join(Document, Document.id == Restatement.document_id, isouter=True)
+        .order_by(Project.slug, Restatement.ordinal)
+    ):
+        said_by = row.file_name or "another release"
+        yield Finding(
+            "figure_changed", NOTICE, row.slug,
+            f"{row.field}: {said_by} states {row.value}, the project's record another value",
+            {"field": row.field, "value": row.value, "source": row.file_name},
         )  # fmt: skip

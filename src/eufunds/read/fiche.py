@@ -70,6 +70,8 @@ def render_fiche(record: ArchiveRecord, coded: CodedFacts | None = None) -> str:
     rows.append(("location", r["location"] or _NONE))
     if coded is not None:
         rows += coded.rows()
+    for restated in r.get("restated") or []:
+        rows.append(("restated", f"{restated['field']} = {restated['value']} (in {restated['source']})"))
     lines += _aligned(rows)
 
     currency = r["currency"]

@@ -37,6 +37,7 @@ from ..models import (
     Programme,
     Project,
     ProjectFund,
+    Restatement,
     Result,
     SpecificObjective,
 )
@@ -255,6 +256,8 @@ class _Children:
         # (document id, the source as the record names it), in ``sources`` order.
         self.documents: dict[int, list[tuple[int, SourceEntry]]] = defaultdict(list)
         self.evidence: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+        # (document id, field, value) of each figure a further release restates.
+        self.restated: dict[int, list[tuple[int | None, str, str]]] = defaultdict(list)
 
     @classmethod
     def fetch(cls, c: Connection, ids: list[int]) -> _Children:
@@ -341,6 +344,12 @@ class _Children:
             .order_by(Evidence.project_id, Evidence.field, Evidence.ordinal)
         ):
             found.evidence[pid].append((fld, quote, document_id))
+        for pid, restating_document, fld, value in c.execute(
+            select(Restatement.project_id, Restatement.document_id, Restatement.field, Restatement.value)
+            .where(Restatement.project_id.in_(ids))
+            .order_by(Restatement.project_id, Restatement.ordinal)
+        ):
+            found.restated[pid].append((restating_document, fld, value))
         return found
 
     def _fetch_indicators(self, c: Connection, ids: list[int]) -> None:
@@ -380,6 +389,7 @@ def _money(minor: int | None) -> Decimal | None:
 def _record(p: Any, ch: _Children, texts: dict[int, SourceDocument]) -> ArchiveRecord:
     result_codes = {result_id: fields["code"] for result_id, fields, _ in ch.results[p.id]}
     documents = ch.documents[p.id]
+    files = {document_id: source["file"] for document_id, source in documents}
     return {
         "slug": p.slug,
         "title": p.title,
@@ -427,6 +437,10 @@ def _record(p: Any, ch: _Children, texts: dict[int, SourceDocument]) -> ArchiveR
             for result_id, fields, serves in ch.results[p.id]
         ],
         "sources": [source for _, source in documents],
+        "restated": [
+            {"source": files.get(document_id, "") if document_id else "", "field": fld, "value": value}
+            for document_id, fld, value in ch.restated[p.id]
+        ],
         "evidence": _evidence(ch.evidence[p.id], documents, texts),
         "notes": p.notes,
     }

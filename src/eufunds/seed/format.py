@@ -48,6 +48,7 @@ from ..reference import (
     PROJECT_STATUSES,
     RESULT_LEVELS,
 )
+from .join import RESTATABLE, JoinError, join_release, restated_text
 
 # libyaml's parser is several times faster; the pure one reads the same events.
 # Only events are used, so no constructor of either loader ever runs.
@@ -477,6 +478,16 @@ def _list_of(validator: Validator) -> Validator:
     return check
 
 
+def _figure(value: Any, path: str) -> str:
+    """A restated figure, kept as the text the seed format writes it in."""
+    if isinstance(value, dict | list) or value is None or isinstance(value, bool):
+        raise _Invalid(path, f"must be a figure, not {_describe(value)}")
+    return restated_text(value)
+
+
+_RESTATABLE_FUNDING = re.compile(r"funding\[\d+\]\.(?:amount|share_pct)")
+
+
 def _cui(value: Any, path: str) -> str:
     """A fiscal code whose control digit holds, kept as digits with the ``RO``
     the seed wrote (spaces, dots and a label dropped)."""
@@ -653,6 +664,20 @@ _SEED = _mapping(
             ),
             default=list,
         ),
+        "restated": _Key(
+            _list_of(
+                _mapping(
+                    {
+                        "source": _Key(_text, required=True),
+                        "field": _Key(_text, required=True),
+                        "value": _Key(_figure, required=True),
+                    }
+                )
+            ),
+            default=list,
+        ),
+        "joins": _Key(_nullable(_slug)),
+        "releases": _Key(_list_of(_text), default=list),
         "evidence": _Key(lambda v, p: _evidence_shape(v, p), default=dict),
         "notes": _Key(_nullable(_text)),
     }
@@ -662,7 +687,7 @@ SEED_KEYS: tuple[str, ...] = (
     "slug", "title", "acronym", "codes", "status", "beneficiary", "partners", "contacts",
     "programme", "priority_axis", "specific_objective", "funds", "currency", "total_value",
     "eligible_value", "funding", "start_date", "end_date", "duration_months", "target_group",
-    "location", "objectives", "results", "sources", "evidence", "notes",
+    "location", "objectives", "results", "sources", "restated", "joins", "releases", "evidence", "notes",
 )  # fmt: skip
 
 
@@ -742,6 +767,17 @@ def _check_relations(record: SeedRecord) -> None:
     for i, name in enumerate(files):
         if name in files[:i]:
             raise _Invalid(f"sources[{i}].file", f"{name} is listed twice")
+    for i, restated in enumerate(record["restated"]):
+        if restated["source"] not in files:
+            raise _Invalid(
+                f"restated[{i}].source", f"{restated['source']!r} is not one of this seed's sources"
+            )
+        if restated["field"] not in RESTATABLE and not _RESTATABLE_FUNDING.fullmatch(restated["field"]):
+            raise _Invalid(
+                f"restated[{i}].field", f"{restated['field']!r} is not a figure a release restates"
+            )
+    if record["joins"] is not None and record["joins"] == record["slug"]:
+        raise _Invalid("joins", "a seed cannot join itself")
     for fld in record["evidence"]:
         if _lookup(record, fld) is _MISSING:
             raise _Invalid(f"evidence.{fld}", "names no field of this seed")
@@ -797,6 +833,7 @@ class Seed:
     lines: dict[str, int]
     sources: list[SourceText] = field(default_factory=list)
     evidence_spans: list[EvidenceSpan] = field(default_factory=list)
+    releases: list[Path] = field(default_factory=list)  # the further releases joined in
     _fingerprint: tuple[tuple[str, int], str] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -860,7 +897,11 @@ def decode_source_bytes(data: bytes) -> str:
 def read_seed(path: Path, *, name: str | None = None, label: str | None = None) -> Seed:
     """Read, validate and resolve one seed file; raises ``SeedError``."""
     label = label or str(path)
-    name = name or path.name
+    return parse_seed_text(read_seed_text(path, label), path=path, label=label, name=name or path.name)
+
+
+def read_seed_text(path: Path, label: str) -> str:
+    """A seed file's text: a regular file, bounded, UTF-8; raises ``SeedError``."""
     try:
         status = path.stat()
         # A FIFO or device would block or never end: only regular files are read.
@@ -883,7 +924,7 @@ def read_seed(path: Path, *, name: str | None = None, label: str | None = None) 
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise SeedError([SeedProblem(label, line, None, f"not valid UTF-8 (byte {exc.start})")]) from None
-    return parse_seed_text(text, path=path, label=label, name=name)
+    return text
 
 
 def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = None) -> Seed:
@@ -921,9 +962,53 @@ def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = Non
         line = lines.line_of(exc.path)
         raise SeedError([SeedProblem(label, line, exc.path or None, exc.message)]) from None
     seed = Seed(path=path, label=label, name=name or path.name, record=record, lines=dict(lines))
+    _join_releases(seed)
     _read_sources(seed)
     _locate_evidence(seed)
     return seed
+
+
+def _join_releases(seed: Seed) -> None:
+    """Join each further release the seed lists under ``releases`` into its
+    record (``eufunds.seed.join``); each must name this project under ``joins``."""
+    folder = seed.path.parent.resolve()
+    for i, name in enumerate(seed.record["releases"]):
+        where = f"releases[{i}]"
+        candidate = Path(name)
+        target = (folder / candidate).resolve()
+        if candidate.is_absolute() or not target.is_relative_to(folder):
+            raise _problem(seed, where, f"{name!r} must be a seed file inside this seed's folder")
+        label = f"{seed.label} → {name}"
+        release_lines = _Lines()
+        try:
+            data, _ = parse_yaml(read_seed_text(target, label), release_lines)
+            release = validate_record(data)
+        except _Invalid as exc:
+            problem = SeedProblem(label, release_lines.line_of(exc.path), exc.path or None, exc.message)
+            raise SeedError([problem]) from None
+        except yaml.YAMLError as exc:
+            raise _problem(
+                seed, where, f"{name!r} is not a readable seed: {' '.join(str(exc).split())}"
+            ) from None
+        if release["joins"] != seed.slug:
+            said = "names no project" if release["joins"] is None else f"names {release['joins']!r}"
+            raise _problem(seed, where, f"{name!r} {said} under `joins`, not this project ({seed.slug!r})")
+        if release["releases"]:
+            raise _problem(seed, where, f"{name!r} lists releases of its own; only a project's seed does")
+        subfolder = candidate.parent
+        if subfolder != Path("."):
+            # The release's sources lie beside it; the joined record names them from here.
+            for source in release["sources"]:
+                source["file"] = str(subfolder / source["file"])
+            for quotes in release["evidence"].values():
+                for quote in quotes:
+                    if quote["file"] is not None:
+                        quote["file"] = str(subfolder / quote["file"])
+        try:
+            seed.record = join_release(seed.record, release)
+        except JoinError as exc:
+            raise _problem(seed, where, f"{name!r} cannot join: {exc.path}: {exc.message}") from None
+        seed.releases.append(target)
 
 
 def _problem(seed: Seed, path: str, message: str) -> SeedError:
