@@ -79,13 +79,6 @@ TABLES: dict[str, Text] = {
         "Cifrele pe care un comunicat ulterior al proiectului le dă altfel decât fișa lui, cu "
         "documentul care le dă.",
     ),
-    ("restatements", "field"): Text(
-        "the figure, as a path in the record (end_date, funding[0].amount)",
-        "cifra, ca drum în fișa proiectului (end_date, funding[0].amount)",
-    ),
-    ("restatements", "value"): Text(
-        "the figure as that release states it", "cifra, așa cum o dă acel comunicat"
-    ),
     "loads": Text(
         "Each load that changed the archive: when it finished (UTC) and what it did; the latest "
         "dates the archive.",
@@ -186,6 +179,13 @@ COLUMNS: dict[str | tuple[str, str], Text] = {
     ("indicators", "value"): Text("the quantity", "cantitatea"),
     ("indicators", "unit"): Text("what is counted, as written", "ce se numără, așa cum este scris"),
     ("indicators", "what"): Text("more about what is counted", "precizări despre ce se numără"),
+    ("restatements", "field"): Text(
+        "the figure, as a path in the record (end_date, funding[0].amount)",
+        "cifra, ca drum în fișa proiectului (end_date, funding[0].amount)",
+    ),
+    ("restatements", "value"): Text(
+        "the figure as that release states it", "cifra, așa cum o dă acel comunicat"
+    ),
     ("indicators", "kind"): Text(
         "target (promised) or achieved (delivered); empty when the release says neither",
         "target (promis) sau achieved (realizat); gol când comunicatul nu spune",
