@@ -390,9 +390,9 @@ def test_a_database_url_that_does_not_parse_is_one_error_line(workdir: Path, com
     assert "neither a file path nor a database URL" in one_error_line(workdir, "--db", "a b://x", *command)
 
 
-def test_a_raw_driver_error_is_one_error_line() -> None:
+def test_a_raw_driver_error_is_one_error_line(tmp_path: Path) -> None:
     # `query` takes the driver's own connection, which SQLAlchemy's pool does not wrap.
-    line = one_error_line(Path.cwd(), "--db", "postgresql://nobody@127.0.0.1:1/archive", "query", "select 1")
+    line = one_error_line(tmp_path, "--db", "postgresql://nobody@127.0.0.1:1/archive", "query", "select 1")
     assert line.startswith("error: database error: ") and "Connection refused" in line
 
 
