@@ -211,6 +211,21 @@ def loaded_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module", autouse=True)
+def imported_once() -> None:
+    """What the commands import when they run, imported before the forks, so
+    each forked run starts with it instead of importing it again."""
+    import importlib
+
+    for module in (
+        "sqlalchemy", "alembic.command", "eufunds.migrate", "eufunds.backup", "eufunds.load.loader",
+        "eufunds.read.query", "eufunds.read.search", "eufunds.read.check", "eufunds.read.fiche",
+        "eufunds.read.stats", "eufunds.export.exporters", "eufunds.intake.ingest",
+        "eufunds.extract.evaluation", "eufunds.web",
+    ):  # fmt: skip
+        importlib.import_module(module)
+
+
 def make_workdir(workdir: Path, loaded_archive: Path) -> None:
     """A folder of the run's own: a copy of the archive and seeds (runs may
     change them), a release, and the hostile things paths point at."""
