@@ -90,26 +90,50 @@ def user_errors() -> Iterator[None]:
         raise click.exceptions.Exit(1) from None
     except ArchiveError as exc:
         raise UserError(str(exc)) from None
-    except Exception as exc:
-        # A database error can only come once SQLAlchemy is loaded: name its
-        # classes here, not at the top, so that --help need not load it.
-        if "sqlalchemy" not in sys.modules:
+    except OSError as exc:
+        # The system refused a file the user named (a name too long, a
+        # read-only or full disk, no permission): say which file and why.
+        if exc.filename is None:
             raise
-        from sqlalchemy.exc import DatabaseError, OperationalError
-
-        if isinstance(exc, OperationalError):
-            # libpq explains over several lines ("…refused" / "Is the server running…"): one line here.
-            reason = " ".join(line.strip() for line in str(exc.orig).splitlines() if line.strip())
-            if "locked" in reason or "busy" in reason:
-                raise UserError(BUSY_MESSAGE) from None
-            raise UserError(f"database error: {reason}") from None
-        if isinstance(exc, DatabaseError):  # "file is not a database", a foreign schema…
-            raise UserError(f"database error: {exc.orig}") from None
-        raise
+        raise UserError(f"{exc.filename}: {exc.strerror or exc}") from None
+    except RuntimeError as exc:
+        # pathlib before Python 3.13 reports a symlink loop met while resolving a path so.
+        if not str(exc).startswith("Symlink loop from"):
+            raise
+        looping = str(exc).removeprefix("Symlink loop from ").strip("'")
+        raise UserError(f"{looping}: too many levels of symbolic links") from None
+    except Exception as exc:
+        reason = _database_error(exc)
+        if reason is None:
+            raise
+        if "locked" in reason or "busy" in reason:
+            raise UserError(BUSY_MESSAGE) from None
+        raise UserError(f"database error: {reason}") from None
     except KeyboardInterrupt:
         # Here rather than in main(): click would turn it into "Aborted!" and 1.
         click.echo(INTERRUPTED_MESSAGE, err=True)
         raise click.exceptions.Exit(130) from None
+
+
+def _database_error(exc: Exception) -> str | None:
+    """What the database said, on one line, when ``exc`` is a database's error:
+    wrapped by SQLAlchemy, or raised by the driver itself (a pool's first
+    connect, a raw connection) — else None."""
+    # Named here, not at the top, so that --help need not load SQLAlchemy or a driver.
+    said: BaseException | None = None
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DatabaseError
+
+        if isinstance(exc, DatabaseError):  # "file is not a database", a refused connection…
+            said = exc.orig
+    for driver in ("sqlite3", "psycopg"):
+        module = sys.modules.get(driver)
+        if said is None and module is not None and isinstance(exc, module.DatabaseError):
+            said = exc
+    if said is None:
+        return None
+    # libpq explains over several lines ("…refused" / "Is the server running…").
+    return " ".join(line.strip() for line in str(said).splitlines() if line.strip())
 
 
 def setting_option(name: str, *flags: str, metavar: str) -> Callable[[Any], Any]:
@@ -369,7 +393,10 @@ def query(
 
 @cli.command()
 @click.argument("words", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits to show.")
+# Bounded: the limit goes to the database, whose integers stop at 2**63.
+@click.option(
+    "--limit", type=click.IntRange(1, 1_000_000), default=20, show_default=True, help="Most hits to show."
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +27,52 @@ _BUSY_OPTION = "eufunds_busy_timeout_ms"
 
 
 def resolve_database_url(value: str | None = None) -> str:
-    """A SQLAlchemy URL for ``--db`` (a path or a URL), else ./archive.db."""
+    """A SQLAlchemy URL for ``--db`` (a path or a URL), else ./archive.db.
+    Raises ``ArchiveError`` for what can hold no archive (see ``check_database_url``)."""
     chosen = value or DEFAULT_DATABASE
     if "://" in chosen:
-        return chosen
+        return check_database_url(chosen)
+    try:
+        resolved = Path(chosen).expanduser().resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, before Python 3.13
+        raise ArchiveError(f"cannot use {chosen} as the archive: {_reason(exc)}") from None
     # The URL reads its database part up to a '?' and unescapes '%XX' in it:
     # escape both, so a path holding them names that very file.
-    path = str(Path(chosen).expanduser().resolve()).replace("%", "%25").replace("?", "%3F")
-    return "sqlite:///" + path
+    return check_database_url("sqlite:///" + str(resolved).replace("%", "%25").replace("?", "%3F"))
+
+
+def check_database_url(url: str) -> str:
+    """``url`` itself when it can name an archive: a SQLite file that is a
+    regular file or does not exist yet, or a PostgreSQL database. A folder, a
+    FIFO (opening one would wait for a writer for ever), a device, a name the
+    system refuses or another database system is an ``ArchiveError``."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ArchiveError(f"{url!r} is neither a file path nor a database URL") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise ArchiveError(
+            f"eufunds keeps archives in SQLite (a file path) or PostgreSQL (postgresql://…), not {backend}"
+        )
+    path = sqlite_path(url)
+    if path is None:
+        return url
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return url  # made by `db upgrade`; read commands say there is no archive
+    except (OSError, RuntimeError) as exc:
+        raise ArchiveError(f"cannot use {path} as the archive: {_reason(exc)}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise ArchiveError(f"{path} is {kind}; the archive is a SQLite file")
+    return url
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return "too many levels of symbolic links" if isinstance(exc, RuntimeError) else str(exc)
 
 
 def busy_timeout_of(connection: Connection) -> int:
@@ -72,14 +111,7 @@ def create_archive_engine(
     waits for another writer before saying the archive is busy.
     """
     kwargs["execution_options"] = {**kwargs.get("execution_options", {}), _BUSY_OPTION: busy_timeout_ms}
-    try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError:
-        raise ArchiveError(f"{url!r} is neither a file path nor a database URL") from None
-    if backend not in ("sqlite", "postgresql"):
-        raise ArchiveError(
-            f"eufunds keeps archives in SQLite (a file path) or PostgreSQL (postgresql://…), not {backend}"
-        )
+    backend = make_url(check_database_url(url)).get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url, read_only=read_only, **kwargs)
     engine = create_engine(url, **kwargs)

@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 
 from .db import is_sqlite
@@ -76,10 +77,17 @@ def current_revision(bind: Engine | Connection) -> str | None:
 
 
 def _run(engine: Engine, action: str, revision: str) -> None:
+    if not revision.strip():
+        # Alembic asserts on an empty revision instead of saying so.
+        raise ArchiveError(f"name a revision to {action} to (head, base, a revision id, +1 or -1)")
     config = alembic_config()
     with engine.connect() as connection:
         config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
+        try:
+            getattr(command, action)(config, revision)
+        except CommandError as exc:
+            # An unknown revision, or a step past the first or last one: the user's to fix.
+            raise ArchiveError(f"cannot {action} to {revision!r}: {exc}") from None
         connection.commit()
         if is_sqlite(str(engine.url)):
             driver = connection.connection.driver_connection

@@ -20,9 +20,14 @@ DEFAULT_DATABASE = "archive.db"
 BUSY_TIMEOUT_MS = 10_000
 
 
+# More worker processes than this is a typing slip, not a machine: past it the
+# process pool fails deep inside (a C int overflows) instead of here.
+MAX_WORKERS = 1024
+
+
 def _whole_number(text: str) -> int:
     number = int(text)
-    if number < 1:
+    if not 1 <= number <= MAX_WORKERS:
         raise ValueError(text)
     return number
 
@@ -31,7 +36,7 @@ def _whole_number_text(value: str) -> int:
     try:
         return _whole_number(value.strip())
     except ValueError:
-        raise ValueError("is not a whole number") from None
+        raise ValueError(f"is not a whole number from 1 to {MAX_WORKERS}") from None
 
 
 def _seconds_as_ms(value: str) -> int:

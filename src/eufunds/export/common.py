@@ -4,6 +4,7 @@ file name taken from the archive is sanitised first)."""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -113,8 +114,16 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     truncates what was there)."""
     if path.exists() and not path.is_file():
         # A device or a pipe (/dev/stdout, a FIFO) is written as it is: renaming
-        # over it would replace it with a regular file.
-        with path.open("wb") as stream:
+        # over it would replace it with a regular file. Opened without waiting:
+        # a FIFO nobody reads would otherwise block the export for ever.
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            raise ExportError(f"{path} is a pipe that nobody is reading; start its reader first") from None
+        os.set_blocking(descriptor, True)
+        with open(descriptor, "wb") as stream:
             yield stream
         return
     # Not a `with`: the file must outlive its handle, to be renamed or removed.

@@ -341,7 +341,11 @@ def release_items(paths: Iterable[str | Path]) -> Iterator[str]:
             yield item
             continue
         path = Path(item)
-        if not path.is_dir():
+        try:
+            is_folder = path.is_dir()
+        except OSError:  # a name too long for the system: reading it refuses it, item by item
+            is_folder = False
+        if not is_folder:
             yield item
             continue
         for folder, dirs, files in os.walk(path):
@@ -542,15 +546,21 @@ class _Writer:
             if not _has_schema(self.engine):
                 raise ArchiveError("the archive has no schema yet; run 'eufunds db upgrade' first")
             self.checked_schema = True
-        self.seeds_dir.mkdir(parents=True, exist_ok=True)
         # What this run created for each release, to take back if its load is
         # refused: a draft left in the seeds folder would break the next load.
         created: dict[int, list[Path]] = {}
-        for outcome, _prepared, writes, _sha, _seed in batch:
-            for path, data in writes:
-                if not path.exists():
-                    created.setdefault(id(outcome), []).append(path)
-                _write_atomically(path, data)
+        try:
+            self.seeds_dir.mkdir(parents=True, exist_ok=True)
+            for outcome, _prepared, writes, _sha, _seed in batch:
+                for path, data in writes:
+                    if not path.exists():
+                        created.setdefault(id(outcome), []).append(path)
+                    _write_atomically(path, data)
+        except OSError as exc:
+            # A read-only or full disk: take back what this batch wrote, as for a refused load.
+            for paths in created.values():
+                _remove(paths)
+            raise IngestError([f"cannot write into {self.seeds_dir}: {exc.strerror or exc}"]) from None
         if self.engine is None:
             return
         from .store import record_sources
@@ -653,6 +663,9 @@ def ingest(
     for eight releases or more, else one); ``on_item`` hears of each outcome as
     it is decided (a progress bar).
     """
+    if (seeds_dir.exists() or seeds_dir.is_symlink()) and not seeds_dir.is_dir():
+        # Checked before any release is read: mkdir would fail only at the first write.
+        raise IngestError([f"{seeds_dir} is not a folder; give --seeds-dir a folder"])
     listed = list(release_items(items))
     result = IngestResult(dry_run=dry_run)
     workers = settings.worker_count(workers, large_enough=len(listed) >= 8)

@@ -151,6 +151,10 @@ def _listen(host: str, port: int) -> socket.socket:
         listener.listen(128)
     except OSError as exc:
         raise WebError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except (UnicodeError, TypeError, ValueError):
+        # The socket module refuses a host it cannot even encode (TypeError for
+        # labels too long or not IDNA) before asking the system.
+        raise WebError(f"cannot listen on {host!r}: not a host name or address") from None
     return listener
 
 
