@@ -198,6 +198,10 @@ _TERMINAL_UNSAFE = {
     if chr(code) not in "\t\n"
 }
 _TERMINAL_ONE_LINE = {**_TERMINAL_UNSAFE, ord("\n"): "\\n"}
+# Whether there is anything to escape: most texts hold nothing, and a search is
+# far cheaper than ``translate`` with a table of replacement strings.
+_UNSAFE_FOUND = re.compile("[" + re.escape("".join(map(chr, _TERMINAL_UNSAFE))) + "]")
+_UNSAFE_ONE_LINE_FOUND = re.compile("[" + re.escape("".join(map(chr, _TERMINAL_ONE_LINE))) + "]")
 
 
 def terminal_safe(text: str, *, one_line: bool = False) -> str:
@@ -205,4 +209,7 @@ def terminal_safe(text: str, *, one_line: bool = False) -> str:
     bidirectional override shown as its escape (``\\x1b``, ``\\u202e``) rather
     than obeyed; with ``one_line``, line breaks too (an error names its file on
     one line whatever the file is called)."""
+    found = _UNSAFE_ONE_LINE_FOUND if one_line else _UNSAFE_FOUND
+    if found.search(text) is None:
+        return text
     return text.translate(_TERMINAL_ONE_LINE if one_line else _TERMINAL_UNSAFE)

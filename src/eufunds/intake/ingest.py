@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -107,7 +108,9 @@ def extract_file(path: Path, *, ocr: bool = False) -> Extraction:
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _scalar(value: Any) -> str:
+def _scalar(value: Any, dumped: Mapping[str, str] | None = None) -> str:
+    """``value`` as a YAML scalar; a text found in ``dumped`` (``_dumped_texts``)
+    is taken from there."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -116,8 +119,45 @@ def _scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = yaml.dump(str(value), Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=10**9)
-    return text.removesuffix("\n...\n").rstrip("\n")
+    text = str(value)
+    if dumped is not None and text in dumped:
+        return dumped[text]
+    out = yaml.dump(text, Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=10**9)
+    return out.removesuffix("\n...\n").rstrip("\n")
+
+
+# What YAML reads as a line break: a text holding one may be written over several lines.
+_YAML_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def _dumped_texts(texts: Iterable[str]) -> dict[str, str]:
+    """Each one-line text as ``_scalar`` writes it alone, from one libyaml call
+    for them all: setting up a dumper per scalar cost drafting most of its
+    time. An item of a block list is written as the same scalar as a whole
+    document (the style is chosen alike: neither is inside a flow collection
+    or a key), and one with no line break takes one line, after ``- ``."""
+    unique = list(dict.fromkeys(text for text in texts if not _YAML_BREAK.search(text)))
+    if not unique:
+        return {}
+    try:
+        out = yaml.dump(unique, Dumper=_Dumper, allow_unicode=True, default_flow_style=False, width=10**9)
+    except (UnicodeError, yaml.YAMLError):
+        return {}  # ``_scalar`` meets the text that fails on its own, and says so as before
+    lines = out.split("\n")
+    if len(lines) != len(unique) + 1 or lines[-1] or not all(line.startswith("- ") for line in lines[:-1]):
+        return {}  # not one line each after all: ``_scalar`` dumps them one by one
+    return {text: line[2:] for text, line in zip(unique, lines[:-1], strict=True)}
+
+
+def _texts_in(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from _texts_in(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _texts_in(child)
 
 
 def _comment(span: _SpanLike | None, pages: SourceFile | None = None) -> str:
@@ -136,7 +176,8 @@ def _emit(
     out: list[str],
     prov: Mapping[str, _SpanLike],
     key: str,
-    pages: SourceFile | None = None,
+    pages: SourceFile | None,
+    dumped: Mapping[str, str],
 ) -> None:
     pad = "  " * indent
     head = f"{pad}{key}:" if key else ""
@@ -148,7 +189,7 @@ def _emit(
             out.append(head)
         for child_key, child in value.items():
             child_path = f"{path}.{child_key}" if path else child_key
-            _emit(child, child_path, indent + (1 if key else 0), out, prov, child_key, pages)
+            _emit(child, child_path, indent + (1 if key else 0), out, prov, child_key, pages, dumped)
         return
     if isinstance(value, list):
         if not value:
@@ -160,14 +201,16 @@ def _emit(
             if isinstance(item, dict) and item:
                 lines: list[str] = []
                 for child_key, child in item.items():
-                    _emit(child, f"{item_path}.{child_key}", indent + 2, lines, prov, child_key, pages)
+                    _emit(
+                        child, f"{item_path}.{child_key}", indent + 2, lines, prov, child_key, pages, dumped
+                    )
                 first = lines[0].lstrip()
                 lines[0] = f"{pad}  - {first}"
                 out.extend(lines)
             else:
-                out.append(f"{pad}  - {_scalar(item)}{_comment(prov.get(item_path), pages)}")
+                out.append(f"{pad}  - {_scalar(item, dumped)}{_comment(prov.get(item_path), pages)}")
         return
-    out.append(f"{head} {_scalar(value)}{_comment(prov.get(path), pages)}")
+    out.append(f"{head} {_scalar(value, dumped)}{_comment(prov.get(path), pages)}")
 
 
 def render_yaml(
@@ -204,12 +247,14 @@ def _render(
     if source is not None and source.name != name:
         name = f"{name}, the text of {source.name} ({source.media_type})"
     lines.append(f"# Drafted by `eufunds extract` from {name}; check every value against its line.")
+    contexts = [span.context for span in provenance.values()] if evidence else []
+    dumped = _dumped_texts([*_texts_in(record), *contexts])
     for key, value in record.items():
-        _emit(value, key, 0, lines, prov, key, source)
+        _emit(value, key, 0, lines, prov, key, source, dumped)
     if evidence and provenance:
         lines.append("evidence:")
-        for path, span in provenance.items():
-            lines.append(f"  {path}: {_scalar(span.context)}")
+        for (path, _), context in zip(provenance.items(), contexts, strict=True):
+            lines.append(f"  {path}: {_scalar(context, dumped)}")
     lines.append("notes: Drafted automatically by eufunds extract; not yet checked by a curator.")
     return "\n".join(lines) + "\n"
 

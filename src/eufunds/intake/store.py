@@ -54,25 +54,33 @@ def record_sources(engine: Engine, sources: Sequence[tuple[SourceFile, str]]) ->
             connection.execute(delete(SourceFileRow).where(SourceFileRow.sha256.in_(chunk)))
             connection.execute(delete(source_contents).where(source_contents.c.sha256.in_(chunk)))
         now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        rows = []
         for source, document_sha256 in sources:
             fetched = source.fetched_at.astimezone(dt.UTC).replace(tzinfo=None) if source.fetched_at else now
-            values = {
+            rows.append({
                 "sha256": source.sha256, "media_type": source.media_type, "size": source.size,
                 "file_name": source.name, "origin": source.origin, "final_url": source.final_url,
                 "charset": source.charset, "fetched_at": fetched, "document_sha256": document_sha256,
                 "pages": len(source.page_starts) or None, "ocr_pages": source.ocr_pages,
-            }  # fmt: skip
-            row_id = connection.execute(
-                insert(SourceFileRow).values(**values).returning(SourceFileRow.id)
-            ).scalar_one()
-            if source.page_starts:
-                ends = [*source.page_starts[1:], len(source.text)]
-                connection.execute(
-                    insert(SourcePage),
-                    [
-                        {"source_file_id": row_id, "page": number, "char_start": start, "char_end": end}
-                        for number, (start, end) in enumerate(zip(source.page_starts, ends, strict=True), 1)
-                    ],
-                )
-            connection.execute(insert(source_contents).values(sha256=source.sha256, content=source.data))
+            })  # fmt: skip
+        # One statement per table for the batch, not three per source: building
+        # a one-row statement per source was most of what keeping them cost.
+        ids = connection.execute(
+            insert(SourceFileRow).returning(SourceFileRow.id, sort_by_parameter_order=True), rows
+        ).scalars()
+        pages = []
+        for row_id, (source, _) in zip(ids, sources, strict=True):
+            if not source.page_starts:
+                continue
+            ends = [*source.page_starts[1:], len(source.text)]
+            pages += [
+                {"source_file_id": row_id, "page": number, "char_start": start, "char_end": end}
+                for number, (start, end) in enumerate(zip(source.page_starts, ends, strict=True), 1)
+            ]
+        if pages:
+            connection.execute(insert(SourcePage), pages)
+        connection.execute(
+            insert(source_contents),
+            [{"sha256": source.sha256, "content": source.data} for source, _ in sources],
+        )
     return len(sources)
