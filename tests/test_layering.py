@@ -28,12 +28,13 @@ FOUNDATION = frozenset(
 )  # fmt: skip
 
 # Data flows one way: a stage may import the foundation, its own modules and
-# earlier stages, never a later one. extract needs only the foundation; intake
-# reads a release (extract), checks the draft as a seed (seed) and loads it
+# earlier stages, never a later one. lists (official lists of contracted
+# projects) and extract need only the foundation; check reads the lists'
+# comparison; intake reads a release (extract), checks the draft as a seed (seed) and loads it
 # (load); the read side reuses seed's quote finder and figure checks; export
 # reads through read; the web face shows what read and export give; the CLI
 # calls them all.
-STAGES = ("seed", "load", "extract", "intake", "read", "export", "web", "cli")
+STAGES = ("seed", "load", "lists", "extract", "intake", "read", "export", "web", "cli")
 
 # Names in ``os`` that read or change the process environment.
 ENVIRONMENT = frozenset({"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"})
