@@ -236,6 +236,22 @@ def test_the_header_table_in_the_docs_is_the_module_s() -> None:
         assert line.split("|")[2].strip() == ", ".join(variants)
 
 
+@pytest.mark.parametrize("model", [ListFile, ListRow])
+def test_every_column_of_the_list_tables_is_described_in_english_and_romanian(model: Any) -> None:
+    from eufunds.export.descriptions import column_description, table_description
+
+    table = model.__table__
+    assert table_description(table.name, "en") and table_description(table.name, "ro")
+    for column in table.columns:
+        if column.name == "id":
+            continue
+        # As exports name them: amounts without _minor, shares as _pct.
+        name = column.name.removesuffix("_minor")
+        name = name.removesuffix("_bp") + "_pct" if name.endswith("_bp") else name
+        for language in ("en", "ro"):
+            assert column_description(table.name, name, "", language), f"{table.name}.{name} ({language})"
+
+
 # --------------------------------------------------------------------------- importing
 
 
