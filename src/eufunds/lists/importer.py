@@ -143,7 +143,10 @@ def link_list_rows(connection: Connection) -> None:
     """Link every list row to the project whose MySMIS code is its SMIS code
     (and unlink those whose project is gone or was recoded)."""
     project = select(Project.id).where(Project.mysmis_code == ListRow.smis_code).scalar_subquery()
-    connection.execute(update(ListRow).values(project_id=project))
+    # Only rows whose link changes are written: a long list is not rewritten on every import.
+    connection.execute(
+        update(ListRow).where(ListRow.project_id.is_distinct_from(project)).values(project_id=project)
+    )
 
 
 def _check_schema(engine: Engine) -> None:
