@@ -147,7 +147,10 @@ def test_an_unreachable_postgresql_server_is_one_plain_error_line() -> None:
     assert line.startswith("error: database error: ") and "Connection refused" in line and "\\n" not in line
 
 
-@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["load", "--help"], ["export", "--help"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["list", "--help"], ["load", "--help"], ["export", "--help"], ["lists", "import", "--help"]],
+)
 def test_help_starts_without_sqlalchemy_or_the_archive_machinery(args: list[str]) -> None:
     import subprocess
     import sys

@@ -28,14 +28,15 @@ FOUNDATION = frozenset(
 )  # fmt: skip
 
 # Data flows one way: a stage may import the foundation, its own modules and
-# earlier stages, never a later one. extract needs only the foundation; intake
-# reads a release (extract), checks the draft as a seed (seed) and loads it
+# earlier stages, never a later one. lists (official lists of contracted
+# projects) and extract need only the foundation; check reads the lists'
+# comparison; intake reads a release (extract), checks the draft as a seed (seed) and loads it
 # (load); the read side reuses seed's quote finder and figure checks; export
 # reads through read; the web face shows what read and export give; the CLI
 # calls them all. coding (CUI, kind of body, SIRUTA place) needs only the
 # foundation and its packaged tables, and comes before the seed reader that
 # checks a CUI's control digit and the loader that stores the codes.
-STAGES = ("coding", "seed", "load", "extract", "intake", "read", "export", "web", "cli")
+STAGES = ("coding", "seed", "load", "lists", "extract", "intake", "read", "export", "web", "cli")
 
 # Names in ``os`` that read or change the process environment.
 ENVIRONMENT = frozenset({"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"})

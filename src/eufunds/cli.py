@@ -18,6 +18,7 @@ from click.core import ParameterSource
 
 from . import __version__
 from .errors import ArchiveError, LoadError, SettingError
+from .reference import PROGRAMME_CODES
 from .settings import BUSY_TIMEOUT_MS, SETTINGS, setting_value
 from .text import terminal_safe
 
@@ -452,7 +453,9 @@ def check(archive: ArchiveContext, fmt: str) -> None:
     once case and diacritics are folded), documents without a project and
     projects without a source. Notices (plausible, worth a look) do not fail:
     an achieved value below its target, an end date passed with no end-of-project
-    release, a place name found in several counties.
+    release, a place name found in several counties; where official lists were
+    imported (eufunds lists import), a release that differs from its list row, list
+    rows with no release and releases with no list row.
 
     \b
     Examples:
@@ -734,6 +737,110 @@ def stats(
         click.echo(record_to_json(result.as_dict(), indent=2))
     else:
         click.echo(terminal_safe(render_stats(result)))
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@cli.group("lists")
+def lists_group() -> None:
+    """Official lists of contracted projects: import them, hold the releases against them.
+
+    \b
+    Examples:
+      eufunds lists import proiecte-POR-2024T1.xlsx --programme POR --as-of 2024-03-31
+      eufunds lists compare
+    """
+
+
+@lists_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@click.option(
+    "--programme",
+    type=click.Choice(PROGRAMME_CODES, case_sensitive=False),
+    help="The operational programme the list is of.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The date the list is as of (the newest list of a project is the one compared).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)  # fmt: skip
+@pass_archive
+def lists_import(
+    archive: ArchiveContext, files: tuple[Path, ...], programme: str | None, as_of: Any, fmt: str
+) -> None:
+    """Import official lists (XLSX or CSV), each file a snapshot, all or nothing.
+
+    The header row is found under any title rows; headings are matched with or
+    without diacritics and with units ("Valoare eligibilă (lei)"); a file with
+    no code column (Cod SMIS, Cod MySMIS, …) is refused. Importing a file again
+    changes nothing; a newer list is kept beside the older ones. Each file
+    stands alone: a refused one is an error line and the rest go on (exit
+    status 1 if any was refused). Rows link to projects by SMIS code.
+
+    \b
+    Examples:
+      eufunds lists import lista-POR-2024T1.xlsx --programme POR --as-of 2024-03-31
+      eufunds lists import liste/*.csv --format json
+    """
+    from .lists.importer import import_list
+
+    reports, refused = [], []
+    with user_errors():
+        for path in files:
+            try:
+                report = import_list(
+                    archive.engine, path, programme=programme, as_of=as_of.date() if as_of else None
+                )
+            except ArchiveError as exc:
+                message = str(exc) if str(exc).startswith(path.name) else f"{path}: {exc}"
+                click.echo(f"error: {terminal_safe(message, one_line=True)}", err=True)
+                refused.append({"file": str(path), "error": str(exc)})
+                continue
+            reports.append(report)
+            if fmt == "text":
+                click.echo(terminal_safe(report.summary(), one_line=True))
+    if fmt == "json":
+        from .jsontext import to_json
+
+        click.echo(to_json({"imported": [r.as_dict() for r in reports], "refused": refused}, indent=2))
+    if refused:
+        raise click.exceptions.Exit(1)
+
+
+@lists_group.command("compare")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)  # fmt: skip
+@pass_archive
+def lists_compare(archive: ArchiveContext, fmt: str) -> None:
+    """Hold the releases against the official lists' latest rows.
+
+    Per project (by MySMIS code = SMIS code): the total, eligible and EU value,
+    dates, beneficiary, CUI and county where release and list differ; list
+    rows with no release in the archive, per programme and county; releases
+    with no list row.
+
+    \b
+    Examples:
+      eufunds lists compare
+      eufunds lists compare --format json | jq '.differences[] | select(.field == "total_value")'
+    """
+    from .jsontext import to_json
+    from .lists.compare import compare_lists
+
+    with user_errors(), _reading(archive) as connection:
+        comparison = compare_lists(connection)
+    if fmt == "json":
+        click.echo(to_json(comparison.as_dict(), indent=2))
+    else:
+        for line in comparison.lines():
+            click.echo(terminal_safe(line, one_line=True))
 
 
 # --------------------------------------------------------------------------- extract, ingest

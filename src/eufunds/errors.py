@@ -73,6 +73,12 @@ class FetchError(IntakeError):
     """A URL that was not fetched: a refused scheme, a timeout, too large, too many redirects."""
 
 
+class ListError(ArchiveError):
+    """An official list that cannot be imported (not a spreadsheet, no code column,
+    an unreadable value); the message names the file, sheet, row and column, and
+    nothing of the file was written."""
+
+
 class WebError(ArchiveError):
     """The archive cannot be served as asked (not SQLite, no file, no Datasette)."""
 

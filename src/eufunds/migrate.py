@@ -22,15 +22,19 @@ from .errors import ArchiveError
 
 
 def migrations_directory() -> Path:
-    """The folder holding env.py and versions/, installed or in a checkout."""
+    """The folder holding env.py and versions/, in a checkout or installed."""
+    # The checkout this very module lives in comes first: run from another
+    # checkout (a git worktree, PYTHONPATH=src) beside an editable install, the
+    # package finder would hand over the installed checkout's migrations, which
+    # need not match these models.
+    checkout = Path(__file__).resolve().parents[2] / "migrations"
+    if (checkout / "env.py").exists():
+        return checkout
     spec = importlib.util.find_spec("eufunds.migrations")
     if spec is not None and spec.origin:
         installed = Path(spec.origin).parent
         if (installed / "env.py").exists():
             return installed
-    checkout = Path(__file__).resolve().parents[2] / "migrations"
-    if (checkout / "env.py").exists():
-        return checkout
     raise FileNotFoundError("eufunds migrations not found; reinstall the package")
 
 

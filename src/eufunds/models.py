@@ -489,3 +489,81 @@ class Restatement(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     field: Mapped[str] = mapped_column(Text)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ListFile(Base):
+    """An official list of contracted projects as imported: one snapshot per file.
+
+    A managing authority publishes a new list every quarter or so; each file is
+    kept as its own snapshot (``sha256`` recognises one imported before), so a
+    project's contract can be followed from one list to the next.
+    """
+
+    __tablename__ = "list_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # What the importer was told (``--programme``, ``--as-of``); the file rarely
+    # says either in a cell a program could trust.
+    programme: Mapped[str | None] = mapped_column(String(16))
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sheet: Mapped[str | None] = mapped_column(Text)  # None for CSV
+    header_row: Mapped[int] = mapped_column(Integer)
+    # The header cells as read (JSON array), so each row's raw cells can be read
+    # against the headings the authority gave them.
+    header_cells: Mapped[str] = mapped_column(Text)
+    row_count: Mapped[int] = mapped_column(Integer)
+
+    rows: Mapped[list[ListRow]] = relationship(back_populates="list_file", order_by="ListRow.row_number")
+
+
+class ListRow(Base):
+    """One row of an official list: its cells as written and its fields read.
+
+    ``cells`` is the JSON array of the row's cells exactly as the file gave them;
+    the other columns are those cells read through the header table of
+    ``eufunds.lists.headers``. ``project_id`` links the row to the project whose
+    MySMIS code is its SMIS code (set by every ``eufunds lists import``).
+    """
+
+    __tablename__ = "list_rows"
+    __table_args__ = (
+        UniqueConstraint("list_file_id", "row_number"),
+        CheckConstraint(sql_in_list("currency", CURRENCY_CODES), name="currency"),
+        CheckConstraint("cofinancing_rate_bp BETWEEN 0 AND 10000", name="cofinancing_rate_0_100"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_file_id: Mapped[int] = mapped_column(ForeignKey("list_files.id", ondelete="CASCADE"))
+    row_number: Mapped[int] = mapped_column(Integer)  # the spreadsheet's own row (CSV: record) number
+    cells: Mapped[str] = mapped_column(Text)
+    smis_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    beneficiary: Mapped[str | None] = mapped_column(Text)
+    cui: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    total_value_minor: Mapped[int | None] = mapped_column(BigInteger)
+    eligible_value_minor: Mapped[int | None] = mapped_column(BigInteger)
+    eu_value_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # A single share ("85 %", 0.85) in basis points; a rate written any other
+    # way ("85% FEDR + 13% BN") is kept as its text instead.
+    cofinancing_rate_bp: Mapped[int | None] = mapped_column(Integer)
+    cofinancing_rate_text: Mapped[str | None] = mapped_column(Text)
+    fund: Mapped[str | None] = mapped_column(Text)
+    programme: Mapped[str | None] = mapped_column(Text)
+    priority_axis: Mapped[str | None] = mapped_column(Text)
+    specific_objective: Mapped[str | None] = mapped_column(Text)
+    intervention: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    county: Mapped[str | None] = mapped_column(Text)
+    locality: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(Text)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
+
+    list_file: Mapped[ListFile] = relationship(back_populates="rows")
+    project: Mapped[Project | None] = relationship()

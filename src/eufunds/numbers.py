@@ -68,6 +68,42 @@ def parse_decimal(value: object) -> Decimal:
     return number
 
 
+def grouped_decimal(raw: str, *, scaled: bool = False) -> Decimal | None:
+    """A number as Romanian text writes it, digit groups and all: "1.234.567,89",
+    "1 234 567,89" and "1,234,567.89" are 1234567.89; None when it is no number.
+
+    Whichever separator comes last is the decimal one when both are present.
+    With one kind alone, it separates groups when it appears more than once or
+    when exactly three digits follow it ("1.234" is 1234), unless the number is
+    ``scaled`` by a word after it ("1,234 milioane" is 1.234 million).
+    """
+    raw = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if "," in raw and "." in raw:
+        if raw.rfind(",") > raw.rfind("."):
+            raw = raw.replace(".", "").replace(",", ".")
+        else:
+            raw = raw.replace(",", "")
+    elif "," in raw:
+        head, _, tail = raw.rpartition(",")
+        if raw.count(",") > 1 or (len(tail) == 3 and not scaled):
+            raw = raw.replace(",", "")
+        else:
+            raw = head.replace(",", "") + "." + tail
+    elif "." in raw:
+        head, _, tail = raw.rpartition(".")
+        if raw.count(".") > 1 or (len(tail) == 3 and not scaled):
+            raw = raw.replace(".", "")
+        else:
+            raw = head + "." + tail
+    if not is_plain_decimal(raw.lstrip("0") or "0") and not is_plain_decimal(raw):
+        return None
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
 def to_minor_units(amount: Decimal) -> int:
     """624995.52 → 62499552; refuses more than two decimals rather than rounding."""
     if amount != amount.quantize(_CENT):

@@ -97,6 +97,18 @@ TABLES: dict[str, Text] = {
         "The wordings each organisation is written in by the releases, and how often.",
         "Formele în care comunicatele scriu numele fiecărei organizații și de câte ori.",
     ),
+    "list_files": Text(
+        "Each official list of contracted projects imported (eufunds lists import): one snapshot "
+        "per file, as a managing authority published it.",
+        "Fiecare listă oficială a proiectelor contractate importată (eufunds lists import): câte o "
+        "situație pe fișier, așa cum a publicat-o autoritatea de management.",
+    ),
+    "list_rows": Text(
+        "Each row of an official list: its cells exactly as read, the fields read from them, and "
+        "the project of the same SMIS code.",
+        "Fiecare rând al unei liste oficiale: celulele lui exact cum au fost citite, câmpurile "
+        "citite din ele și proiectul cu același cod SMIS.",
+    ),
     "project_funds": Text(
         "The EU funds each project is financed from.",
         "Fondurile UE din care este finanțat fiecare proiect.",
@@ -222,6 +234,73 @@ COLUMNS: dict[str | tuple[str, str], Text] = {
     "place_note": Text("the counties an ambiguous place could be in", "județele în care ar putea fi locul"),
     "as_of": Text("the date of the project's latest dated source", "data celei mai recente surse datate"),
     "finished_at": Text("when the load finished (UTC)", "când s-a încheiat încărcarea (UTC)"),
+    ("list_files", "file_name"): Text("the list's file name", "numele fișierului listei"),
+    ("list_files", "programme"): Text(
+        "operational programme code the list is of, as given at import",
+        "codul programului operațional al listei, dat la import",
+    ),
+    ("list_files", "as_of"): Text(
+        "the date the list is as of, as given at import", "data la care este întocmită lista, dată la import"
+    ),
+    "imported_at": Text("when the list was imported (UTC)", "când a fost importată lista (UTC)"),
+    "sheet": Text("the worksheet read (empty for CSV)", "foaia de calcul citită (goală pentru CSV)"),
+    "header_row": Text("the row of the headings, from 1", "rândul cu capul de tabel, de la 1"),
+    "header_cells": Text(
+        "the headings as read (JSON array), one per column",
+        "capul de tabel așa cum a fost citit (listă JSON)",
+    ),
+    "row_count": Text("rows imported from the file", "rândurile importate din fișier"),
+    "list_file_id": Text("the list file (snapshot) the row is from", "fișierul listei din care este rândul"),
+    "row_number": Text("the row's number in the file, from 1", "numărul rândului în fișier, de la 1"),
+    "cells": Text(
+        "the row's cells exactly as read (JSON array: text, numbers, ISO dates)",
+        "celulele rândului exact cum au fost citite (listă JSON: text, numere, date ISO)",
+    ),
+    "smis_code": Text("SMIS code, as digits", "codul SMIS, din cifre"),
+    ("list_rows", "beneficiary"): Text(
+        "the beneficiary, as the list writes it", "beneficiarul, cum îl scrie lista"
+    ),
+    ("list_rows", "cui"): Text(
+        "the beneficiary's fiscal code, as written", "codul fiscal al beneficiarului, cum e scris"
+    ),
+    ("list_rows", "title"): Text("the title, as the list writes it", "titlul, cum îl scrie lista"),
+    "summary": Text("the project's summary or purpose", "rezumatul sau scopul proiectului"),
+    ("list_rows", "total_value"): Text("total value in the list", "valoarea totală din listă"),
+    ("list_rows", "eligible_value"): Text("eligible value in the list", "valoarea eligibilă din listă"),
+    "eu_value": Text("EU contribution in the list", "contribuția UE din listă"),
+    "cofinancing_rate_pct": Text(
+        "co-financing rate in percent, when written as one share",
+        "rata de cofinanțare, când e un singur procent",
+    ),
+    "cofinancing_rate_text": Text(
+        "the co-financing rate as written, when it is not one share",
+        "rata de cofinanțare așa cum e scrisă, când nu e un singur procent",
+    ),
+    ("list_rows", "fund"): Text(
+        "fund or source of financing, as written", "fondul sau sursa de finanțare, cum e scrisă"
+    ),
+    ("list_rows", "programme"): Text(
+        "operational programme, as written", "programul operațional, cum e scris"
+    ),
+    ("list_rows", "priority_axis"): Text("priority axis, as written", "axa prioritară, cum e scrisă"),
+    ("list_rows", "specific_objective"): Text(
+        "specific objective, as written", "obiectivul specific, cum e scris"
+    ),
+    "intervention": Text(
+        "intervention category or code, as written", "categoria sau codul de intervenție, cum e scris"
+    ),
+    ("list_rows", "region"): Text("development region, as written", "regiunea de dezvoltare, cum e scrisă"),
+    "county": Text("county, as written", "județul, cum e scris"),
+    "locality": Text("locality or UAT, as written", "localitatea sau UAT-ul, cum e scris"),
+    ("list_rows", "status"): Text("implementation status, as written", "stadiul implementării, cum e scris"),
+    ("list_rows", "currency"): Text(
+        "currency of the row's amounts (from a currency column or the headings' unit)",
+        "moneda sumelor rândului (din coloana monedei sau din unitatea din capul de tabel)",
+    ),
+    ("list_rows", "project_id"): Text(
+        "the project whose MySMIS code is the row's SMIS code (as of the last import)",
+        "proiectul al cărui cod MySMIS este codul SMIS al rândului (la ultimul import)",
+    ),
 }
 
 # The kinds of columns whose values exports turn from stored integers into

@@ -27,6 +27,7 @@ from ..models import (
     Contact,
     Document,
     Indicator,
+    ListRow,
     Objective,
     Partner,
     Project,
@@ -188,6 +189,8 @@ def rows_condition(
         "source_files": lambda: c.id.in_(used_sources),
         "source_pages": lambda: c.source_file_id.in_(used_sources),
         "programmes": lambda: c.id.in_(select(Project.programme_id).where(Project.id.in_(ids))),
+        # A list belongs to the projects it has a row of (its rows: by project_id, above).
+        "list_files": lambda: c.id.in_(select(ListRow.list_file_id).where(ListRow.project_id.in_(ids))),
         "specific_objectives": lambda: c.id.in_(used_objectives),
         "priority_axes": lambda: (
             c.id.in_(select(Project.priority_axis_id).where(Project.id.in_(ids)))

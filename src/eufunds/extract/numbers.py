@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..numbers import grouped_decimal
 from ..text import fold
 from .document import per_text
 
@@ -105,35 +106,9 @@ _CURRENCIES = {
 }  # fmt: skip
 
 
-def _number(raw: str, *, scaled: bool) -> Decimal | None:
-    raw = raw.replace(" ", "")
-    if "," in raw and "." in raw:
-        # Whichever separator comes last is the decimal one (Romanian: comma).
-        if raw.rfind(",") > raw.rfind("."):
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", "")
-    elif "," in raw:
-        head, _, tail = raw.rpartition(",")
-        if raw.count(",") > 1 or (len(tail) == 3 and not scaled):
-            raw = raw.replace(",", "")
-        else:
-            raw = head.replace(",", "") + "." + tail
-    elif "." in raw:
-        head, _, tail = raw.rpartition(".")
-        if raw.count(".") > 1 or (len(tail) == 3 and not scaled):
-            raw = raw.replace(".", "")
-        else:
-            raw = head + "." + tail
-    try:
-        return Decimal(raw)
-    except ArithmeticError:
-        return None
-
-
 def amount_of(match: re.Match[str]) -> tuple[Decimal, str] | None:
     mult = (match.group("mult") or "").rstrip(".")
-    value = _number(match.group("num"), scaled=bool(mult))
+    value = grouped_decimal(match.group("num"), scaled=bool(mult))
     if value is None:
         return None
     if mult:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy import text as sql_text
 
+from ..lists.compare import compare_lists
 from ..models import Document, FundingSource, Programme, Project, Restatement
 from ..numbers import basis_points_to_share, decimal_text, from_minor_units, indicator_number
 from ..reference import eligibility_period
@@ -50,6 +51,9 @@ CHECKS: dict[str, str] = {
     "no_end_release": "a project whose end date has passed with no end-of-project release (notice)",
     "place_ambiguous": "a place name found in several counties, none of them named (notice)",
     "figure_changed": "a figure a later release of the project states otherwise (notice)",
+    "list_differs": "a release whose figures differ from its latest row in an official list (notice)",
+    "list_without_release": "rows of the official lists with no release in the archive (notice)",
+    "release_without_list": "a release whose MySMIS code no imported official list has (notice)",
 }
 
 
@@ -117,6 +121,7 @@ def check_archive(engine: Engine, *, today: dt.date | None = None) -> CheckRepor
         report.findings.extend(_promises(connection))
         report.findings.extend(_ends_and_places(connection, today))
         report.findings.extend(_restatements(connection))
+        report.findings.extend(_official_lists(connection))
     order = {name: i for i, name in enumerate(CHECKS)}
     report.findings.sort(key=lambda f: (order[f.check], f.project or ""))
     return report
@@ -394,4 +399,34 @@ def _restatements(connection: Connection) -> Iterator[Finding]:
             "figure_changed", NOTICE, row.slug,
             f"{row.field}: {said_by} states {row.value}, the project's record another value",
             {"field": row.field, "value": row.value, "source": row.file_name},
+        )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- official lists
+
+
+def _official_lists(connection: Connection) -> Iterator[Finding]:
+    """``eufunds lists compare`` as notices; nothing when no list was imported
+    (every release would otherwise lack a list row)."""
+    comparison = compare_lists(connection)
+    if not comparison.list_files:
+        return
+    for difference in comparison.differences:
+        figures = difference.as_dict()
+        yield Finding(
+            "list_differs", NOTICE, difference.project, difference.describe(),
+            {key: str(value) if value is not None else None for key, value in figures.items()},
+        )  # fmt: skip
+    if comparison.unreleased_rows:
+        yield Finding(
+            "list_without_release", NOTICE, None,
+            f"{comparison.unreleased_rows} SMIS codes of the official lists have no release in the "
+            "archive (eufunds lists compare counts them per programme and county)",
+            {"rows": comparison.unreleased_rows},
+        )  # fmt: skip
+    for unlisted in comparison.unlisted:
+        yield Finding(
+            "release_without_list", NOTICE, unlisted.project,
+            f"MySMIS {unlisted.mysmis_code} ({unlisted.programme}) is in no imported official list",
+            {"mysmis_code": unlisted.mysmis_code, "programme": unlisted.programme},
         )  # fmt: skip
