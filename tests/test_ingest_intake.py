@@ -365,3 +365,42 @@ def test_a_release_named_like_a_seed_is_kept_under_a_name_no_load_reads_as_one(
     assert [p.name for p in seeds.glob("*.yaml")] != [] and _invoke(
         tmp_path, "load", str(seeds)
     ).exit_code == 0
+
+
+def _ending(number: int) -> str:
+    """The closing release of the project ``release(number)`` announces: same codes, a later end date."""
+    return release(number).replace("anunță finalizarea", "a încheiat").replace("31.08.2022", "30.09.2022")
+
+
+def test_a_release_of_a_project_in_the_archive_joins_it_and_says_why(tmp_path: Path, archive: Path) -> None:
+    seeds = tmp_path / "seeds"
+    (tmp_path / "start.txt").write_text(release(3), encoding="utf-8")
+    (tmp_path / "end.txt").write_text(_ending(3), encoding="utf-8")
+    assert _invoke(tmp_path, "ingest", "--seeds-dir", str(seeds), str(tmp_path / "start.txt")).exit_code == 0
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(seeds), str(tmp_path / "end.txt"))
+    assert result.exit_code == 0, result.output
+    assert "joining" in result.output and "same MySMIS code 150003" in result.output
+    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+    assert _rows(archive, "SELECT count(*) FROM documents") == [(2,)]
+    assert _rows(archive, "SELECT field, value FROM restatements") == [("end_date", "2022-09-30")]
+    # The seeds folder loads again as it stands: the project's seed lists the release.
+    assert _invoke(tmp_path, "load", str(seeds)).exit_code == 0
+    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+
+
+def test_a_joined_release_refused_at_load_leaves_the_project_seed_as_it_was(
+    tmp_path: Path, archive: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    (tmp_path / "start.txt").write_text(release(4), encoding="utf-8")
+    assert _invoke(tmp_path, "ingest", "--seeds-dir", str(seeds), str(tmp_path / "start.txt")).exit_code == 0
+    [project_seed] = seeds.glob("*.yaml")
+    before = project_seed.read_bytes()
+    # The same codes, another SIPOCA: a wrong join the project's seed refuses.
+    (tmp_path / "end.txt").write_text(
+        _ending(4).replace("cod SIPOCA 1004", "cod SIPOCA 9999"), encoding="utf-8"
+    )
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(seeds), str(tmp_path / "end.txt"))
+    assert result.exit_code == 1
+    assert project_seed.read_bytes() == before
+    assert sorted(p.name for p in seeds.glob("*.yaml")) == [project_seed.name]

@@ -38,6 +38,7 @@ from ..load.loader import LoadReport, load_seeds
 from ..seed.format import Seed, SeedError, SeedProblem, read_seed
 from ..text import decode_release, terminal_safe
 from .fetch import FetchLimits, is_url
+from .joining import JoinTarget, find_join, with_release
 from .sources import MAX_RELEASE_BYTES, SourceFile, read_release, read_release_url
 
 __all__ = [
@@ -339,6 +340,8 @@ class IngestOutcome:
     slug: str | None = None
     seed_path: Path | None = None
     files: list[str] = field(default_factory=list)
+    # "<project> (<why>)" when the release joined a project already in the archive.
+    joined: str | None = None
 
 
 @dataclass
@@ -359,6 +362,7 @@ class IngestResult:
         lines = [
             f"{outcome.item} → {verb} {outcome.seed_path}"
             + (f" and {', '.join(outcome.files)}" if outcome.files else "")
+            + (f", joining {outcome.joined}" if outcome.joined else "")
             for outcome in self.outcomes
             if outcome.status in ("drafted", "loaded") and len(self.outcomes) <= 20
         ]
@@ -507,6 +511,8 @@ class _Writer:
         self.report = LoadReport(keep_slugs=False)
         self.loaded_any = False
         self.checked_schema = False
+        # A project seed's text as this run will have left it (releases added).
+        self.seed_texts: dict[Path, str] = {}
 
     def _free(self, name: str, data: bytes, item: str) -> str | None:
         """``name`` if a file of that name may be (re)written with ``data`` here, else why not."""
@@ -537,6 +543,9 @@ class _Writer:
     def place(self, prepared: _Prepared) -> _Entry | IngestOutcome:
         """What to write and load for one release, or why it is refused."""
         item, source, record = prepared.item, prepared.source, prepared.record
+        found = find_join(self.engine, record) if self.engine is not None else None
+        if found is not None and (self.seeds_dir / found.seed_file).is_file():
+            return self._place_joined(prepared, found)
         slug = self._slug(record)
         if slug in self.slugs:
             reason = f"slug {slug!r} is also drafted from {self.slugs[slug]}"
@@ -584,6 +593,44 @@ class _Writer:
         )
         return outcome, prepared, writes, _sha256(source.text_bytes), seed
 
+    def _place_joined(self, prepared: _Prepared, found: JoinTarget) -> _Entry | IngestOutcome:
+        """A release of a project already in the archive: its draft names the
+        project under ``joins`` and the project's seed lists it under
+        ``releases``; the project's seed is what is loaded."""
+        item, source, record = prepared.item, prepared.source, prepared.record
+        kind = record["sources"][0]["kind"] if record.get("sources") else "other"
+        slug = f"{found.slug}-{kind}"
+        number = 1
+        while (self.seeds_dir / f"{slug}.yaml").exists() or slug in self.slugs:
+            number += 1
+            slug = f"{found.slug}-{kind}-{number}"
+        self.slugs[slug] = item
+        seed_path = self.seeds_dir / f"{slug}.yaml"
+        text_name = f"{slug}{Path(_text_name(source, prepared.text_is_original)).suffix or '.txt'}"
+        files: list[tuple[str, bytes]] = [(text_name, source.text_bytes)]
+        if not prepared.text_is_original:
+            files.append((f"{slug}--{_original_name(source)}", source.data))
+        for name, data in files:
+            problem = self._free(name, data, item)
+            if problem:
+                return IngestOutcome(item, "refused", problem)
+            self.claimed[name] = item
+        record = dict(record, slug=slug)
+        record["sources"] = [dict(record["sources"][0], file=text_name), *record["sources"][1:]]
+        draft = _render(record, prepared.provenance, text_name, comments=True, evidence=True, source=source)
+        draft = f"joins: {found.slug}  # {found.reason}\n" + draft
+        project_path = self.seeds_dir / found.seed_file
+        project_text = self.seed_texts.get(project_path) or project_path.read_text(encoding="utf-8")
+        self.seed_texts[project_path] = with_release(project_text, seed_path.name)
+        writes = [(self.seeds_dir / name, data) for name, data in files]
+        writes.append((seed_path, draft.encode("utf-8")))
+        writes.append((project_path, self.seed_texts[project_path].encode("utf-8")))
+        outcome = IngestOutcome(
+            item, "drafted", slug=slug, seed_path=seed_path, files=[name for name, _ in files],
+            joined=f"{found.slug} ({found.reason})",
+        )  # fmt: skip
+        return outcome, prepared, writes, _sha256(source.text_bytes), project_path
+
     def flush(self, batch: list[_Entry]) -> None:
         if not batch or self.dry_run:
             return
@@ -594,12 +641,16 @@ class _Writer:
         # What this run created for each release, to take back if its load is
         # refused: a draft left in the seeds folder would break the next load.
         created: dict[int, list[Path]] = {}
+        # And what it changed (a project seed that lists a joined release), to put back.
+        changed: dict[int, list[tuple[Path, bytes]]] = {}
         try:
             self.seeds_dir.mkdir(parents=True, exist_ok=True)
             for outcome, _prepared, writes, _sha, _seed in batch:
                 for path, data in writes:
                     if not path.exists():
                         created.setdefault(id(outcome), []).append(path)
+                    elif outcome.joined and path.suffix == ".yaml":
+                        changed.setdefault(id(outcome), []).append((path, path.read_bytes()))
                     _write_atomically(path, data)
         except OSError as exc:
             # A read-only or full disk: take back what this batch wrote, as for a refused load.
@@ -615,12 +666,15 @@ class _Writer:
             if not pending:
                 return
             try:
-                report = load_seeds(self.engine, [seed for *_, seed in pending], keep_slugs=False)
+                # Two releases joining one project load its seed once.
+                seeds = list({id(s) if isinstance(s, Seed) else s: s for *_, s in pending}.values())
+                report = load_seeds(self.engine, seeds, keep_slugs=False)
             except LoadError as exc:
                 still = self._refuse_failed(pending, exc.problems)
                 for outcome, *_ in pending:
                     if outcome.status == "refused":
                         _remove(created.get(id(outcome), []))
+                        _restore(changed.get(id(outcome), []))
                 pending = still
                 continue
             self._merge(report)
@@ -632,9 +686,12 @@ class _Writer:
             outcome.status = "refused"
             outcome.reason = "the load was refused three times; see the errors above"
             _remove(created.get(id(outcome), []))
+            _restore(changed.get(id(outcome), []))
 
     def _refuse_failed(self, pending: list[_Entry], problems: list[Any]) -> list[_Entry]:
         by_seed = {str(o.seed_path): o for o, *_ in pending}
+        # A joined release is loaded through its project's seed, which problems name.
+        by_seed.update({str(seed): o for o, *_, seed in pending if o.joined and isinstance(seed, Path)})
         blamed: dict[str, list[str]] = {}
         for problem in problems:
             file = problem.file if isinstance(problem, SeedProblem) else None
@@ -650,7 +707,7 @@ class _Writer:
             outcome = by_seed[file]
             outcome.status = "refused"
             outcome.reason = "not loaded: " + "; ".join(reasons)
-        return [entry for entry in pending if str(entry[0].seed_path) not in blamed]
+        return [entry for entry in pending if entry[0].status != "refused"]
 
     def _merge(self, report: LoadReport) -> None:
         for outcome, number in report.counts.items():
@@ -662,6 +719,12 @@ class _Writer:
 def _remove(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
+
+
+def _restore(saved: list[tuple[Path, bytes]]) -> None:
+    # In reverse: a seed changed twice in one batch gets its first text back.
+    for path, data in reversed(saved):
+        _write_atomically(path, data)
 
 
 def _has_schema(engine: Engine) -> bool:
