@@ -453,3 +453,64 @@ def test_a_joined_project_exported_as_yaml_loads_back_with_both_sources_and_its_
         assert a.execute(text(query)).all() == b.execute(text(query)).all() != []
         documents = "select file_name, kind from documents order by ordinal"
         assert len(b.execute(text(documents)).all()) == 2
+
+
+def test_two_wordings_with_one_cui_are_one_body_each_project_keeping_its_wording(
+    engine: Engine, tmp_path: Path
+) -> None:
+    write_seed(tmp_path, "a", beneficiary="Comuna Bârca", cui='"4553089"', mysmis="130001")
+    write_seed(
+        tmp_path, "b", beneficiary="UAT Comuna Bârca, județul Dolj", cui='"RO4553089"', mysmis="130002"
+    )
+    load_paths(engine, [tmp_path])
+    with engine.connect() as connection:
+        bodies = connection.execute(text("select count(*) from organisations")).scalar_one()
+        wordings = (
+            connection.execute(text("select beneficiary_name from projects order by slug")).scalars().all()
+        )
+    assert bodies == 1
+    assert wordings == ["Comuna Bârca", "UAT Comuna Bârca, județul Dolj"]
+
+
+def test_a_release_without_codes_joins_the_project_of_its_beneficiary_with_nearly_the_same_title(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from eufunds.intake.joining import find_join
+
+    write_seed(tmp_path, "p", beneficiary="Comuna Bârca")
+    load_paths(engine, [tmp_path])
+    draft = {"codes": {}, "beneficiary": {"name": "COMUNA BÂRCA"}, "title": "Formare  P"}
+    assert find_join(engine, draft) == find_join(engine, {**draft, "title": "formare p"})
+    found = find_join(engine, draft)
+    assert found is not None and (found.slug, found.reason) == (
+        "p",
+        "same beneficiary and nearly the same title",
+    )
+    assert find_join(engine, {**draft, "title": "Reabilitarea școlii din sat"}) is None
+
+
+def test_the_county_view_sums_the_eu_part_of_the_money_per_county(loaded_engine: Engine) -> None:
+    row = one(
+        loaded_engine, "select projects, eu_amount, with_eu_amount from county_money where county = 'Cluj'"
+    )
+    assert (row.projects, float(row.eu_amount), row.with_eu_amount) == (1, 531246.19, 1)
+
+
+def test_the_data_package_says_what_the_archive_and_its_sources_are_as_of(
+    sqlite_archive_file: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(sqlite_archive_file),
+            "export",
+            "--format",
+            "datapackage",
+            "--output",
+            str(tmp_path / "dp"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    as_of = json.loads((tmp_path / "dp" / "datapackage.json").read_text(encoding="utf-8"))["as_of"]
+    assert as_of["latest_source"] == "2020-01-31" and as_of["last_load"].endswith("Z")

@@ -15,6 +15,7 @@ Create Date: 2026-12-04
   ambiguous name; and ``as_of``, the date of their latest dated source.
 - ``indicators.kind`` says whether a value is a target (promised) or achieved;
   the view ``project_promises`` sets them side by side per project and unit.
+- ``county_money`` sums projects, values and the EU funds' part per county.
 - ``loads`` records when each load finished and what it did: the archive's
   "as of".
 
@@ -68,7 +69,25 @@ _COLUMNS = (
     ("indicators", f"kind VARCHAR(16) CONSTRAINT ck_indicators_kind CHECK ({_in('kind', _INDICATOR_KINDS)})"),
 )
 
+# The EU funds as of this revision (the reference list may grow later).
+_EU_FUNDS = ("FSE", "FSE+", "FEDR", "FC", "FEADR", "FEAMP", "FEAMPA", "FEAD", "FTJ", "IEJ")
+
 _VIEWS = {
+    # Money per county (and region), in each currency, with the EU funds' part:
+    # "how much EU money went to my county" for a sqlite3 user.
+    "county_money": f"""
+CREATE VIEW county_money AS
+SELECT county, nuts3, region, currency, count(*) AS projects,
+       count(total) AS with_total_value, ROUND(sum(total) / 100.0, 2) AS total_value,
+       count(eu) AS with_eu_amount, ROUND(sum(eu) / 100.0, 2) AS eu_amount
+FROM (
+    SELECT p.county_name AS county, p.nuts3, p.region, p.currency, p.total_value_minor AS total,
+           (SELECT sum(f.amount_minor) FROM funding_sources f
+            WHERE f.project_id = p.id AND f.source IN ({", ".join(repr(f) for f in _EU_FUNDS)})) AS eu
+    FROM projects p
+) AS per_project
+GROUP BY county, nuts3, region, currency
+""",
     "organisation_names": """
 CREATE VIEW organisation_names AS
 SELECT organisation_id, name, count(*) AS uses FROM (

@@ -7,11 +7,11 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-)
+from sqlalchemy import Connection, func, select
 
-from ..read.records import ProjectFilters
+from ..models import Load, Project
+from ..read.records import ProjectFilters, selected_project_ids
+from ._csvtext import utc_text
 from .common import ExportReport, inside_folder, prepare_folder
 from .csv import write_csv_files
 from .descriptions import column_description, table_description
@@ -53,11 +53,25 @@ def export_datapackage(
             "Money columns are decimals in the project's currency (projects.currency); "
             "*_pct columns are percentages from 0 to 100."
         ),
+        # What the archive is as of: its last load that changed it, and the
+        # latest dated source of the projects exported.
+        "as_of": _as_of(connection, filters),
         "resources": resources,
     }
     text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
     inside_folder(root, PurePosixPath("datapackage.json")).write_text(text, encoding="utf-8")
     return report
+
+
+def _as_of(connection: Connection, filters: ProjectFilters | None) -> dict[str, str | None]:
+    last_load = connection.execute(select(func.max(Load.finished_at))).scalar()
+    latest_source = connection.execute(
+        select(func.max(Project.as_of)).where(Project.id.in_(selected_project_ids(filters)))
+    ).scalar()
+    return {
+        "last_load": utc_text(last_load) if last_load else None,
+        "latest_source": latest_source.isoformat() if latest_source else None,
+    }
 
 
 def _resource(

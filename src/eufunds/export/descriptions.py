@@ -85,6 +85,11 @@ TABLES: dict[str, Text] = {
         "Fiecare încărcare care a schimbat arhiva: când s-a încheiat (UTC) și ce a făcut; cea mai "
         "recentă datează arhiva.",
     ),
+    "county_money": Text(
+        "Per county and currency: projects, their total value and the part from EU funds, with how "
+        "many state each.",
+        "Pe județ și monedă: proiecte, valoarea lor totală și partea din fonduri UE, cu câte le declară.",
+    ),
     "project_promises": Text(
         "What each project promised beside what it achieved, per unit: target and achieved value.",
         "Ce a promis fiecare proiect alături de ce a realizat, pe unitate: ținta și valoarea atinsă.",
@@ -233,6 +238,11 @@ COLUMNS: dict[str | tuple[str, str], Text] = {
     ),
     "place_note": Text("the counties an ambiguous place could be in", "județele în care ar putea fi locul"),
     "as_of": Text("the date of the project's latest dated source", "data celei mai recente surse datate"),
+    "with_total_value": Text(
+        "how many of the projects state a total value", "câte proiecte declară valoarea totală"
+    ),
+    "with_eu_amount": Text("how many state an amount from EU funds", "câte declară o sumă din fonduri UE"),
+    ("county_money", "county"): Text("the county projects are coded to", "județul proiectelor"),
     "finished_at": Text("when the load finished (UTC)", "când s-a încheiat încărcarea (UTC)"),
     ("list_files", "file_name"): Text("the list's file name", "numele fișierului listei"),
     ("list_files", "programme"): Text(

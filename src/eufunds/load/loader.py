@@ -457,6 +457,7 @@ class _Writer:
         self.report = report
         self.progress = progress
         self.organisations: dict[str, int] = {}
+        self.organisations_by_cui: dict[str, int] = {}
         self.programmes: dict[str, int] = {}
         self.axes: dict[tuple[int, str], int] = {}
         self.objectives: dict[tuple[int, str], int] = {}
@@ -630,6 +631,11 @@ class _Writer:
 
     def _load_references(self) -> None:
         self.organisations = dict(self.c.execute(select(Organisation.name_key, Organisation.id)).all())
+        self.organisations_by_cui = {
+            cui: row_id
+            for cui, row_id in self.c.execute(select(Organisation.cui, Organisation.id))
+            if cui is not None
+        }
         for programme in self.c.execute(select(Programme.code, Programme.id, Programme.name)):
             self.programmes[programme.code] = programme.id
             self.reference_values[(Programme, programme.id)] = {"name": programme.name}
@@ -739,13 +745,20 @@ class _Writer:
         assert key is not None  # None only when the backend could not tell
         return key[0]
 
-    def _organisation(self, name: str | None) -> int | None:
+    def _organisation(self, name: str | None, cui: str | None = None) -> int | None:
+        """The shared row of the body ``name`` (with fiscal code ``cui``, when a
+        release states one): one row per body, found by its CUI first — two
+        wordings with one CUI are one body — then by its folded name."""
         if name is None:
             return None
         key = organisation_key(name)
-        found = self.organisations.get(key)
+        digits = cui.removeprefix("RO") if cui else None
+        found = self.organisations_by_cui.get(digits) if digits else None
+        found = found if found is not None else self.organisations.get(key)
         if found is not None:
             self.touched_organisations.add(found)
+            if digits:
+                self.organisations_by_cui.setdefault(digits, found)
         if found is None and self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
             statement = insert(Organisation).values(name=name, name_key=key, kind=_kind_of(name))
             found = self._insert_one(statement)
@@ -759,6 +772,8 @@ class _Writer:
             )
             self.organisations[key] = found
             self.touched_organisations.add(found)
+            if digits:
+                self.organisations_by_cui[digits] = found
         return found
 
     def _flush_organisations(self) -> None:
@@ -842,7 +857,7 @@ class _Writer:
             "sipoca_code": r["codes"]["sipoca"],
             "mysmis_code": r["codes"]["mysmis"],
             "status": r["status"],
-            "beneficiary_id": self._organisation(r["beneficiary"]["name"]),
+            "beneficiary_id": self._organisation(r["beneficiary"]["name"], r["beneficiary"]["cui"]),
             "acting_through_id": self._organisation(r["beneficiary"]["acting_through"]),
             "beneficiary_name": r["beneficiary"]["name"],
             "acting_through_name": r["beneficiary"]["acting_through"],
