@@ -145,6 +145,8 @@ def limit_load(db: Path, seeds: Path) -> int:
     """
     import yaml
 
+    from eufunds.coding import classify_organisation, place_from_text
+
     connection = sqlite3.connect(db, isolation_level=None)
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("BEGIN IMMEDIATE")
@@ -153,7 +155,7 @@ def limit_load(db: Path, seeds: Path) -> int:
     refs: dict[Any, int] = {}
     tables: dict[str, list[tuple[Any, ...]]] = {}
     sql = {
-        "organisations": "INSERT INTO organisations (id, name, name_key) VALUES (?, ?, ?)",
+        "organisations": "INSERT INTO organisations (id, name, name_key, kind) VALUES (?, ?, ?, ?)",
         "programmes": "INSERT INTO programmes (id, code, name) VALUES (?, ?, ?)",
         "priority_axes": "INSERT INTO priority_axes (id, programme_id, number, title) VALUES (?, ?, ?, ?)",
         "specific_objectives": "INSERT INTO specific_objectives (id, programme_id, priority_axis_id, code,"
@@ -202,7 +204,9 @@ def limit_load(db: Path, seeds: Path) -> int:
         if name is None:
             return None
         key = " ".join(name.casefold().split())
-        return reference("organisations", key, "organisations", (name, key))
+        return reference(
+            "organisations", key, "organisations", (name, key, str(classify_organisation(name).kind))
+        )
 
     def flush() -> None:
         for table in sql:  # parents before children
@@ -228,6 +232,8 @@ def limit_load(db: Path, seeds: Path) -> int:
             "sos", (prog_id, so["code"]), "specific_objectives", (prog_id, axis_id, so["code"], so["title"])
         )
         record_hash = hashlib.sha256(json.dumps(r, sort_keys=True, default=str).encode()).hexdigest()
+        # The loader codes each project's place; the limit does the same work.
+        place_from_text(r["beneficiary"]["name"], r["location"])
         add("projects", (
             pid, r["slug"], r["title"], r["acronym"], r["codes"]["sipoca"], r["codes"]["mysmis"], r["status"],
             organisation(r["beneficiary"]["name"]), organisation(r["beneficiary"].get("acting_through")),
@@ -285,6 +291,10 @@ def limit_load(db: Path, seeds: Path) -> int:
         if count % 2000 == 0:
             flush()
     flush()
+    connection.execute(
+        "INSERT INTO loads (finished_at, inserted, updated, unchanged) VALUES (datetime('now'), ?, 0, 0)",
+        (count,),
+    )
     connection.execute("COMMIT")
     connection.close()
     return count

@@ -12,6 +12,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from dumps import without_load_times
+
 PROGRAMMES = ("POCA", "POCU", "POR", "POIM")
 
 
@@ -161,6 +163,6 @@ def checked_dump(database: Path) -> list[str]:
         (verdict,) = connection.execute("PRAGMA integrity_check").fetchone()
         assert verdict == "ok", verdict
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
-        return list(connection.iterdump())
+        return without_load_times(connection.iterdump())
     finally:
         connection.close()
