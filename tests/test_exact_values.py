@@ -15,7 +15,7 @@ from eufunds.load.loader import load_paths
 from eufunds.read.records import iter_records
 
 CALAFAT = "primaria-calafat-management-calitate.yaml"
-WRITTEN = "      - {value: 2, unit: workshopuri, what: null}"
+WRITTEN = "      - {value: 2, unit: workshopuri, what: null, kind: achieved}"
 
 
 def _with_value(seeds_dir: Path, value: str) -> Path:
