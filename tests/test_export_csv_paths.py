@@ -26,6 +26,7 @@ from eufunds.export import csv as csv_export
 from eufunds.export import tables as export_tables
 from eufunds.export._csvtext import csv_line, value_text
 from eufunds.intake.ingest import ingest
+from eufunds.lists.importer import import_list
 from eufunds.load.loader import load_paths
 from eufunds.numbers import computed_number, view_float_text
 from eufunds.settings import SETTINGS
@@ -88,6 +89,30 @@ def archive(engine: Engine, seeds_dir: Path, tmp_path: Path) -> Engine:
     pdf.write_bytes(to_pdf(text, page_breaks=[len(blocks_of(text)) // 2]))
     result = ingest(engine, [pdf], seeds_dir=tmp_path / "ingested")
     assert [o.status for o in result.outcomes] == ["loaded"], result.outcomes
+    # A project with a joined end release (restatements) and an official list row.
+    joined = tmp_path / "joined"
+    joined.mkdir()
+    for name, kind, end in (("start", "start", "2020-12-31"), ("end", "end", "2021-03-31")):
+        (joined / f"{name}.txt").write_text(f"Proiectul Formare ({name}).\n", encoding="utf-8")
+        (joined / f"{name}.yaml").write_text(
+            f"slug: formare-{name}\ntitle: Formare\nstatus: ongoing\nbeneficiary: {{name: Comuna Bârca}}\n"
+            f"programme: {{code: POCU}}\ncodes: {{sipoca: null, mysmis: '130001'}}\nend_date: {end}\n"
+            f"sources: [{{file: {name}.txt, kind: {kind}}}]\n",
+            encoding="utf-8",
+        )
+    (joined / "start.yaml").write_text(
+        (joined / "start.yaml").read_text(encoding="utf-8") + "releases: [end.yaml]\n", encoding="utf-8"
+    )
+    (joined / "end.yaml").write_text(
+        "joins: formare-start\n" + (joined / "end.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    load_paths(engine, [joined])
+    listed = tmp_path / "lista.csv"
+    listed.write_text(
+        "Cod SMIS;Beneficiar;Titlu proiect;Valoare totala\n130001;Comuna Bârca;Formare;1.000,00\n",
+        encoding="utf-8",
+    )
+    import_list(engine, listed)
     return engine
 
 

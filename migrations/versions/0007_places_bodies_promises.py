@@ -103,11 +103,13 @@ GROUP BY organisation_id, name
 CREATE VIEW project_indicators AS
 SELECT i.id AS indicator_id, COALESCE(o.project_id, r.project_id) AS project_id,
        CASE WHEN i.objective_id IS NOT NULL THEN 'objective' ELSE 'result' END AS owner,
-       COALESCE(o.ordinal, r.ordinal) AS owner_ordinal, i.ordinal, i.kind, i.value, i.unit, i.what
+       COALESCE(o.ordinal, r.ordinal) AS owner_ordinal, i.ordinal, i.kind, i.value + 0 AS value, i.unit, i.what
 FROM indicators i
 LEFT JOIN objectives o ON o.id = i.objective_id
 LEFT JOIN results r ON r.id = i.result_id
 """,
+    # ("+ 0": the value as a plain number in the view, not the stored column's
+    # NUMERIC type, which readers would present with its four decimals.)
     # A target and an achieved value of one project are one promise when their
     # units agree (letter case aside); a target with no achieved value yet, or
     # an achieved value nothing promised, stands alone.

@@ -511,6 +511,7 @@ class _Writer:
         self.report = LoadReport(keep_slugs=False)
         self.loaded_any = False
         self.checked_schema = False
+        self.has_schema: bool | None = None
         # A project seed's text as this run will have left it (releases added).
         self.seed_texts: dict[Path, str] = {}
 
@@ -543,7 +544,7 @@ class _Writer:
     def place(self, prepared: _Prepared) -> _Entry | IngestOutcome:
         """What to write and load for one release, or why it is refused."""
         item, source, record = prepared.item, prepared.source, prepared.record
-        found = find_join(self.engine, record) if self.engine is not None else None
+        found = find_join(self.engine, record) if self.engine is not None and self._archive_ready() else None
         if found is not None and (self.seeds_dir / found.seed_file).is_file():
             return self._place_joined(prepared, found)
         slug = self._slug(record)
@@ -592,6 +593,15 @@ class _Writer:
             item, "drafted", slug=slug, seed_path=seed_path, files=[name for name, _ in files]
         )
         return outcome, prepared, writes, _sha256(source.text_bytes), seed
+
+    def _archive_ready(self) -> bool:
+        """Whether there is an archive with a schema to look for projects in;
+        without one, the first write says so (``flush``)."""
+        if self.engine is None:
+            return False
+        if self.has_schema is None:
+            self.has_schema = _has_schema(self.engine)
+        return self.has_schema
 
     def _place_joined(self, prepared: _Prepared, found: JoinTarget) -> _Entry | IngestOutcome:
         """A release of a project already in the archive: its draft names the
