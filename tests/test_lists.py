@@ -21,7 +21,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 
 from eufunds.cli import cli
 from eufunds.errors import ListError
@@ -389,6 +389,23 @@ def test_compare_finds_a_total_differing_from_the_latest_list_row(engine: Engine
     found = [(d.project, d.field, str(d.release), str(d.listed), d.list_file) for d in comparison.differences]
     assert found == [("cj-cluj-calitate", "total_value", "600000.00", "624995.52", "T2.xlsx")]
     assert comparison.linked == 2 and comparison.list_codes == 5
+
+
+def test_the_comparison_view_sets_each_release_beside_its_latest_list_row(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _archive_with_lists(engine, tmp_path)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT slug, list_file, release_total_value, list_total_value FROM list_comparison ORDER BY slug"
+            )
+        ).all()
+    by_slug = {row.slug: row for row in rows}
+    cluj = by_slug["cj-cluj-calitate"]
+    assert (cluj.list_file, float(cluj.release_total_value), float(cluj.list_total_value)) == (
+        "T2.xlsx", 600000.0, 624995.52,
+    )  # fmt: skip
 
 
 def test_compare_finds_a_differing_eu_value_date_cui_and_county(engine: Engine, tmp_path: Path) -> None:

@@ -97,9 +97,39 @@ def upgrade() -> None:
     with op.batch_alter_table("list_rows", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_list_rows_smis_code"), ["smis_code"], unique=False)
         batch_op.create_index(batch_op.f("ix_list_rows_project_id"), ["project_id"], unique=False)
+    op.execute(LIST_COMPARISON)
+
+
+# Each project with a MySMIS code beside the latest list row of that code (the
+# latest dated snapshot, then the latest imported): release and list figures
+# side by side, for sqlite3 users and the exports. `eufunds lists compare` says
+# where they differ, folding names and counties as the view cannot.
+LIST_COMPARISON = """
+CREATE VIEW list_comparison AS
+SELECT p.slug, p.mysmis_code, f.file_name AS list_file, f.as_of AS list_as_of, r.row_number AS list_row,
+       ROUND(p.total_value_minor / 100.0, 2) AS release_total_value,
+       ROUND(r.total_value_minor / 100.0, 2) AS list_total_value,
+       ROUND(p.eligible_value_minor / 100.0, 2) AS release_eligible_value,
+       ROUND(r.eligible_value_minor / 100.0, 2) AS list_eligible_value,
+       ROUND(r.eu_value_minor / 100.0, 2) AS list_eu_value,
+       p.start_date AS release_start_date, r.start_date AS list_start_date,
+       p.end_date AS release_end_date, r.end_date AS list_end_date,
+       p.beneficiary_name AS release_beneficiary, r.beneficiary AS list_beneficiary,
+       p.beneficiary_cui AS release_cui, r.cui AS list_cui,
+       p.county_name AS release_county, r.county AS list_county
+FROM projects p
+JOIN list_rows r ON r.id = (
+    SELECT r2.id FROM list_rows r2 JOIN list_files f2 ON f2.id = r2.list_file_id
+    WHERE r2.smis_code = p.mysmis_code
+    ORDER BY f2.as_of IS NULL, f2.as_of DESC, f2.imported_at DESC, f2.id DESC, r2.row_number
+    LIMIT 1
+)
+JOIN list_files f ON f.id = r.list_file_id
+"""
 
 
 def downgrade() -> None:
+    op.execute("DROP VIEW list_comparison")
     with op.batch_alter_table("list_rows", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_list_rows_project_id"))
         batch_op.drop_index(batch_op.f("ix_list_rows_smis_code"))

@@ -85,6 +85,12 @@ TABLES: dict[str, Text] = {
         "Fiecare încărcare care a schimbat arhiva: când s-a încheiat (UTC) și ce a făcut; cea mai "
         "recentă datează arhiva.",
     ),
+    "list_comparison": Text(
+        "Each project beside the latest official list row of its MySMIS code: release and list "
+        "figures side by side.",
+        "Fiecare proiect alături de cel mai recent rând din listele oficiale cu codul său MySMIS: "
+        "cifrele comunicatului și ale listei una lângă alta.",
+    ),
     "county_money": Text(
         "Per county and currency: projects, their total value and the part from EU funds, with how "
         "many state each.",
@@ -243,6 +249,28 @@ COLUMNS: dict[str | tuple[str, str], Text] = {
     ),
     "with_eu_amount": Text("how many state an amount from EU funds", "câte declară o sumă din fonduri UE"),
     ("county_money", "county"): Text("the county projects are coded to", "județul proiectelor"),
+    "list_file": Text("the official list file", "fișierul listei oficiale"),
+    "list_as_of": Text("the date the list is as of", "data la care este lista"),
+    "list_row": Text("the row of the list", "rândul din listă"),
+    "release_total_value": Text("total value, as the release states it", "valoarea totală, din comunicat"),
+    "list_total_value": Text("total value, as the list states it", "valoarea totală, din listă"),
+    "release_eligible_value": Text(
+        "eligible value, as the release states it", "valoarea eligibilă, din comunicat"
+    ),
+    "list_eligible_value": Text("eligible value, as the list states it", "valoarea eligibilă, din listă"),
+    "list_eu_value": Text("EU amount, as the list states it", "suma UE, din listă"),
+    "release_start_date": Text("start date, as the release states it", "data de început, din comunicat"),
+    "list_start_date": Text("start date, as the list states it", "data de început, din listă"),
+    "release_end_date": Text("end date, as the release states it", "data de final, din comunicat"),
+    "list_end_date": Text("end date, as the list states it", "data de final, din listă"),
+    "release_beneficiary": Text("beneficiary, as the release writes it", "beneficiarul, din comunicat"),
+    "list_beneficiary": Text("beneficiary, as the list writes it", "beneficiarul, din listă"),
+    "release_cui": Text(
+        "the beneficiary's CUI, as the release gives it", "CUI-ul beneficiarului, din comunicat"
+    ),
+    "list_cui": Text("the beneficiary's CUI, as the list gives it", "CUI-ul beneficiarului, din listă"),
+    "release_county": Text("county the project is coded to", "județul proiectului"),
+    "list_county": Text("county, as the list writes it", "județul, din listă"),
     "finished_at": Text("when the load finished (UTC)", "când s-a încheiat încărcarea (UTC)"),
     ("list_files", "file_name"): Text("the list's file name", "numele fișierului listei"),
     ("list_files", "programme"): Text(
