@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -81,6 +82,9 @@ class ImportReport:
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     try:
+        # A FIFO or a device would block or never end: only regular files are lists.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ListError(f"{path.name}: not a regular file")
         with path.open("rb") as stream:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
