@@ -53,6 +53,19 @@ CANNED_QUERIES: tuple[CannedQuery, ...] = (
         "WHERE EXISTS (SELECT 1 FROM results r WHERE r.project_id = p.id AND r.text LIKE '%ISO 9001%');\n",
     ),
     CannedQuery(
+        "bani_ue_pe_judet",
+        "Banii din fonduri UE pe județ",
+        "SELECT p.county_name AS county, p.nuts3, count(DISTINCT p.slug) AS projects,\n"
+        "       count(f.amount) AS with_known_amount, sum(f.amount) AS eu_lei\n"
+        "FROM projects p LEFT JOIN funding_overview f ON f.slug = p.slug AND f.is_eu_fund = 1\n"
+        "GROUP BY p.county_name, p.nuts3 ORDER BY p.county_name;\n",
+    ),
+    CannedQuery(
+        "promis_si_realizat",
+        "Ce a promis fiecare proiect alături de ce a realizat",
+        "SELECT slug, unit, target, achieved FROM project_promises ORDER BY slug, unit;\n",
+    ),
+    CannedQuery(
         "teme_cursuri",
         "Temele cursurilor organizate de un proiect",
         "SELECT t.topic FROM indicator_topics t JOIN indicators i ON i.id = t.indicator_id\n"
