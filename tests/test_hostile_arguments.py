@@ -277,12 +277,29 @@ def _spawn(command: list[str], cwd: Path, out: Path, err: Path) -> int:
     return process.pid
 
 
+def _fresh_multiprocessing() -> None:
+    """Forget the forkserver and resource tracker this test process may have
+    started (earlier tests load with worker processes): a forked child is not
+    their parent's child, so using them fails with "No child processes"."""
+    from multiprocessing import forkserver, resource_tracker
+
+    server = forkserver.ForkServer()
+    forkserver._forkserver = server  # type: ignore[attr-defined]
+    for name in ("ensure_running", "get_inherited_fds", "connect_to_new_process", "set_forkserver_preload"):
+        setattr(forkserver, name, getattr(server, name))
+    tracker = resource_tracker.ResourceTracker()
+    resource_tracker._resource_tracker = tracker  # type: ignore[attr-defined]
+    for name in ("ensure_running", "register", "unregister", "getfd"):
+        setattr(resource_tracker, name, getattr(tracker, name))
+
+
 def _fork(args: list[str], cwd: Path, out: Path, err: Path) -> int:
     pid = os.fork()
     if pid:
         return pid
     code = 1
     try:
+        _fresh_multiprocessing()
         os.setsid()
         os.chdir(cwd)
         os.environ.clear()
