@@ -107,6 +107,25 @@ def test_the_awkward_projects_are_there_and_read_as_written(sqlite_archive: Engi
     assert two["evidence"]["title"] == ["despre proiect", {"file": "b-doi.txt", "quote": "despre proiect"}]
 
 
+@pytest.mark.parametrize(
+    "stored", ["0.0", "-0.0", "1e-05", "0.30000000000000004", "1e16", "123456789012.345", "2.5e-3", "7.0"]
+)
+def test_indicator_values_stored_as_any_number_are_written_as_the_record_writes_them(
+    tmp_path: Path, stored: str
+) -> None:
+    engine = create_archive_engine(f"sqlite:///{tmp_path / 'floats.db'}")
+    migrate.upgrade(engine)
+    load_paths(engine, [_awkward_seeds(tmp_path / "odd")])
+    with engine.begin() as connection:
+        # The column's NUMERIC affinity keeps whole floats as integers.
+        connection.exec_driver_sql(f"UPDATE indicators SET value = {stored} WHERE ordinal = 0")
+    for lines in (False, True):
+        stream = io.StringIO()
+        with engine.connect() as connection:
+            export_json(connection, stream, lines=lines)
+        assert stream.getvalue() == _through_records(engine, lines)
+
+
 def test_an_empty_sqlite_archive_exports_an_empty_array(tmp_path: Path) -> None:
     engine = create_archive_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     migrate.upgrade(engine)

@@ -9,7 +9,7 @@ SQLite's ``json_quote`` escapes as Python's json module does (the two-letter
 escapes for \\b \\t \\n \\f \\r, ``\\u00XX`` for the other control characters,
 everything else as it is). Where SQLite could not write a value exactly as the
 record would (a stored value of an unexpected type, an indicator value whose
-shortest decimal needs more than 15 digits, evidence that names its file among
+shortest decimal needs more than 15 digits or that is a float zero, evidence that names its file among
 several sources, which takes the texts), its piece is NULL, the project's
 whole text with it, and that project is read as a record instead.
 
@@ -108,14 +108,18 @@ def _hundredths(column: str) -> str:
 
 def _indicator_value(column: str) -> str:
     """An indicator value as ``numbers.indicator_number`` writes it: SQLite keeps
-    it as an integer or a float; a float with a whole value is written whole,
-    another as its 15-digit text when that reads back as the same float (then
-    it is the float's shortest form) and has no exponent."""
+    it as an integer or a float. A float with a positive whole value is written
+    whole; another as SQLite's text of it when that text has at most 15 digits,
+    no exponent and no trailing zero and reads back as the same float: two
+    decimals of at most 15 digits never make the same float, so it is then the
+    float's shortest form, which Python writes. Zero as a float (``-0.0``
+    among them) and everything else go the record's way."""
     as_text, as_integer = f"CAST({column} AS TEXT)", f"CAST({column} AS INTEGER)"
     return (
         f"CASE typeof({column}) WHEN 'integer' THEN {as_text} WHEN 'real' THEN CASE "
-        f"WHEN {column} > 0 AND {column} = {as_integer} THEN CAST({as_integer} AS TEXT) "
-        f"WHEN instr({as_text}, 'e') = 0 AND CAST({as_text} AS REAL) = {column} THEN {as_text} END END"
+        f"WHEN {column} = {as_integer} THEN CASE WHEN {column} > 0 THEN CAST({as_integer} AS TEXT) END "
+        f"WHEN length(replace(replace({as_text}, '.', ''), '-', '')) <= 15 AND instr({as_text}, 'e') = 0 "
+        f"AND {as_text} NOT GLOB '*0' AND CAST({as_text} AS REAL) = {column} THEN {as_text} END END"
     )
 
 
@@ -129,10 +133,12 @@ def _object(fields: list[tuple[str, str]]) -> str:
 
 def _list(item: str, source: str) -> str:
     """``[item, …]`` over the rows of ``source`` (a FROM … WHERE … ORDER BY …)."""
-    # group_concat skips NULL items; a NULL item must make the whole list NULL.
+    # group_concat skips NULL items; a NULL item must make the whole list NULL
+    # (and no rows, an empty list: the aggregate gives one row all the same).
     return (
-        "'[' || ifnull((SELECT CASE WHEN count(item) = count(*) THEN group_concat(item, ', ') END "
-        f"FROM (SELECT {item} AS item {source})), '') || ']'"
+        "(SELECT CASE WHEN count(item) = count(*) "
+        "THEN '[' || ifnull(group_concat(item, ', '), '') || ']' END "
+        f"FROM (SELECT {item} AS item {source}))"
     )
 
 
@@ -168,10 +174,10 @@ _FIELD_END, _ROW_END = "\x1f", "\x1e"
 _EVIDENCE = (
     "CASE WHEN (SELECT count(*) FROM documents d WHERE d.project_id = p.id) > 1 "
     "AND EXISTS (SELECT 1 FROM evidence v WHERE v.project_id = p.id) THEN NULL ELSE "
-    "ifnull((SELECT CASE WHEN count(item) = count(*) THEN group_concat(item, char(30)) END FROM ("
+    "(SELECT CASE WHEN count(item) = count(*) THEN ifnull(group_concat(item, char(30)), '') END FROM ("
     "SELECT json_quote(v.field) || char(31) || "
     + _text("v.quote")
-    + " AS item FROM evidence v WHERE v.project_id = p.id ORDER BY v.field, v.ordinal)), '') END"
+    + " AS item FROM evidence v WHERE v.project_id = p.id ORDER BY v.field, v.ordinal)) END"
 )
 
 _RECORD: list[tuple[str, Any]] = [
