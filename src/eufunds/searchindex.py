@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from .errors import SearchError
 from .text import comma_letters, comma_letters_sql
@@ -207,19 +208,20 @@ class SQLiteSearch:
         best, order = (
             ("bm25(search_index) AS rank", "rank, rowid") if ranked else ("0.0 AS rank", "rowid DESC")
         )
-        rows = connection.execute(
-            text(
-                f"WITH best AS (SELECT rowid AS id, {best} FROM search_index "
-                f"WHERE search_index MATCH :match ORDER BY {order} LIMIT :limit) "
-                "SELECT p.slug, e.kind, e.label, "
-                "snippet(search_index, 0, :start, :end, '…', :tokens) AS snippet, best.rank "
-                "FROM best JOIN search_index ON search_index.rowid = best.id AND search_index MATCH :match "
-                "JOIN search_entries e ON e.id = best.id LEFT JOIN projects p ON p.id = e.project_id "
-                f"ORDER BY {'best.rank, best.id' if ranked else 'best.id DESC'}"
-            ),
-            {"start": mark[0], "end": mark[1], "tokens": SNIPPET_TOKENS, "match": match, "limit": limit},
+        rows = _driver_rows(
+            connection,
+            f"WITH best AS (SELECT rowid AS id, {best} FROM search_index "
+            f"WHERE search_index MATCH ?1 ORDER BY {order} LIMIT ?2) "
+            "SELECT p.slug, e.kind, e.label, snippet(search_index, 0, ?3, ?4, '…', ?5), best.rank "
+            "FROM best JOIN search_index ON search_index.rowid = best.id AND search_index MATCH ?1 "
+            "JOIN search_entries e ON e.id = best.id LEFT JOIN projects p ON p.id = e.project_id "
+            f"ORDER BY {'best.rank, best.id' if ranked else 'best.id DESC'}",
+            (match, limit, mark[0], mark[1], SNIPPET_TOKENS),
         )
-        return [SearchHit(r.slug, r.kind, r.label, _one_line(r.snippet), r.rank) for r in rows]
+        return [
+            SearchHit(slug, kind, label, _one_line(snippet), rank)
+            for slug, kind, label, snippet, rank in rows
+        ]
 
     def count(self, connection: Connection, terms: Sequence[QueryTerm], at_most: int) -> int:
         match = " ".join(_fts5_term(term) for term in terms)
@@ -232,6 +234,22 @@ class SQLiteSearch:
                 {"match": match, "at_most": at_most},
             ).scalar_one()
         )
+
+
+def _driver_rows(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """The rows of one read on the connection's own DBAPI cursor. SQLAlchemy's
+    statement machinery cost more than the search of a rare word itself (0.47
+    against 0.29 ms at 10 000 projects); its errors are wrapped as SQLAlchemy
+    wraps them, so callers catch the same exceptions (a time limit's interrupt
+    among them)."""
+    dbapi = connection.dialect.loaded_dbapi
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return list(cursor.execute(sql, params).fetchall())
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, dbapi.Error, dialect=connection.dialect) from exc
+    finally:
+        cursor.close()
 
 
 def _fts5_term(term: QueryTerm) -> str:

@@ -7,6 +7,7 @@ loader) lives in ``eufunds.searchindex``; this is the read side's entry to it.
 from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import SearchError
 from ..searchindex import (
@@ -50,8 +51,15 @@ def search(
     newest matching texts first, at a cost that does not grow with the matches."""
     terms = parse_terms(search_text)
     with engine.connect() as connection:
-        backend = _indexed(connection)
-        return backend.search(connection, terms, limit, mark, ranked)
+        backend = backend_for(connection)
+        try:
+            return backend.search(connection, terms, limit, mark, ranked)
+        except DBAPIError:
+            # The index is looked for only when a search fails: for a rare word
+            # the look-up cost as much as the search itself.
+            connection.rollback()
+            _indexed(connection)
+            raise
 
 
 def count_matches(engine: Engine, search_text: str, *, at_most: int) -> int:
