@@ -166,3 +166,20 @@ def checked_dump(database: Path) -> list[str]:
         return without_load_times(connection.iterdump())
     finally:
         connection.close()
+
+
+def write_joined_pair(folder: Path) -> Path:
+    """A start release's seed and an end release joined into it (another end
+    date, so a restatement), in ``folder``; no evidence, so one record."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, kind, end in (("start", "start", "2020-12-31"), ("end", "end", "2021-03-31")):
+        (folder / f"{name}.txt").write_text(f"Proiectul Formare ({name}).\n", encoding="utf-8")
+        (folder / f"{name}.yaml").write_text(
+            ("joins: formare-start\n" if name == "end" else "")
+            + f"slug: formare-{name}\ntitle: Formare\nstatus: ongoing\nbeneficiary: {{name: Comuna Bârca}}\n"
+            f"programme: {{code: POCU}}\ncodes: {{sipoca: null, mysmis: '130001'}}\nend_date: {end}\n"
+            f"sources: [{{file: {name}.txt, kind: {kind}}}]\n"
+            + ("releases: [end.yaml]\n" if name == "start" else ""),
+            encoding="utf-8",
+        )
+    return folder

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from release_formats import blocks_of, to_pdf
 from sqlalchemy import Engine
-from synthetic import eufunds_command, prepare_update_scenario, write_seed_folder
+from synthetic import eufunds_command, prepare_update_scenario, write_joined_pair, write_seed_folder
 
 from eufunds.cli import cli
 from eufunds.export import _csvpool as exportpool
@@ -90,23 +90,7 @@ def archive(engine: Engine, seeds_dir: Path, tmp_path: Path) -> Engine:
     result = ingest(engine, [pdf], seeds_dir=tmp_path / "ingested")
     assert [o.status for o in result.outcomes] == ["loaded"], result.outcomes
     # A project with a joined end release (restatements) and an official list row.
-    joined = tmp_path / "joined"
-    joined.mkdir()
-    for name, kind, end in (("start", "start", "2020-12-31"), ("end", "end", "2021-03-31")):
-        (joined / f"{name}.txt").write_text(f"Proiectul Formare ({name}).\n", encoding="utf-8")
-        (joined / f"{name}.yaml").write_text(
-            f"slug: formare-{name}\ntitle: Formare\nstatus: ongoing\nbeneficiary: {{name: Comuna Bârca}}\n"
-            f"programme: {{code: POCU}}\ncodes: {{sipoca: null, mysmis: '130001'}}\nend_date: {end}\n"
-            f"sources: [{{file: {name}.txt, kind: {kind}}}]\n",
-            encoding="utf-8",
-        )
-    (joined / "start.yaml").write_text(
-        (joined / "start.yaml").read_text(encoding="utf-8") + "releases: [end.yaml]\n", encoding="utf-8"
-    )
-    (joined / "end.yaml").write_text(
-        "joins: formare-start\n" + (joined / "end.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    load_paths(engine, [joined])
+    load_paths(engine, [write_joined_pair(tmp_path / "joined")])
     listed = tmp_path / "lista.csv"
     listed.write_text(
         "Cod SMIS;Beneficiar;Titlu proiect;Valoare totala\n130001;Comuna Bârca;Formare;1.000,00\n",

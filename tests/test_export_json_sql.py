@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from generated_seeds import write_seed
 from sqlalchemy import Engine
+from synthetic import write_joined_pair
 
 from eufunds import migrate
 from eufunds.db import create_archive_engine
@@ -74,8 +75,12 @@ def sqlite_archive(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     engine = create_archive_engine(f"sqlite:///{folder / 'archive.db'}")
     migrate.upgrade(engine)
     load_paths(
-        engine, [REPO / "seeds", generate.generate(40, folder / "generated"), _awkward_seeds(folder / "odd")]
-    )
+        engine,
+        [
+            REPO / "seeds", generate.generate(40, folder / "generated"), _awkward_seeds(folder / "odd"),
+            write_joined_pair(folder / "joined"),
+        ],
+    )  # fmt: skip
     return engine
 
 
@@ -92,7 +97,7 @@ def test_json_export_of_sqlite_is_the_records_written_one_by_one(sqlite_archive:
     stream = io.StringIO()
     with sqlite_archive.connect() as connection:
         report = export_json(connection, stream, lines=lines)
-    assert report.counts["projects"] == 45
+    assert report.counts["projects"] == 46  # the seeds, 40 generated, 3 awkward, 1 joined
     assert stream.getvalue() == _through_records(sqlite_archive, lines)
 
 

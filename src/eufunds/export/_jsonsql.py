@@ -311,6 +311,20 @@ _RECORD: list[tuple[str, Any]] = [
             "FROM documents d WHERE d.project_id = p.id ORDER BY d.ordinal",
         ),
     ),
+    (
+        "restated",
+        _list(
+            _object(
+                [
+                    ("source", _text("coalesce(zd.file_name, '')")),
+                    ("field", _text("z.field")),
+                    ("value", _text("z.value")),
+                ]
+            ),
+            "FROM restatements z LEFT JOIN documents zd ON zd.id = z.document_id "
+            "WHERE z.project_id = p.id ORDER BY z.ordinal",
+        ),
+    ),
     ("evidence", _EVIDENCE),
     ("notes", _text("p.notes")),
 ]
