@@ -502,3 +502,48 @@ def test_a_missing_file_is_one_error_line(db_url: str, tmp_path: Path) -> None:
     assert result.output.strip().splitlines() == [
         "error: nu-exista.xlsx: cannot be read: No such file or directory"
     ]
+
+
+def _formula_workbook(path: Path, cached: bytes | None, text_result: bool = False) -> Path:
+    """A list whose total is a formula: never computed (``cached`` None), or with
+    the value a spreadsheet would have stored, put into the sheet's XML."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Cod SMIS", "Beneficiar", "Valoare totala", "Valoare eligibila"])
+    sheet.append(["119830", "Municipiul Calafat", None, 1000])
+    sheet["C2"] = "=D2*2"
+    raw = path.with_suffix(".raw.xlsx")
+    book.save(raw)
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml" and cached is not None:
+                data = data.replace(b"<f>D2*2</f><v></v>", b"<f>D2*2</f><v>" + cached + b"</v>")
+                if text_result:
+                    data = data.replace(b'<c r="C2">', b'<c r="C2" t="str">')
+            target.writestr(item, data)
+    return path
+
+
+def test_a_formula_never_computed_is_refused_not_read_as_empty(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(ListError) as refused:
+        import_list(engine, _formula_workbook(tmp_path / "formule.xlsx", None))
+    assert "formule.xlsx, sheet 'Sheet': formulas without a computed value" in str(refused.value)
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(ListFile)).scalar() == 0
+
+
+def test_a_formula_a_spreadsheet_computed_is_read_as_its_value(engine: Engine, tmp_path: Path) -> None:
+    import_list(engine, _formula_workbook(tmp_path / "formule.xlsx", b"2000"))
+    assert [r.total_value_minor for r in list_rows(engine)] == [200000]
+
+
+def test_a_formula_that_computed_empty_text_is_an_empty_cell_not_a_gap(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import_list(engine, _formula_workbook(tmp_path / "formule.xlsx", b"", text_result=True))
+    assert [r.total_value_minor for r in list_rows(engine)] == [None]

@@ -25,6 +25,7 @@ import codecs
 import csv
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -220,6 +221,13 @@ def _open_xlsx(path: Path) -> Iterator[ListTable]:
                     no_code = _no_code_column(name, sheet.title, header)
                 skipped.append(sheet.title)
                 continue
+            worksheet_path = getattr(sheet, "_worksheet_path", None)
+            if worksheet_path and _has_uncomputed_formula(path, worksheet_path):
+                # openpyxl reads such a cell as empty: a figure would go missing unsaid.
+                raise ListError(
+                    f"{name}, sheet {sheet.title!r}: formulas without a computed value (the workbook was "
+                    "written by a program and never opened in a spreadsheet); open and save it there first"
+                )
             rows = _data_rows(itertools.chain(first, numbered), header.data_start)
             yield ListTable(name, sheet.title, header, rows, epoch, skipped)
             return
@@ -228,6 +236,30 @@ def _open_xlsx(path: Path) -> Iterator[ListTable]:
         raise _no_header(name, f"of any sheet ({', '.join(repr(s) for s in skipped) or 'none'})")
     finally:
         workbook.close()
+
+
+# A formula cell with no cached value: "<c r="C3"><f>C2*2</f><v></v></c>", or a
+# shared formula "<f t="shared" si="0"/>" with nothing after it. A formula that
+# computed an empty text is written with t="str" and is a value, not a gap.
+_FORMULA_CELL = re.compile(
+    rb"<c\b([^>]*)>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+_CHUNK, _OVERLAP = 1 << 20, 256
+
+
+def _has_uncomputed_formula(path: Path, member: str) -> bool:
+    """Whether the sheet's XML holds a formula whose value was never computed,
+    read in chunks so that memory stays bounded however long the sheet."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as stream:
+        tail = b""
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            if any(b't="str"' not in cell.group(1) for cell in _FORMULA_CELL.finditer(window)):
+                return True
+            tail = window[-_OVERLAP:]
+    return False
 
 
 def _data_rows(numbered: Iterator[tuple[int, Sequence[Any]]], start: int) -> Iterator[tuple[int, list[Any]]]:
