@@ -10,6 +10,7 @@ already holds, aborts the whole load and leaves the database as it was.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import pickle
 import sqlite3
@@ -880,7 +881,7 @@ class _Writer:
             "location": r["location"],
             "notes": r["notes"],
             "beneficiary_cui": r["beneficiary"]["cui"],
-            **_place_columns(place_from_text(r["beneficiary"]["name"], r["location"])),
+            **_place_of(r["beneficiary"]["name"], r["location"]),
             "as_of": max((s["published"] for s in r["sources"] if s["published"]), default=None),
             "seed_file": seed.name,
             "record_sha256": seed.fingerprint(),
@@ -1179,8 +1180,16 @@ class _PlainInsert:
         return converted
 
 
+# Bodies and places repeat across a load's projects (a town runs many): each is
+# read off its words once.
+@functools.lru_cache(maxsize=4096)
 def _kind_of(name: str) -> str:
     return str(classify_organisation(name).kind)
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_of(beneficiary: str, location: str | None) -> dict[str, Any]:
+    return _place_columns(place_from_text(beneficiary, location))
 
 
 def _place_columns(place: PlaceResult) -> dict[str, Any]:
