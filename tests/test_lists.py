@@ -33,7 +33,7 @@ from eufunds.models import FundingSource, ListFile, ListRow, Organisation, Progr
 from eufunds.read.check import check_archive
 
 REPO = Path(__file__).resolve().parents[1]
-LIST_CHECKS = ("list_differs", "list_without_release", "release_without_list")
+LIST_CHECKS = ("list_differs", "list_without_release", "release_without_list", "list_dropped")
 
 HEADER = ["Nr. crt.", "Cod SMIS", "Denumire beneficiar", "CUI", "Titlu proiect", "Valoare totală (lei)",
           "Valoare eligibilă (lei)", "Valoare UE (lei)", "Data începere", "Data finalizare", "Județ"]  # fmt: skip
@@ -345,6 +345,61 @@ def test_a_newer_list_is_a_snapshot_kept_beside_the_old_one(engine: Engine, tmp_
     assert count(engine, ListRow) == 3
 
 
+def _two_sheet_workbook(path: Path) -> Path:
+    """One workbook, a programme's list a sheet: POR's first, POCA's second."""
+    workbook = openpyxl.Workbook()
+    por = workbook.active
+    assert por is not None
+    por.title = "POR"
+    for row in with_titles(HEADER, CALAFAT):
+        por.append(list(row))
+    poca = workbook.create_sheet("POCA")
+    for row in with_titles(HEADER, CLUJ):
+        poca.append(list(row))
+    workbook.save(path)
+    return path
+
+
+def test_a_named_sheet_is_read_instead_of_the_first(tmp_path: Path) -> None:
+    with open_list(_two_sheet_workbook(tmp_path / "liste.xlsx"), "POCA") as table:
+        assert table.sheet == "POCA" and [cells[1] for _, cells in table.rows] == ["474"]
+
+
+def test_each_sheet_of_a_workbook_is_its_own_snapshot(engine: Engine, tmp_path: Path) -> None:
+    path = _two_sheet_workbook(tmp_path / "liste.xlsx")
+    first = import_list(engine, path, programme="POR")
+    second = import_list(engine, path, programme="POCA", sheet="POCA")
+    again = [import_list(engine, path, sheet="POCA"), import_list(engine, path)]
+    assert (first.sheet, first.status, second.sheet, second.status) == ("POR", "imported", "POCA", "imported")
+    assert [(r.status, r.list_file_id) for r in again] == [
+        ("unchanged", second.list_file_id), ("unchanged", first.list_file_id),
+    ]  # fmt: skip
+    assert [r.smis_code for r in list_rows(engine)] == ["120394", "474"]
+
+
+def test_a_sheet_the_workbook_lacks_is_refused_naming_its_sheets(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(ListError) as refused:
+        import_list(engine, _two_sheet_workbook(tmp_path / "liste.xlsx"), sheet="POIM")
+    assert str(refused.value) == "liste.xlsx: no sheet named 'POIM'; its sheets are 'POR', 'POCA'"
+    assert count(engine, ListFile) == 0
+
+
+def test_a_named_sheet_without_a_code_column_is_refused_not_passed_over(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = write_xlsx(tmp_path / "lista.xlsx", [["Beneficiar", "Titlu proiect", "Județ"], ["A", "B", "C"]])
+    with pytest.raises(
+        ListError, match=r"^lista.xlsx, sheet 'Lista': the header in row 1 has no code column"
+    ):
+        import_list(engine, path, sheet="Lista")
+
+
+def test_a_sheet_named_for_a_csv_is_refused(engine: Engine, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "lista.csv", with_titles(HEADER, CALAFAT))
+    with pytest.raises(ListError, match="a CSV file has no sheets"):
+        import_list(engine, path, sheet="Lista")
+
+
 def test_rows_link_to_projects_by_smis_code(engine: Engine, tmp_path: Path) -> None:
     calafat = add_project(engine, "dj-calafat-strazi", "120394")
     report = import_list(engine, write_xlsx(tmp_path / "lista.xlsx", with_titles(HEADER, CALAFAT, CLUJ)))
@@ -457,6 +512,51 @@ def test_check_reports_the_comparison_as_notices(engine: Engine, tmp_path: Path)
     ]
 
 
+def _quarters(engine: Engine, tmp_path: Path, *, programme: str | None = "POR") -> None:
+    """Two quarters of one programme's list: the second no longer lists Calafat's contract."""
+    other = [3, "130001", "Comuna Feleacu", None, "Canal", "2.000,00", None, None, None, None, "Cluj"]
+    first = write_xlsx(tmp_path / "T1.xlsx", with_titles(HEADER, CALAFAT, CLUJ, other))
+    second = write_xlsx(tmp_path / "T2.xlsx", with_titles(HEADER, CLUJ, other))
+    import_list(engine, first, programme=programme, as_of=dt.date(2024, 3, 31))
+    import_list(engine, second, programme=programme, as_of=dt.date(2024, 6, 30))
+
+
+def test_compare_names_a_code_the_programmes_latest_list_dropped(engine: Engine, tmp_path: Path) -> None:
+    add_project(engine, "dj-calafat-strazi", "120394")
+    _quarters(engine, tmp_path)
+    with engine.connect() as connection:
+        dropped = compare_lists(connection).dropped
+    assert [d.as_dict() for d in dropped] == [{
+        "programme": "POR", "smis_code": "120394", "project": "dj-calafat-strazi",
+        "last_listed": "T1.xlsx", "last_listed_as_of": dt.date(2024, 3, 31),
+        "latest": "T2.xlsx", "latest_as_of": dt.date(2024, 6, 30),
+    }]  # fmt: skip
+    assert dropped[0].describe() == (
+        "POR SMIS 120394, release dj-calafat-strazi: in T1.xlsx (as of 2024-03-31), not in T2.xlsx (as of 2024-06-30)"
+    )
+
+
+def test_a_code_is_not_dropped_while_the_latest_list_has_it(engine: Engine, tmp_path: Path) -> None:
+    _quarters(engine, tmp_path)
+    with engine.connect() as connection:
+        assert [d.smis_code for d in compare_lists(connection).dropped] == ["120394"]
+
+
+def test_lists_imported_without_a_programme_never_read_as_dropping_codes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _quarters(engine, tmp_path, programme=None)
+    with engine.connect() as connection:
+        assert compare_lists(connection).dropped == []
+
+
+def test_check_reports_a_dropped_code_as_a_notice_on_its_project(engine: Engine, tmp_path: Path) -> None:
+    add_project(engine, "dj-calafat-strazi", "120394")
+    _quarters(engine, tmp_path)
+    findings = [f for f in check_archive(engine).findings if f.check == "list_dropped"]
+    assert [(f.project, f.severity) for f in findings] == [("dj-calafat-strazi", "notice")]
+
+
 def test_check_says_nothing_of_lists_when_none_was_imported(engine: Engine) -> None:
     add_project(engine, "dj-calafat-strazi", "120394")
     assert not [f for f in check_archive(engine).findings if f.check in LIST_CHECKS]
@@ -547,3 +647,52 @@ def test_a_formula_that_computed_empty_text_is_an_empty_cell_not_a_gap(
 ) -> None:
     import_list(engine, _formula_workbook(tmp_path / "formule.xlsx", b"", text_result=True))
     assert [r.total_value_minor for r in list_rows(engine)] == [None]
+
+
+def test_import_sheet_option_reads_the_named_sheet(db_url: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", db_url, "db", "upgrade"])
+    path = _two_sheet_workbook(tmp_path / "liste.xlsx")
+    result = runner.invoke(cli, ["--db", db_url, "lists", "import", str(path), "--sheet", "POCA"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output
+        == "liste.xlsx: 1 row imported from sheet 'POCA', header row 4 as snapshot 1; 0 linked to projects\n"
+    )
+
+
+def _csv_list(path: Path, rows: int) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        out = csv.writer(stream, delimiter=";")
+        out.writerow(HEADER)
+        for i in range(rows):
+            total = f"{100_000 + i * 37:,}".replace(",", ".") + ",00"
+            out.writerow([i + 1, 200000 + i, f"Comuna Exemplu {i}", None, f"Drumul comunal {i}", total,
+                          total, None, "15.03.2019", "14.03.2022", "Dolj"])  # fmt: skip
+    return path
+
+
+def test_importing_eight_times_the_rows_takes_no_more_memory(tmp_path: Path) -> None:
+    """Rows are streamed and written a batch at a time: a list eight times as
+    long peaks at the short one's memory (measured after a first import of
+    another list has warmed the caches a full batch fills)."""
+    import tracemalloc
+
+    from eufunds import migrate
+    from eufunds.db import create_archive_engine, resolve_database_url
+
+    engine = create_archive_engine(resolve_database_url(str(tmp_path / "archive.db")))
+    migrate.upgrade(engine)
+    import_list(engine, _csv_list(tmp_path / "warm.csv", 2_500))
+    peaks = []
+    for rows in (3_000, 24_000):
+        path = _csv_list(tmp_path / f"lista-{rows}.csv", rows)
+        tracemalloc.start()
+        try:
+            import_list(engine, path)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    engine.dispose()
+    # 21 000 more rows held would be over 10 MB (texts, the cells' JSON, dicts).
+    assert peaks[1] - peaks[0] < 500_000, peaks

@@ -768,11 +768,22 @@ def lists_group() -> None:
     help="The date the list is as of (the newest list of a project is the one compared).",
 )
 @click.option(
+    "--sheet",
+    metavar="NAME",
+    help="The workbook's sheet to read (a workbook holding a list a sheet: import it once per "
+    "sheet). Default: the first sheet with a code column.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )  # fmt: skip
 @pass_archive
 def lists_import(
-    archive: ArchiveContext, files: tuple[Path, ...], programme: str | None, as_of: Any, fmt: str
+    archive: ArchiveContext,
+    files: tuple[Path, ...],
+    programme: str | None,
+    as_of: Any,
+    sheet: str | None,
+    fmt: str,
 ) -> None:
     """Import official lists (XLSX or CSV), each file a snapshot, all or nothing.
 
@@ -794,9 +805,11 @@ def lists_import(
     with user_errors():
         for path in files:
             try:
-                report = import_list(
-                    archive.engine, path, programme=programme, as_of=as_of.date() if as_of else None
-                )
+                with _rows_progress(path) as progress:
+                    report = import_list(
+                        archive.engine, path, programme=programme, as_of=as_of.date() if as_of else None,
+                        sheet=sheet, progress=progress,
+                    )  # fmt: skip
             except ArchiveError as exc:
                 message = str(exc) if str(exc).startswith(path.name) else f"{path}: {exc}"
                 click.echo(f"error: {terminal_safe(message, one_line=True)}", err=True)
@@ -811,6 +824,24 @@ def lists_import(
         click.echo(to_json({"imported": [r.as_dict() for r in reports], "refused": refused}, indent=2))
     if refused:
         raise click.exceptions.Exit(1)
+
+
+@contextmanager
+def _rows_progress(path: Path) -> Iterator[Callable[[int], None] | None]:
+    """A count of the rows imported, rewritten in place on a terminal (a long
+    list takes minutes); nothing when stderr is a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    label = terminal_safe(path.name, one_line=True)
+
+    def show(rows: int) -> None:
+        click.echo(f"\r{label}: {rows:,} rows read".replace(",", " "), nl=False, err=True)
+
+    try:
+        yield show
+    finally:
+        click.echo("\r\033[K", nl=False, err=True)
 
 
 @lists_group.command("compare")

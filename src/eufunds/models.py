@@ -17,12 +17,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -495,15 +497,19 @@ class ListFile(Base):
     """An official list of contracted projects as imported: one snapshot per file.
 
     A managing authority publishes a new list every quarter or so; each file is
-    kept as its own snapshot (``sha256`` recognises one imported before), so a
+    kept as its own snapshot (``sha256`` and ``sheet`` recognise one imported before), so a
     project's contract can be followed from one list to the next.
     """
 
     __tablename__ = "list_files"
+    # A workbook may hold a list a sheet: a snapshot is its file and its sheet.
+    __table_args__ = (
+        Index("uq_list_files_sha256_sheet", "sha256", text("coalesce(sheet, '')"), unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     file_name: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     # What the importer was told (``--programme``, ``--as-of``); the file rarely
     # says either in a cell a program could trust.
     programme: Mapped[str | None] = mapped_column(String(16))

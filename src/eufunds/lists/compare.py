@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from ..models import FundingSource, ListFile, ListRow, Programme, Project
 from ..numbers import from_minor_units
@@ -91,6 +92,36 @@ class Unlisted:
     programme: str
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """An SMIS code an earlier list of a programme had and its latest list has not:
+    a contract ended early, cancelled, or recoded, which only the authority can say."""
+
+    programme: str
+    smis_code: str
+    project: str | None  # the slug of the project with that MySMIS code, if any
+    last_listed: str  # the latest snapshot's file that still lists the code
+    last_listed_as_of: dt.date | None
+    latest: str  # the programme's latest snapshot, which does not
+    latest_as_of: dt.date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "programme": self.programme, "smis_code": self.smis_code, "project": self.project,
+            "last_listed": self.last_listed, "last_listed_as_of": self.last_listed_as_of,
+            "latest": self.latest, "latest_as_of": self.latest_as_of,
+        }  # fmt: skip
+
+    def describe(self) -> str:
+        def dated(name: str, as_of: dt.date | None) -> str:
+            return f"{name} (as of {as_of.isoformat()})" if as_of else name
+
+        release = f", release {self.project}" if self.project else ""
+        listed = dated(self.last_listed, self.last_listed_as_of)
+        latest = dated(self.latest, self.latest_as_of)
+        return f"{self.programme} SMIS {self.smis_code}{release}: in {listed}, not in {latest}"
+
+
 @dataclass
 class Comparison:
     list_files: int = 0
@@ -99,6 +130,7 @@ class Comparison:
     differences: list[Difference] = field(default_factory=list)
     unreleased: list[Unreleased] = field(default_factory=list)
     unlisted: list[Unlisted] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
 
     @property
     def unreleased_rows(self) -> int:
@@ -110,7 +142,8 @@ class Comparison:
         return (
             f"{files}, {self.list_codes} SMIS codes: {self.linked} with a release, "
             f"{projects} of them differing ({len(self.differences)} differences); "
-            f"{self.unreleased_rows} with no release; {len(self.unlisted)} releases with no list row"
+            f"{self.unreleased_rows} with no release; {len(self.unlisted)} releases with no list row; "
+            f"{len(self.dropped)} dropped from their programme's latest list"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -127,6 +160,7 @@ class Comparison:
                 {"project": u.project, "mysmis_code": u.mysmis_code, "programme": u.programme}
                 for u in self.unlisted
             ],
+            "dropped": [d.as_dict() for d in self.dropped],
         }
 
     def lines(self) -> list[str]:
@@ -144,6 +178,9 @@ class Comparison:
         if self.unlisted:
             lines.append("releases with no list row:")
             lines += [f"  {u.project} (MySMIS {u.mysmis_code}, {u.programme})" for u in self.unlisted]
+        if self.dropped:
+            lines.append("SMIS codes an earlier list of a programme had and its latest has not:")
+            lines += [f"  {d.describe()}" for d in self.dropped]
         return lines
 
 
@@ -185,6 +222,7 @@ def compare_lists(connection: Connection) -> Comparison:
     comparison.differences, comparison.linked = _differences(connection, latest)
     comparison.unreleased = _unreleased(connection, latest)
     comparison.unlisted = _unlisted(connection)
+    comparison.dropped = _dropped(connection)
     return comparison
 
 
@@ -310,3 +348,50 @@ def _unlisted(connection: Connection) -> list[Unlisted]:
         .order_by(Project.slug)
     )
     return [Unlisted(row.slug, row.mysmis_code, row.code) for row in rows]
+
+
+def _dropped(connection: Connection) -> list[Dropped]:
+    """Per programme named at import, the codes of its earlier snapshots that its
+    latest snapshot lacks. Snapshots imported without ``--programme`` are left
+    out: two unrelated lists would otherwise read as one list losing rows."""
+    order = (ListFile.as_of.desc().nulls_last(), ListFile.imported_at.desc(), ListFile.id.desc())
+    snapshots = connection.execute(
+        select(ListFile.id, ListFile.programme, ListFile.file_name, ListFile.as_of)
+        .where(ListFile.programme.is_not(None))
+        .order_by(ListFile.programme, *order)
+    ).all()
+    by_programme: dict[str, list[Any]] = {}
+    for snapshot in snapshots:
+        by_programme.setdefault(snapshot.programme, []).append(snapshot)
+    dropped: list[Dropped] = []
+    earlier_row, latest_row = aliased(ListRow), aliased(ListRow)
+    for programme, (latest, *earlier) in by_programme.items():
+        if not earlier:
+            continue
+        in_latest = (
+            select(latest_row.id)
+            .where(latest_row.list_file_id == latest.id, latest_row.smis_code == earlier_row.smis_code)
+            .exists()
+        )
+        rows = connection.execute(
+            select(earlier_row.list_file_id, earlier_row.smis_code, Project.slug)
+            .outerjoin(Project, Project.mysmis_code == earlier_row.smis_code)
+            .where(
+                earlier_row.list_file_id.in_([snapshot.id for snapshot in earlier]),
+                earlier_row.smis_code.is_not(None),
+                ~in_latest,
+            )
+        )
+        # One finding a code, naming the most recent earlier snapshot that lists it.
+        rank = {snapshot.id: i for i, snapshot in enumerate(earlier)}
+        found: dict[str, tuple[int, str | None]] = {}
+        for row in rows:
+            kept = found.get(row.smis_code)
+            if kept is None or rank[row.list_file_id] < rank[kept[0]]:
+                found[row.smis_code] = (row.list_file_id, row.slug)
+        for code, (file_id, slug) in sorted(found.items()):
+            last = earlier[rank[file_id]]
+            dropped.append(
+                Dropped(programme, code, slug, last.file_name, last.as_of, latest.file_name, latest.as_of)
+            )
+    return dropped

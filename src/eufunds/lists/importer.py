@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +86,7 @@ def file_sha256(path: Path) -> str:
         if not stat.S_ISREG(path.stat().st_mode):
             raise ListError(f"{path.name}: not a regular file")
         with path.open("rb") as stream:
-            while chunk := stream.read(1 << 20):
+            while chunk := stream.read(1 << 16):  # small pieces: memory flat whatever the size
                 digest.update(chunk)
     except OSError as exc:
         raise ListError(f"{path.name}: cannot be read: {exc.strerror or exc}") from None
@@ -99,22 +99,30 @@ def import_list(
     *,
     programme: str | None = None,
     as_of: dt.date | None = None,
+    sheet: str | None = None,
     now: dt.datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import the list in ``path`` as a snapshot, all or nothing; ``programme``
-    and ``as_of`` say which programme's list it is and what date it is as of."""
+    and ``as_of`` say which programme's list it is and what date it is as of,
+    ``sheet`` which sheet of a workbook holds it (else the first with a code
+    column). ``progress`` is told the rows written so far after each batch."""
     if programme is not None:
         programme = programme.upper()
         if programme not in PROGRAMME_CODES:
             raise ListError(f"{programme!r} is not a programme code ({', '.join(PROGRAMME_CODES)})")
     _check_schema(engine)
     sha256 = file_sha256(path)
-    with engine.connect() as connection:
-        known = _known(connection, sha256, path)
-    if known is not None:
-        return known
-    with open_list(path) as table, _write_transaction(engine) as connection:
-        known = _known(connection, sha256, path)
+    # A snapshot is a file and a sheet. Without --sheet the sheet is known only
+    # once the file is open (the first with a code column); with it, a file
+    # imported before is recognised without reading it.
+    if sheet is not None:
+        with engine.connect() as connection:
+            known = _known(connection, sha256, path, sheet)
+        if known is not None:
+            return known
+    with open_list(path, sheet) as table, _write_transaction(engine) as connection:
+        known = _known(connection, sha256, path, table.sheet)
         if known is not None:
             return known
         imported_at = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -126,7 +134,7 @@ def import_list(
                 "header_cells": to_json(table.header.cells), "row_count": 0,
             },
         ).scalar_one()  # fmt: skip
-        rows, without_code = _write_rows(connection, table, list_file_id)
+        rows, without_code = _write_rows(connection, table, list_file_id, progress)
         connection.execute(update(ListFile).where(ListFile.id == list_file_id).values(row_count=rows))
         link_list_rows(connection)
         linked = connection.execute(
@@ -161,10 +169,13 @@ def _check_schema(engine: Engine) -> None:
         raise ArchiveError(mismatch)
 
 
-def _known(connection: Connection, sha256: str, path: Path) -> ImportReport | None:
+def _known(connection: Connection, sha256: str, path: Path, sheet: str | None) -> ImportReport | None:
+    """The snapshot of this file's ``sheet`` imported before, if any."""
     f = ListFile
     known = connection.execute(
-        select(f.id, f.sheet, f.header_row, f.row_count).where(f.sha256 == sha256)
+        select(f.id, f.sheet, f.header_row, f.row_count).where(
+            f.sha256 == sha256, func.coalesce(f.sheet, "") == (sheet or "")
+        )
     ).first()
     if known is None:
         return None
@@ -197,7 +208,9 @@ def _write_transaction(engine: Engine) -> Iterator[Connection]:
         raise ListError("the same list was imported by another command at the same time") from None
 
 
-def _write_rows(connection: Connection, table: ListTable, list_file_id: int) -> tuple[int, int]:
+def _write_rows(
+    connection: Connection, table: ListTable, list_file_id: int, progress: Callable[[int], None] | None
+) -> tuple[int, int]:
     columns = table.header.columns
     code_column = table.header.fields["smis_code"]
     money_currencies = {c.currency for c in columns if c.field.endswith("_value") and c.currency}
@@ -227,6 +240,8 @@ def _write_rows(connection: Connection, table: ListTable, list_file_id: int) -> 
         if len(batch) >= BATCH_ROWS:
             _insert(connection, batch)
             batch = []
+            if progress is not None:
+                progress(rows)
     if batch:
         _insert(connection, batch)
     return rows, without_code

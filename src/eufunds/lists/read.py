@@ -40,7 +40,8 @@ from .headers import HEADER_MIN_FIELDS, HEADER_SEARCH_ROWS, Heading, code_headin
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) and other OLE files
 _DELIMITERS = (";", ",", "\t")
-_SAMPLE_BYTES = 1 << 20
+# Pieces small enough that reading a CSV costs the same memory however long it is.
+_SAMPLE_BYTES = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -174,8 +175,11 @@ def _trimmed(row: Sequence[Any]) -> list[Any]:
 
 
 @contextmanager
-def open_list(path: Path) -> Iterator[ListTable]:
-    """The list in ``path`` (XLSX or CSV), its rows streamed while the context is open."""
+def open_list(path: Path, sheet: str | None = None) -> Iterator[ListTable]:
+    """The list in ``path`` (XLSX or CSV), its rows streamed while the context is open.
+
+    ``sheet`` names the workbook's sheet to read; without it, the first sheet
+    with a header and a code column is read. A CSV has no sheets to name."""
     name = path.name
     try:
         with path.open("rb") as stream:
@@ -185,17 +189,19 @@ def open_list(path: Path) -> Iterator[ListTable]:
     if start.startswith(_OLE):
         raise ListError(f"{name}: an Excel 97-2003 (.xls) file is not read; save it as XLSX or CSV")
     if start.startswith(_ZIP):
-        with _open_xlsx(path) as table:
+        with _open_xlsx(path, sheet) as table:
             yield table
         return
     if start.startswith(b"%PDF"):
         raise ListError(f"{name}: a PDF, not a spreadsheet; export the list as XLSX or CSV")
+    if sheet is not None:
+        raise ListError(f"{name}: a CSV file has no sheets; --sheet names a sheet of an XLSX workbook")
     with _open_csv(path) as table:
         yield table
 
 
 @contextmanager
-def _open_xlsx(path: Path) -> Iterator[ListTable]:
+def _open_xlsx(path: Path, wanted: str | None) -> Iterator[ListTable]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -211,12 +217,16 @@ def _open_xlsx(path: Path) -> Iterator[ListTable]:
         epoch = workbook.epoch.date() if isinstance(workbook.epoch, dt.datetime) else EXCEL_EPOCH
         no_code: ListError | None = None
         skipped: list[str] = []
-        for sheet in workbook.worksheets:
+        for sheet in _sheets(workbook, wanted, name):
             sheet.reset_dimensions()  # the stored dimension can be wrong; read every row there is
             numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
             first = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
             header = find_header([row for _, row in first])
             if header is None or "smis_code" not in header.fields:
+                if wanted is not None:
+                    if header is None:
+                        raise _no_header(name, f"of sheet {sheet.title!r}")
+                    raise _no_code_column(name, sheet.title, header)
                 if header is not None and no_code is None:
                     no_code = _no_code_column(name, sheet.title, header)
                 skipped.append(sheet.title)
@@ -236,6 +246,17 @@ def _open_xlsx(path: Path) -> Iterator[ListTable]:
         raise _no_header(name, f"of any sheet ({', '.join(repr(s) for s in skipped) or 'none'})")
     finally:
         workbook.close()
+
+
+def _sheets(workbook: Any, wanted: str | None, file_name: str) -> list[Any]:
+    if wanted is None:
+        return list(workbook.worksheets)
+    titles = [sheet.title for sheet in workbook.worksheets]
+    if wanted in titles:
+        return [workbook.worksheets[titles.index(wanted)]]
+    raise ListError(
+        f"{file_name}: no sheet named {wanted!r}; its sheets are {', '.join(repr(t) for t in titles)}"
+    )
 
 
 # A formula cell with no cached value: "<c r="C3"><f>C2*2</f><v></v></c>", or a

@@ -54,6 +54,7 @@ CHECKS: dict[str, str] = {
     "list_differs": "a release whose figures differ from its latest row in an official list (notice)",
     "list_without_release": "rows of the official lists with no release in the archive (notice)",
     "release_without_list": "a release whose MySMIS code no imported official list has (notice)",
+    "list_dropped": "an SMIS code an earlier list of a programme had and its latest list has not (notice)",
 }
 
 
@@ -429,4 +430,10 @@ def _official_lists(connection: Connection) -> Iterator[Finding]:
             "release_without_list", NOTICE, unlisted.project,
             f"MySMIS {unlisted.mysmis_code} ({unlisted.programme}) is in no imported official list",
             {"mysmis_code": unlisted.mysmis_code, "programme": unlisted.programme},
+        )  # fmt: skip
+    for dropped in comparison.dropped:
+        yield Finding(
+            "list_dropped", NOTICE, dropped.project,
+            f"dropped from the latest list: {dropped.describe()}",
+            {key: str(value) if value is not None else None for key, value in dropped.as_dict().items()},
         )  # fmt: skip
