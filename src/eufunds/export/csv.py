@@ -56,6 +56,12 @@ def _write_csv(
     plan = _sqlite_csv_plan(table) if connection.dialect.name == "sqlite" else None
     if plan is not None:
         return _write_sqlite_csv(connection, stream, table, filters, *plan, observed), observed
+    if connection.dialect.name == "postgresql":
+        from . import _pgcopy  # psycopg is there only with PostgreSQL support
+
+        sql = _pgcopy.copy_sql(connection, table, filters)
+        if sql is not None:
+            return _pgcopy.write_copy(connection, sql, stream), observed
     count = 0
     width = len(table.columns)
     for batch in _csv_batches(connection, table, filters, observed):
