@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from release_formats import blocks_of, to_pdf
 from sqlalchemy import DateTime, Engine, select, text, update
+from sqlalchemy.exc import DBAPIError
 from synthetic import (
     eufunds_command,
     prepare_update_scenario,
@@ -532,3 +533,17 @@ def _same_clock_times(source: Engine, target: Engine) -> None:
             for row in reading.execute(select(table.c.id, *times)) if times else ():
                 values = {c.name: value for c, value in zip(times, row[1:], strict=True)}
                 writing.execute(update(table).where(table.c.id == row[0]).values(values))
+
+
+@postgres_archive
+@pytest.mark.parametrize(
+    "query",
+    ["SELECT 1 / 0", "SELECT CASE WHEN g < 5000 THEN g ELSE 1 / (g - g) END FROM generate_series(1, 9999) g"],
+    ids=["before the first record", "after many records"],
+)
+def test_a_copy_the_server_refuses_is_an_error_and_the_connection_goes_on(engine: Engine, query: str) -> None:
+    with engine.connect() as connection:
+        with pytest.raises(DBAPIError, match="division by zero"):
+            pgcopy.write_copy(connection, f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", io.StringIO())
+        connection.rollback()
+        assert connection.execute(text("SELECT 2")).scalar() == 2

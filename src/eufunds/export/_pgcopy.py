@@ -19,8 +19,10 @@ import codecs
 from collections.abc import Callable
 from typing import Any, TextIO
 
+import psycopg
+from psycopg import pq
 from sqlalchemy import Connection, literal_column
-from sqlalchemy.exc import CompileError
+from sqlalchemy.exc import CompileError, DBAPIError, StatementError
 
 from ..models import IndicatorValue
 from ..read.records import ProjectFilters
@@ -97,20 +99,56 @@ def write_copy(connection: Connection, sql: str, stream: TextIO) -> int:
     the number of records."""
     # The float text "number" columns rely on; 1 is the server's default since
     # PostgreSQL 12, set here for the export's transaction in case it is not.
+    # (Run through the connection, it also opens the transaction COPY runs in.)
     connection.exec_driver_sql("SET LOCAL extra_float_digits = 1")
+    pgconn = connection.connection.dbapi_connection.pgconn  # type: ignore[union-attr]
     decoder = codecs.getincrementaldecoder("utf-8")()
-    cursor = connection.connection.cursor()
+    pgconn.send_query(sql.encode("utf-8"))
+    started = pgconn.get_result()
+    if started is None or started.status != pq.ExecStatus.COPY_OUT:
+        _drain(pgconn)
+        raise _error(started, pgconn)
     try:
-        with cursor.copy(sql) as copy:
-            pending: list[Any] = []
-            size = 0
-            for chunk in copy:
-                pending.append(chunk)
-                size += len(chunk)
-                if size >= _WRITE_BYTES:
-                    stream.write(decoder.decode(b"".join(pending)))
-                    pending, size = [], 0
-            stream.write(decoder.decode(b"".join(pending), final=True))
-        return max(cursor.rowcount, 0)
-    finally:
-        cursor.close()
+        # libpq's own loop, as psql's: the server sends a message a record,
+        # and psycopg's ``Copy`` iteration spends more on each (a generator
+        # step and a wait) than the server does writing it.
+        pending: list[Any] = []
+        size = 0
+        while True:
+            length, data = pgconn.get_copy_data(0)
+            if length < 0:
+                break
+            pending.append(data)
+            size += length
+            if size >= _WRITE_BYTES:
+                stream.write(decoder.decode(b"".join(pending)))
+                pending, size = [], 0
+        stream.write(decoder.decode(b"".join(pending), final=True))
+    except BaseException:
+        _drain(pgconn)  # the connection stays usable for the rollback that follows
+        raise
+    finished = pgconn.get_result()
+    _drain(pgconn)
+    if finished is None or finished.status != pq.ExecStatus.COMMAND_OK:
+        raise _error(finished, pgconn)
+    return int(finished.command_tuples or 0)
+
+
+def _drain(pgconn: Any) -> None:
+    """Read what is left of a COPY, if one is in progress, and of its results."""
+    try:
+        while pgconn.get_copy_data(0)[0] >= 0:
+            pass
+    except psycopg.OperationalError:  # no COPY in progress (any more)
+        pass
+    while pgconn.get_result() is not None:
+        pass
+
+
+def _error(result: Any, pgconn: Any) -> StatementError:
+    # As SQLAlchemy raises a refused statement's error, so callers handle both alike.
+    if result is not None and result.status == pq.ExecStatus.FATAL_ERROR:
+        error: psycopg.Error = psycopg.errors.error_from_result(result, encoding="utf-8")
+    else:
+        error = psycopg.OperationalError(pgconn.error_message.decode("utf-8", "replace"))
+    return DBAPIError.instance("COPY … TO STDOUT", None, error, psycopg.Error)
