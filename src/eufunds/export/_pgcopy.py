@@ -94,15 +94,16 @@ def copy_sql(connection: Connection, table: ExportTable, filters: ProjectFilters
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)"
 
 
-def write_copy(connection: Connection, sql: str, stream: TextIO) -> int:
-    """Run ``sql`` (from ``copy_sql``) and write what it gives to ``stream``;
-    the number of records."""
+def write_copy(connection: Connection, sql: str, stream: TextIO, *, untranslated: bool = False) -> int:
+    """Run ``sql`` (from ``copy_sql``) and write what it gives to ``stream``
+    (``untranslated``: opened with ``newline=""``); the number of records."""
     # The float text "number" columns rely on; 1 is the server's default since
     # PostgreSQL 12, set here for the export's transaction in case it is not.
     # (Run through the connection, it also opens the transaction COPY runs in.)
     connection.exec_driver_sql("SET LOCAL extra_float_digits = 1")
-    pgconn = connection.connection.dbapi_connection.pgconn  # type: ignore[union-attr]
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    dbapi = connection.connection.dbapi_connection
+    pgconn = dbapi.pgconn  # type: ignore[union-attr]
+    write = _writer(stream, dbapi.info.encoding, untranslated)  # type: ignore[union-attr]
     pgconn.send_query(sql.encode("utf-8"))
     started = pgconn.get_result()
     if started is None or started.status != pq.ExecStatus.COPY_OUT:
@@ -121,9 +122,9 @@ def write_copy(connection: Connection, sql: str, stream: TextIO) -> int:
             pending.append(data)
             size += length
             if size >= _WRITE_BYTES:
-                stream.write(decoder.decode(b"".join(pending)))
+                write(b"".join(pending), False)
                 pending, size = [], 0
-        stream.write(decoder.decode(b"".join(pending), final=True))
+        write(b"".join(pending), True)
     except BaseException:
         _drain(pgconn)  # the connection stays usable for the rollback that follows
         raise
@@ -132,6 +133,26 @@ def write_copy(connection: Connection, sql: str, stream: TextIO) -> int:
     if finished is None or finished.status != pq.ExecStatus.COMMAND_OK:
         raise _error(finished, pgconn)
     return int(finished.command_tuples or 0)
+
+
+def _writer(stream: TextIO, encoding: str, untranslated: bool) -> Callable[[bytes, bool], object]:
+    """How to write COPY's bytes (in the connection's ``encoding``) to ``stream``:
+    when the caller knows the stream writes ``\\n`` as it is (``untranslated``)
+    and both are UTF-8, as they are to the file under it, which spares decoding
+    and encoding again every byte; else decoded."""
+    buffer = getattr(stream, "buffer", None)
+    if untranslated and buffer is not None and _is_utf8(encoding) and _is_utf8(stream.encoding):
+        stream.flush()  # what the stream holds (the header) goes first
+        return lambda data, final: buffer.write(data)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    return lambda data, final: stream.write(decoder.decode(data, final))
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _drain(pgconn: Any) -> None:
