@@ -183,3 +183,70 @@ def write_joined_pair(folder: Path) -> Path:
             encoding="utf-8",
         )
     return folder
+
+
+# ------------------------------------------------------------------ values that test a format
+
+
+# Every kind of value the loader writes, with the characters that CSV and
+# PostgreSQL's COPY text treat specially: quotes, commas, tabs, backslashes
+# (and the text "\N", COPY's NULL), line breaks (\r\n too), diacritics and
+# astral characters; NULL beside the text "NULL"; the smallest and largest
+# amounts and indicator values a column holds; dates far apart.
+AWKWARD_SEED = r"""slug: ciudat-ghilimele
+title: "Proiect \"ciudat\", cu virgule; ș ț ă î â Ș Ț — ½ 😀"
+acronym: "A\\N"
+codes: {sipoca: "900001", mysmis: null}
+status: ongoing
+beneficiary: {name: "Comuna Bârca, \"Dolj\"", acting_through: "Consiliul Județean\tDolj"}
+partners:
+  - {name: "Partener \\ cu bară", role: null}
+contacts:
+  - {name: "Ion \\N Popescu", position: null, organisation: null, phone: "\\.", fax: null, email: "a,b@example.ro"}
+programme: {code: POCU, name: "Programul\\tOperațional"}
+priority_axis: {number: "7", title: null}
+specific_objective: null
+funds: [FSE, FEDR]
+currency: RON
+total_value: 9999999999999.99
+eligible_value: 0.01
+funding:
+  - {source: FSE, amount: 8499999999999.99, share_pct: 85.5, description: "linia 1\nlinia 2\r\nlinia 3", contributor: null}
+  - {source: national_budget, amount: null, share_pct: 0, description: null, contributor: "Stat\\Român"}
+start_date: 2000-01-01
+end_date: 2099-12-31
+duration_months: 1199
+target_group: {size: 0, description: "tab\tși\\backslash și \"ghilimele\""}
+location: "Bârca, Dolj"
+objectives:
+  - {kind: general, code: null, text: "Obiectiv\r\ncu CRLF", achieved: null}
+  - kind: specific
+    code: OS1
+    text: "\\N"
+    achieved: "NULL"
+    indicators:
+      - {value: 0.0001, unit: "m²", what: null, kind: null}
+      - {value: 1234567890.25, unit: lei, what: "\"citat\"", kind: achieved}
+      - {value: 60.5, unit: cursuri, what: "\"\"", kind: target, topics: ["a,b", "\\N", "c\nd"]}
+results:
+  - {level: programme, code: "2", text: "Rezultat, program", serves: null}
+  - level: project
+    code: null
+    text: Rezultat proiect
+    serves: "2"
+    indicators:
+      - {value: 0, unit: persoane, what: null, kind: null}
+sources:
+  - {file: ciudat.txt, kind: start, published: 2019-02-28, publisher: "ex\\ample.ro", issuer: null, title: "Titlu, \"citat\""}
+"""
+
+AWKWARD_SOURCE = 'Comunicat de presă: Proiect "ciudat", cu virgule.\nTab\taici, bară \\ inversă, \\N și \\.\r\nDiacritice: ș ț ă î â.\n'
+
+
+def write_awkward_seed(folder: Path) -> Path:
+    """Write the awkward seed and its source into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ciudat.yaml").write_text(AWKWARD_SEED, encoding="utf-8")
+    # Bytes, so that the source's \r\n reaches the archive as written.
+    (folder / "ciudat.txt").write_bytes(AWKWARD_SOURCE.encode("utf-8"))
+    return folder

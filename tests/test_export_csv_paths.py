@@ -16,18 +16,30 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from release_formats import blocks_of, to_pdf
-from sqlalchemy import Engine
-from synthetic import eufunds_command, prepare_update_scenario, write_joined_pair, write_seed_folder
+from sqlalchemy import DateTime, Engine, select, text, update
+from sqlalchemy.exc import DBAPIError
+from synthetic import (
+    eufunds_command,
+    prepare_update_scenario,
+    write_awkward_seed,
+    write_joined_pair,
+    write_seed_folder,
+)
 
+from eufunds import migrate
 from eufunds.cli import cli
+from eufunds.db import create_archive_engine
 from eufunds.export import _csvpool as exportpool
 from eufunds.export import _csvworker as csvworker
+from eufunds.export import _pgcopy as pgcopy
 from eufunds.export import csv as csv_export
 from eufunds.export import tables as export_tables
 from eufunds.export._csvtext import csv_line, value_text
+from eufunds.export.csv import export_csv_table
 from eufunds.intake.ingest import ingest
 from eufunds.lists.importer import import_list
 from eufunds.load.loader import load_paths
+from eufunds.models import Base
 from eufunds.numbers import computed_number, view_float_text
 from eufunds.settings import SETTINGS
 
@@ -81,9 +93,21 @@ def test_view_float_text_keeps_two_decimals() -> None:
 
 @pytest.fixture
 def archive(engine: Engine, seeds_dir: Path, tmp_path: Path) -> Engine:
-    """The two real seeds, 40 generated projects and a release ingested from a
-    two-page PDF (so the source tables, with their clock time, have rows)."""
-    load_paths(engine, [seeds_dir, write_seed_folder(tmp_path / "generated", range(40))])
+    return _fill(engine, seeds_dir, tmp_path)
+
+
+def _fill(engine: Engine, seeds_dir: Path, tmp_path: Path) -> Engine:
+    """The two real seeds, 40 generated projects, the awkward seed and a release
+    ingested from a two-page PDF (so the source tables, with their clock time,
+    have rows)."""
+    load_paths(
+        engine,
+        [
+            seeds_dir,
+            write_seed_folder(tmp_path / "generated", range(40)),
+            write_awkward_seed(tmp_path / "odd"),
+        ],
+    )
     text = (CORPUS / "01_bistrita-registratura-electronica.txt").read_text(encoding="utf-8")
     pdf = tmp_path / "release.pdf"
     pdf.write_bytes(to_pdf(text, page_breaks=[len(blocks_of(text)) // 2]))
@@ -429,3 +453,97 @@ def test_export_is_written_in_process_when_workers_cannot_start(
     outcomes = _attempts(monkeypatch)
     assert _export(runner, archive, tmp_path / "fallback", "--format", "csv") == serial
     assert outcomes == [None]
+
+
+# --------------------------------------------------------------------------- PostgreSQL's COPY
+
+
+postgres_archive = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+
+
+@postgres_archive
+@pytest.mark.parametrize("selection", [[], ["--project", "ciudat-ghilimele"]], ids=["all", "one project"])
+def test_tables_written_by_copy_equal_the_general_paths_tables(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selection: list[str]
+) -> None:
+    runner = CliRunner()
+    copied = _export(runner, archive, tmp_path / "copied", "--format", "csv", *selection)
+    sql_of = pgcopy.copy_sql
+    used = []
+    monkeypatch.setattr(pgcopy, "copy_sql", lambda *args: used.append(sql_of(*args)))
+    general = _export(runner, archive, tmp_path / "general", "--format", "csv", *selection)
+    assert all(used), "every table has a COPY form"
+    assert copied == general
+    assert len(copied) >= 18
+
+
+@postgres_archive
+def test_a_clock_time_on_the_second_is_written_without_a_fraction_by_copy(
+    archive: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with archive.begin() as connection:
+        connection.execute(text("UPDATE loads SET finished_at = '2026-01-02 03:04:05' WHERE id = 1"))
+    copied = _table_csv(archive, "loads")
+    monkeypatch.setattr(pgcopy, "copy_sql", lambda *args: None)
+    assert copied == _table_csv(archive, "loads")
+    assert ",2026-01-02T03:04:05Z," in copied
+
+
+def _table_csv(engine: Engine, table: str) -> str:
+    stream = io.StringIO()
+    with engine.connect() as connection:
+        export_csv_table(connection, stream, table)
+    return stream.getvalue()
+
+
+@pytest.mark.postgres
+def test_the_same_archive_exports_the_same_table_csv_bytes_from_postgresql_and_sqlite(
+    sqlite_url: str, postgres_url: str, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """Every table; not the views, which each backend computes in its own
+    arithmetic (SQLite's 2 is PostgreSQL's 2.00) and orders its own way (NULL
+    first on SQLite, last on PostgreSQL), today as before COPY."""
+    engines = []
+    for name, url in (("sqlite", sqlite_url), ("postgresql", postgres_url)):
+        engine = create_archive_engine(url)
+        migrate.upgrade(engine)
+        engines.append(_fill(engine, seeds_dir, tmp_path / name))
+    on_sqlite, on_postgres = engines
+    try:
+        _same_clock_times(on_sqlite, on_postgres)
+        runner = CliRunner()
+        from_sqlite = _export(runner, on_sqlite, tmp_path / "from-sqlite", "--format", "csv")
+        from_postgres = _export(runner, on_postgres, tmp_path / "from-postgres", "--format", "csv")
+        with on_sqlite.connect() as connection:
+            tables = [f"{t.name}.csv" for t in export_tables.exportable_tables(connection) if not t.is_view]
+        assert len(tables) >= 15
+        assert {name: from_postgres[name] for name in tables} == {name: from_sqlite[name] for name in tables}
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def _same_clock_times(source: Engine, target: Engine) -> None:
+    """Give ``target``'s clock-time columns (and the path a source file was
+    read from) ``source``'s values, row by row: when a load ran or a list was
+    imported is the clock's, not the archive's."""
+    with source.connect() as reading, target.begin() as writing:
+        for table in Base.metadata.sorted_tables:
+            times = [c for c in table.columns if isinstance(c.type, DateTime) or c.name == "origin"]
+            for row in reading.execute(select(table.c.id, *times)) if times else ():
+                values = {c.name: value for c, value in zip(times, row[1:], strict=True)}
+                writing.execute(update(table).where(table.c.id == row[0]).values(values))
+
+
+@postgres_archive
+@pytest.mark.parametrize(
+    "query",
+    ["SELECT 1 / 0", "SELECT CASE WHEN g < 5000 THEN g ELSE 1 / (g - g) END FROM generate_series(1, 9999) g"],
+    ids=["before the first record", "after many records"],
+)
+def test_a_copy_the_server_refuses_is_an_error_and_the_connection_goes_on(engine: Engine, query: str) -> None:
+    with engine.connect() as connection:
+        with pytest.raises(DBAPIError, match="division by zero"):
+            pgcopy.write_copy(connection, f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", io.StringIO())
+        connection.rollback()
+        assert connection.execute(text("SELECT 2")).scalar() == 2

@@ -6,18 +6,23 @@ conftest.py; these tests put the two side by side.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from dumps import archive_dump
+from dumps import archive_dump, archive_snapshot
 from sqlalchemy import Engine, text
+from synthetic import AWKWARD_SOURCE, write_awkward_seed, write_seed_folder
 
 from eufunds import migrate
 from eufunds.cli import cli
 from eufunds.db import create_archive_engine
+from eufunds.errors import LoadError
+from eufunds.load import loader
 from eufunds.load.loader import load_paths
+from eufunds.models import ProjectFund
 
 pytestmark = pytest.mark.postgres
 
@@ -55,6 +60,77 @@ def test_seeds_load_to_the_same_rows_and_ids_on_both_backends(
     finally:
         on_sqlite.dispose()
         on_postgres.dispose()
+
+
+def test_awkward_values_load_to_the_same_rows_on_both_backends(
+    sqlite_url: str, postgres_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL's rows are written by COPY, whose text form gives tabs,
+    backslashes, line breaks and "\\N" meanings of their own; SQLite's by
+    INSERT parameters, which carry values as they are."""
+    seeds = write_seed_folder(write_awkward_seed(tmp_path / "seeds"), range(3))
+    on_sqlite = _loaded(sqlite_url, seeds)
+    on_postgres = _loaded(postgres_url, seeds)
+    try:
+        assert archive_dump(on_postgres) == archive_dump(on_sqlite)
+    finally:
+        on_sqlite.dispose()
+        on_postgres.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_awkward_values_reach_postgresql_as_written(engine: Engine, tmp_path: Path) -> None:
+    load_paths(engine, [write_awkward_seed(tmp_path / "seeds")])
+    with engine.connect() as connection:
+        project = connection.execute(
+            text(
+                "SELECT acronym, total_value_minor, eligible_value_minor, start_date, end_date FROM projects"
+            )
+        ).one()
+        values = connection.execute(text("SELECT value FROM indicators ORDER BY id")).scalars().all()
+        funding = connection.execute(
+            text("SELECT amount_minor, share_bp, description FROM funding_sources ORDER BY ordinal")
+        ).all()
+        topics = connection.execute(text("SELECT topic FROM indicator_topics ORDER BY ordinal")).scalars()
+        document = connection.execute(text("SELECT text, published FROM documents")).one()
+    assert tuple(project) == ("A\\N", 999999999999999, 1, dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+    assert values == [Decimal("0.0001"), Decimal("1234567890.25"), Decimal("60.5"), Decimal("0")]
+    assert [tuple(row) for row in funding] == [
+        (849999999999999, 8550, "linia 1\nlinia 2\r\nlinia 3"),
+        (None, 0, None),
+    ]
+    assert list(topics) == ["a,b", "\\N", "c\nd"]
+    # Reading a release makes its line breaks \n; the rest is as written.
+    assert document.text == AWKWARD_SOURCE.replace("\r\n", "\n")
+    assert document.published == dt.date(2019, 2, 28)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_reloading_awkward_values_on_postgresql_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    seeds = write_awkward_seed(tmp_path / "seeds")
+    load_paths(engine, [seeds])
+    before = archive_dump(engine)
+    report = load_paths(engine, [seeds])
+    assert report.counts == {"inserted": 0, "updated": 0, "unchanged": 1}
+    assert archive_dump(engine) == before
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_row_postgresql_refuses_while_copying_refuses_the_load_and_leaves_the_archive(
+    loaded_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reserve = loader._Writer._reserve_ids
+
+    def clashing(self: loader._Writer, model: object, count: int) -> list[int]:
+        ids = reserve(self, model, count)
+        # The id of a fund row the archive already holds: the COPY is refused.
+        return [1, *ids[1:]] if model is ProjectFund and ids else ids
+
+    monkeypatch.setattr(loader._Writer, "_reserve_ids", clashing)
+    before = archive_snapshot(loaded_engine)
+    with pytest.raises(LoadError, match="the archive refused a row"):
+        load_paths(loaded_engine, [write_seed_folder(tmp_path / "new", range(3))])
+    assert archive_snapshot(loaded_engine) == before
 
 
 @pytest.mark.parametrize("view", VIEWS)

@@ -15,6 +15,8 @@ from eufunds import migrate
 from eufunds.cli import cli
 from eufunds.load.loader import load_paths
 from eufunds.read.search import SearchError, count_matches, parse_terms, rebuild_index, search
+from eufunds.searchindex import PG_CONFIG
+from eufunds.text import comma_letters_sql
 
 CLUJ = "cj-cluj-calitate-competenta-performanta"
 CALAFAT = "primaria-calafat-management-calitate"
@@ -228,6 +230,21 @@ def test_search_index_after_load_edit_and_reload_equals_a_full_rebuild(
     with loaded_engine.begin() as connection:
         rebuild_index(connection)
     assert [row[1:] for row in incremental] == [row[1:] for row in entries(loaded_engine)]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_each_search_entry_holds_the_tsvector_of_its_own_text(loaded_engine: Engine, seeds_dir: Path) -> None:
+    seed = seeds_dir / CLUJ_SEED
+    seed.write_text(seed.read_text(encoding="utf-8").replace("title: Calitate,", "title: Calitate nouă,"))
+    load_paths(loaded_engine, [seeds_dir])
+    fresh = f"to_tsvector('{PG_CONFIG}', {comma_letters_sql('text')})"
+    with loaded_engine.connect() as connection:
+        total = connection.execute(text("SELECT count(*) FROM search_entries")).scalar()
+        stale = connection.execute(
+            text(f"SELECT count(*) FROM search_entries WHERE document IS DISTINCT FROM {fresh}")
+        ).scalar()
+    assert total and total > 10
+    assert stale == 0
 
 
 @pytest.mark.sqlite_only

@@ -102,17 +102,26 @@ def entries_insert_sql(where: str = "1 = 1", where_id: str | None = None) -> str
     )
 
 
-def _insert_entries(connection: Connection, where: str, params: dict[str, Any]) -> None:
+def _insert_entries(
+    connection: Connection, where: str, params: dict[str, Any], document: str | None = None
+) -> None:
     """Fill ``search_entries`` for the rows ``where`` selects, with ids past the
     highest in the order an id sequence would give them, but without drawing
     from one: a PostgreSQL sequence does not roll back with a refused load
-    (``PostgresSearch.settle`` moves it past the rows when the load commits)."""
+    (``PostgresSearch.settle`` moves it past the rows when the load commits).
+    ``document``, if given, is the SQL of the ``document`` column, computed
+    from ``s.text``."""
     head, selects = entries_insert_sql(where).split("\n", 1)
+    head = head.replace("(project_id,", "(id, project_id,")
+    extra, names = "", ""
+    if document is not None:  # PostgreSQL only: SQLite names no subquery's columns
+        head = head.replace(", text)", ", text, document)")
+        extra, names = f", {document}", "(project_id, kind, source_id, label, text)"
     connection.execute(
         text(
-            head.replace("(project_id,", "(id, project_id,")
-            + "\nSELECT (SELECT coalesce(max(id), 0) FROM search_entries) + row_number() OVER (), s.*"
-            + f"\nFROM (\n{selects}\n) AS s"
+            head
+            + f"\nSELECT (SELECT coalesce(max(id), 0) FROM search_entries) + row_number() OVER (), s.*{extra}"
+            + f"\nFROM (\n{selects}\n) AS s{names}"
         ),
         params,
     )
@@ -270,15 +279,10 @@ class PostgresSearch:
         return connection.exec_driver_sql("SELECT to_regclass('search_entries')").scalar() is not None
 
     def _add(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
-        _insert_entries(connection, where, params)
-        connection.execute(
-            text(
-                "UPDATE search_entries SET document = "
-                f"to_tsvector('{PG_CONFIG}', {comma_letters_sql('text')}) "
-                f"WHERE document IS NULL AND ({where})"
-            ),
-            params,
-        )
+        # The tsvector is made as each entry is inserted: an UPDATE after the
+        # INSERT wrote every entry (and its GIN keys) twice.
+        document = f"to_tsvector('{PG_CONFIG}', {comma_letters_sql('s.text')})"
+        _insert_entries(connection, where, params, document)
 
     def reindex_projects(self, connection: Connection, project_ids: Sequence[int]) -> None:
         for where, params in _project_conditions(project_ids):

@@ -49,13 +49,25 @@ PART_MIN_ROWS = 10_000
 
 
 def _write_csv(
-    connection: Connection, stream: TextIO, table: ExportTable, filters: ProjectFilters | None
+    connection: Connection,
+    stream: TextIO,
+    table: ExportTable,
+    filters: ProjectFilters | None,
+    untranslated: bool = False,
 ) -> tuple[int, ObservedTypes]:
+    """``table`` as CSV to ``stream`` (``untranslated``: a file opened with
+    ``newline=""``, which PostgreSQL's records may be written to as bytes)."""
     stream.write(csv_line([col.name for col in table.columns]))
     observed = ObservedTypes(table.columns)
     plan = _sqlite_csv_plan(table) if connection.dialect.name == "sqlite" else None
     if plan is not None:
         return _write_sqlite_csv(connection, stream, table, filters, *plan, observed), observed
+    if connection.dialect.name == "postgresql":
+        from . import _pgcopy  # psycopg is there only with PostgreSQL support
+
+        sql = _pgcopy.copy_sql(connection, table, filters)
+        if sql is not None:
+            return _pgcopy.write_copy(connection, sql, stream, untranslated=untranslated), observed
     count = 0
     width = len(table.columns)
     for batch in _csv_batches(connection, table, filters, observed):
@@ -278,7 +290,7 @@ def write_csv_file(
     """``table`` as ``<root>/<name>.csv``: its path under root, rows and observed types."""
     relative = table_file(table, ".csv")
     with inside_folder(root, relative).open("w", encoding="utf-8", newline="") as stream:
-        count, observed = _write_csv(connection, stream, table, filters)
+        count, observed = _write_csv(connection, stream, table, filters, untranslated=True)
     return relative, count, observed
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     CompoundSelect,
@@ -68,6 +68,9 @@ from ..seed.format import Seed, SeedProblem
 from ..text import organisation_key
 from ._pool import read_seed_file, read_seed_files
 from .discovery import discover_seed_files
+
+if TYPE_CHECKING:
+    from ._pgcopy import CopyInto
 
 Progress = Callable[[int], None]
 
@@ -470,6 +473,7 @@ class _Writer:
         # Column values of the reference rows above as the archive now holds them.
         self.reference_values: dict[tuple[Any, int], dict[str, Any]] = {}
         self.plain_inserts: dict[tuple[Any, tuple[str, ...]], _PlainInsert] = {}
+        self.copies: dict[tuple[Any, tuple[str, ...]], CopyInto] = {}
 
     def write_streamed(self, batch: list[Seed], index: _LoadIndex) -> bool:
         """Write ``batch`` now if that is as safe as checking the whole load
@@ -706,6 +710,9 @@ class _Writer:
         work.append((Organisation, "name", _ORGANISATION_WORDINGS, touched))
         work.append((Organisation, "cui", [(Project.beneficiary_id, _CUI_DIGITS)], touched))
         for model, column, links, ids in work:
+            # One executemany per kind of change, not a statement a row: a load
+            # of new bodies settles hundreds of names, each a round trip to a server.
+            changes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 counts: dict[int, dict[str, int]] = {}
@@ -727,8 +734,15 @@ class _Writer:
                         values = {column: chosen}
                         if model is Organisation and column == "name":
                             values["kind"] = _kind_of(chosen)  # the kind is read off the name
-                        self.c.execute(update(model).where(model.id == row_id).values(values))
+                        changes.setdefault(tuple(values), []).append({"row_id": row_id, **values})
                     self.reference_values.setdefault((model, row_id), {})[column] = chosen
+            for columns, changed in changes.items():
+                self.c.execute(
+                    update(model)
+                    .where(model.id == _bind("row_id"))
+                    .values({name: _bind(name) for name in columns}),
+                    changed,
+                )
 
     def _update_reference(self, model: Any, row_id: int, **values: Any) -> None:
         """Set a shared reference row's columns, skipping the statement when they
@@ -925,10 +939,13 @@ class _Writer:
     def _insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        if self.c.dialect.name != "sqlite":
-            if self.c.dialect.name == "postgresql" and "id" in model.__table__.c and "id" not in rows[0]:
+        if self.c.dialect.name == "postgresql":
+            if "id" in model.__table__.c and "id" not in rows[0]:
                 ids = self._reserve_ids(model, len(rows))
                 rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)]
+            self._copy(model, rows)
+            return
+        if self.c.dialect.name != "sqlite":  # pragma: no cover - SQLite and PostgreSQL are the backends
             self.c.execute(insert(model), rows)
             return
         # SQLAlchemy's executemany makes a dict of processed parameters per row
@@ -940,6 +957,17 @@ class _Writer:
         if plain is None:
             plain = self.plain_inserts[(model, keys)] = _PlainInsert.of(model, keys, self.c.dialect)
         self.c.exec_driver_sql(plain.sql, plain.values(rows))
+
+    def _copy(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        # COPY, not INSERT: see ``_pgcopy``. Imported here, as psycopg is only
+        # installed with PostgreSQL support.
+        from ._pgcopy import CopyInto
+
+        keys = tuple(rows[0])
+        copy = self.copies.get((model, keys))
+        if copy is None:
+            copy = self.copies[(model, keys)] = CopyInto.of(model.__table__, keys, self.c.dialect)
+        copy.write(self.c, rows)
 
     def _insert_children(self, projects: list[tuple[int, Seed]]) -> None:
         funds, funding, partners, contacts = [], [], [], []
