@@ -58,7 +58,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "source_files": ("sha256",),
     "source_pages": ("source_file_id", "page"),
     "restatements": ("project_id", "ordinal"),
-    "list_files": ("sha256",),
+    "list_files": ("sha256", "sheet"),
     "list_rows": ("list_file_id", "row_number"),
     # The archive's own history, not a fact an export carries: a reloaded
     # archive has loads of its own.
