@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from synthetic import write_seed_folder
 
 from eufunds.cli import cli
 from eufunds.load.loader import load_paths
+from eufunds.models import Project
+from eufunds.read.records import ProjectFilters, iter_project_lines, project_conditions
 from eufunds.seed.format import read_seed, validate_record
 
 CJ = "cj-cluj-calitate-competenta-performanta"
@@ -105,6 +108,34 @@ def test_list_takes_the_export_filters(
     result = run(runner, generated, "list", "--format", "json", *args)
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)) == count
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        ProjectFilters(),
+        ProjectFilters(project=CJ),
+        ProjectFilters(programme="POCA"),
+        ProjectFilters(programme="POCU"),
+        ProjectFilters(status="ongoing"),
+        ProjectFilters(since=dt.date(2018, 3, 15)),  # the generated projects' sources, not their start
+        ProjectFilters(since=dt.date(2019, 1, 1)),  # Cluj by its source, Calafat (no start date) too
+        ProjectFilters(since=dt.date(2020, 1, 1)),
+        ProjectFilters(programme="POCA", since=dt.date(2020, 1, 1), status="completed"),
+    ],
+    ids=repr,
+)
+def test_list_selects_the_projects_the_exporters_and_stats_select(
+    loaded_engine: Engine, generated: Engine, filters: ProjectFilters
+) -> None:
+    # list and show read in plain SQL (on sqlite3's own connection from the
+    # CLI); exports and stats narrow their queries with SQLAlchemy clauses.
+    with loaded_engine.connect() as connection:
+        listed = [line["slug"] for line in iter_project_lines(connection, filters)]
+        selected = connection.execute(
+            select(Project.slug).where(*project_conditions(filters)).order_by(Project.slug)
+        ).scalars().all()  # fmt: skip
+    assert listed == selected
 
 
 def test_list_json_gives_exact_values(runner: CliRunner, loaded_engine: Engine) -> None:
