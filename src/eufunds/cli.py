@@ -492,9 +492,7 @@ def _reading(archive: ArchiveContext, *, sqlalchemy: bool = True) -> Iterator[An
     missing archive is reported rather than created empty. Without
     ``sqlalchemy``, for a library that reads through either connection, it is
     sqlite3's own on a SQLite file, so that show and list start without SQLAlchemy."""
-    import sqlite3
-
-    from .db import has_schema, read_only_connection
+    from .db import has_schema, is_database_error, read_only_connection
 
     opened = read_only_connection(archive.url, busy_timeout_ms=archive.busy_timeout_ms, sqlalchemy=sqlalchemy)
     with opened as connection:
@@ -503,7 +501,7 @@ def _reading(archive: ArchiveContext, *, sqlalchemy: bool = True) -> Iterator[An
         try:
             yield connection
         except Exception as exc:
-            if not isinstance(exc, sqlite3.Error) and not _sqlalchemy_dbapi_error(exc):
+            if not is_database_error(exc):
                 raise
             # Only when reading failed is it worth asking why: an archive
             # whose schema is not this code's lacks (or has other) columns.
@@ -512,14 +510,6 @@ def _reading(archive: ArchiveContext, *, sqlalchemy: bool = True) -> Iterator[An
             if mismatch is not None:
                 raise ArchiveError(mismatch) from None
             raise
-
-
-def _sqlalchemy_dbapi_error(exc: Exception) -> bool:
-    if "sqlalchemy" not in sys.modules:
-        return False
-    from sqlalchemy.exc import DBAPIError
-
-    return isinstance(exc, DBAPIError)
 
 
 def _schema_mismatch(archive: ArchiveContext, connection: Any) -> str | None:

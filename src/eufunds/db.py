@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -209,6 +210,18 @@ def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """True for an error the database raised: sqlite3's own (read on its
+    connection) or SQLAlchemy's wrapping of any driver's."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    if "sqlalchemy" not in sys.modules:  # then nothing can have raised its errors
+        return False
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, DBAPIError)
 
 
 def has_schema(engine: Engine | Connection | sqlite3.Connection) -> bool:

@@ -7,10 +7,10 @@ loader) lives in ``eufunds.searchindex``; this is the read side's entry to it.
 from __future__ import annotations
 
 import sqlite3
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..db import is_database_error
 from ..errors import SearchError
 from ..searchindex import (
     DEFAULT_LIMIT,
@@ -79,23 +79,13 @@ def _search(
     try:
         return backend.search(connection, terms, limit, mark, ranked)
     except Exception as exc:
-        if not _database_error(exc):
+        if not is_database_error(exc):
             raise
         # The index is looked for only when a search fails: for a rare word
         # the look-up cost as much as the search itself.
         connection.rollback()
         _indexed(connection, backend)
         raise
-
-
-def _database_error(exc: Exception) -> bool:
-    if isinstance(exc, sqlite3.Error):
-        return True
-    if "sqlalchemy" not in sys.modules:
-        return False
-    from sqlalchemy.exc import DBAPIError
-
-    return isinstance(exc, DBAPIError)
 
 
 def count_matches(engine: Engine, search_text: str, *, at_most: int) -> int:
