@@ -196,6 +196,28 @@ def test_commands_on_a_missing_archive_fail_cleanly(runner: CliRunner, tmp_path:
     assert not (tmp_path / "none.db").exists()
 
 
+def _not_an_archive(tmp_path: Path, kind: str) -> tuple[Path, str]:
+    """A --db that holds no archive of this kind, and what the read commands say of it."""
+    path = tmp_path / f"{kind}.db"
+    if kind == "folder":
+        path.mkdir()
+        return path, f"error: {path} is a folder; the archive is a SQLite file"
+    if kind == "not a database":
+        path.write_bytes(b"not a database, only some text that is long enough " * 4)
+        return path, "error: database error: file is not a database"
+    return path, f"error: no archive at {path}"
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "not a database"])
+@pytest.mark.parametrize("command", [["show", CJ], ["list"], ["search", "calitate"]], ids=" ".join)
+def test_show_list_and_search_refuse_what_holds_no_archive_in_one_line(
+    runner: CliRunner, tmp_path: Path, kind: str, command: list[str]
+) -> None:
+    path, said = _not_an_archive(tmp_path, kind)
+    result = runner.invoke(cli, ["--db", str(path), *command])
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", said + "\n")
+
+
 # --- what reaches a terminal ------------------------------------------------------------
 
 

@@ -422,8 +422,10 @@ def search(archive: ArchiveContext, words: tuple[str, ...], limit: int, fmt: str
     bold = fmt == "text" and sys.stdout.isatty()
     mark = (click.style("", bold=True, reset=False), "\x1b[0m") if bold else ("[", "]")
     # sqlite3's own connection on a SQLite file: the search needs no SQLAlchemy.
-    opened = read_only_connection(archive.url, busy_timeout_ms=archive.busy_timeout_ms)
-    with user_errors(), opened as connection:
+    with (
+        user_errors(),
+        read_only_connection(archive.url, busy_timeout_ms=archive.busy_timeout_ms) as connection,
+    ):
         hits = search_archive(connection, " ".join(words), limit=limit, mark=mark)
     if fmt == "json":
         click.echo(json.dumps([hit.as_dict() for hit in hits], ensure_ascii=False, indent=2))
