@@ -165,3 +165,42 @@ def test_help_starts_without_sqlalchemy_or_the_archive_machinery(args: list[str]
     )
     shown = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[]", shown.stdout
+
+
+# What show, list and search on a SQLite archive do without: SQLAlchemy and
+# Alembic (most of their start-up time before), the models, the seed format
+# with PyYAML and the coding tables, the loader and the exporters.
+_NOT_FOR_READING = ("sqlalchemy", "alembic", "yaml", "eufunds.models", "eufunds.migrate")
+_NOT_FOR_READING_PACKAGES = ("eufunds.seed.format", "eufunds.coding", "eufunds.load", "eufunds.export")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "primaria-calafat-management-calitate"],
+        ["show", "474", "--format", "json"],
+        ["list"],
+        ["list", "--programme", "POCA", "--since", "2019-01-01", "--format", "json"],
+        ["search", "calitate"],
+        ["search", "calitate", "--format", "json"],
+    ],
+)
+def test_show_list_and_search_read_a_sqlite_archive_without_sqlalchemy(
+    args: list[str], sqlite_archive_file: Path
+) -> None:
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from eufunds.cli import cli\n"
+        f"result = CliRunner().invoke(cli, ['--db', {str(sqlite_archive_file)!r}, *{args!r}])\n"
+        "assert result.exit_code == 0 and result.stdout.strip(), result.output\n"
+        f"found = {{m for m in sys.modules if m.split('.')[0] in {_NOT_FOR_READING!r} "
+        f"or m in {_NOT_FOR_READING!r} or m.startswith({_NOT_FOR_READING_PACKAGES!r})}}\n"
+        # The outermost of each: 'sqlalchemy', not its hundred modules.
+        "print(sorted(m for m in found if m.rpartition('.')[0] not in found))\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]", shown.stdout

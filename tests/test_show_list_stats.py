@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from synthetic import write_seed_folder
 
 from eufunds.cli import cli
 from eufunds.load.loader import load_paths
+from eufunds.models import Project
+from eufunds.read.records import ProjectFilters, iter_project_lines, project_conditions
 from eufunds.seed.format import read_seed, validate_record
 
 CJ = "cj-cluj-calitate-competenta-performanta"
@@ -107,6 +110,34 @@ def test_list_takes_the_export_filters(
     assert len(json.loads(result.output)) == count
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        ProjectFilters(),
+        ProjectFilters(project=CJ),
+        ProjectFilters(programme="POCA"),
+        ProjectFilters(programme="POCU"),
+        ProjectFilters(status="ongoing"),
+        ProjectFilters(since=dt.date(2018, 3, 15)),  # the generated projects' sources, not their start
+        ProjectFilters(since=dt.date(2019, 1, 1)),  # Cluj by its source, Calafat (no start date) too
+        ProjectFilters(since=dt.date(2020, 1, 1)),
+        ProjectFilters(programme="POCA", since=dt.date(2020, 1, 1), status="completed"),
+    ],
+    ids=repr,
+)
+def test_list_selects_the_projects_the_exporters_and_stats_select(
+    loaded_engine: Engine, generated: Engine, filters: ProjectFilters
+) -> None:
+    # list and show read in plain SQL (on sqlite3's own connection from the
+    # CLI); exports and stats narrow their queries with SQLAlchemy clauses.
+    with loaded_engine.connect() as connection:
+        listed = [line["slug"] for line in iter_project_lines(connection, filters)]
+        selected = connection.execute(
+            select(Project.slug).where(*project_conditions(filters)).order_by(Project.slug)
+        ).scalars().all()  # fmt: skip
+    assert listed == selected
+
+
 def test_list_json_gives_exact_values(runner: CliRunner, loaded_engine: Engine) -> None:
     result = run(runner, loaded_engine, "list", "--format", "json")
     first = json.loads(result.output, parse_float=Decimal)[0]
@@ -163,6 +194,28 @@ def test_commands_on_a_missing_archive_fail_cleanly(runner: CliRunner, tmp_path:
         result = runner.invoke(cli, ["--db", str(tmp_path / "none.db"), *command])
         assert result.exit_code == 1 and "no archive at" in result.output
     assert not (tmp_path / "none.db").exists()
+
+
+def _not_an_archive(tmp_path: Path, kind: str) -> tuple[Path, str]:
+    """A --db that holds no archive of this kind, and what the read commands say of it."""
+    path = tmp_path / f"{kind}.db"
+    if kind == "folder":
+        path.mkdir()
+        return path, f"error: {path} is a folder; the archive is a SQLite file"
+    if kind == "not a database":
+        path.write_bytes(b"not a database, only some text that is long enough " * 4)
+        return path, "error: database error: file is not a database"
+    return path, f"error: no archive at {path}"
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "not a database"])
+@pytest.mark.parametrize("command", [["show", CJ], ["list"], ["search", "calitate"]], ids=" ".join)
+def test_show_list_and_search_refuse_what_holds_no_archive_in_one_line(
+    runner: CliRunner, tmp_path: Path, kind: str, command: list[str]
+) -> None:
+    path, said = _not_an_archive(tmp_path, kind)
+    result = runner.invoke(cli, ["--db", str(path), *command])
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", said + "\n")
 
 
 # --- what reaches a terminal ------------------------------------------------------------

@@ -416,15 +416,17 @@ def search(archive: ArchiveContext, words: tuple[str, ...], limit: int, fmt: str
     """
     import json
 
-    from .db import create_archive_engine
+    from .db import read_only_connection
     from .read.search import search as search_archive
 
     bold = fmt == "text" and sys.stdout.isatty()
     mark = (click.style("", bold=True, reset=False), "\x1b[0m") if bold else ("[", "]")
-    with user_errors():
-        engine = create_archive_engine(archive.url, read_only=True, busy_timeout_ms=archive.busy_timeout_ms)
-        hits = search_archive(engine, " ".join(words), limit=limit, mark=mark)
-        engine.dispose()
+    # sqlite3's own connection on a SQLite file: the search needs no SQLAlchemy.
+    with (
+        user_errors(),
+        read_only_connection(archive.url, busy_timeout_ms=archive.busy_timeout_ms) as connection,
+    ):
+        hits = search_archive(connection, " ".join(words), limit=limit, mark=mark)
     if fmt == "json":
         click.echo(json.dumps([hit.as_dict() for hit in hits], ensure_ascii=False, indent=2))
         return
@@ -487,30 +489,44 @@ def check(archive: ArchiveContext, fmt: str) -> None:
 
 
 @contextmanager
-def _reading(archive: ArchiveContext) -> Iterator[Any]:
+def _reading(archive: ArchiveContext, *, sqlalchemy: bool = True) -> Iterator[Any]:
     """A read-only connection to the archive: these commands never write, and a
-    missing archive is reported rather than created empty."""
-    from sqlalchemy.exc import DBAPIError
+    missing archive is reported rather than created empty. Without
+    ``sqlalchemy``, for a library that reads through either connection, it is
+    sqlite3's own on a SQLite file, so that show and list start without SQLAlchemy."""
+    from .db import has_schema, is_database_error, read_only_connection
 
-    from .db import create_archive_engine, has_schema
+    opened = read_only_connection(archive.url, busy_timeout_ms=archive.busy_timeout_ms, sqlalchemy=sqlalchemy)
+    with opened as connection:
+        if not has_schema(connection):
+            raise ArchiveError(f"the archive at {archive.shown} has no schema yet; run `eufunds build` first")
+        try:
+            yield connection
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            # Only when reading failed is it worth asking why: an archive
+            # whose schema is not this code's lacks (or has other) columns.
+            connection.rollback()  # PostgreSQL refuses any statement in a failed transaction
+            mismatch = _schema_mismatch(archive, connection)
+            if mismatch is not None:
+                raise ArchiveError(mismatch) from None
+            raise
+
+
+def _schema_mismatch(archive: ArchiveContext, connection: Any) -> str | None:
+    """Why the archive's schema is not this code's, or None (see ``migrate``)."""
+    import sqlite3
+
+    from . import migrate
+
+    if not isinstance(connection, sqlite3.Connection):
+        return migrate.schema_mismatch(connection)
+    from .db import create_archive_engine
 
     engine = create_archive_engine(archive.url, read_only=True, busy_timeout_ms=archive.busy_timeout_ms)
     try:
-        if not has_schema(engine):
-            raise ArchiveError(f"the archive at {archive.shown} has no schema yet; run `eufunds build` first")
-        with engine.connect() as connection:
-            try:
-                yield connection
-            except DBAPIError:
-                # Only when reading failed is it worth asking why: an archive
-                # whose schema is not this code's lacks (or has other) columns.
-                from . import migrate
-
-                connection.rollback()  # PostgreSQL refuses any statement in a failed transaction
-                mismatch = migrate.schema_mismatch(connection)
-                if mismatch is not None:
-                    raise ArchiveError(mismatch) from None
-                raise
+        return migrate.schema_mismatch(engine)
     finally:
         engine.dispose()
 
@@ -644,17 +660,19 @@ def show(archive: ArchiveContext, project: str, fmt: str) -> None:
       eufunds show cj-cluj-calitate-competenta-performanta
       eufunds show 474 --format json
     """
-    from .export.exporters import record_to_json, record_to_yaml
+    from .jsontext import to_json as record_to_json
     from .read.fiche import render_fiche
     from .read.records import ProjectFilters, coded_facts, find_project, iter_records
 
-    with user_errors(), _reading(archive) as connection:
+    with user_errors(), _reading(archive, sqlalchemy=False) as connection:
         slug = find_project(connection, project)
         record = next(iter_records(connection, ProjectFilters(project=slug)))
         coded = coded_facts(connection, slug) if fmt == "text" else None
     if fmt == "json":
         click.echo(record_to_json(record, indent=2))
     elif fmt == "yaml":
+        from .export.exporters import record_to_yaml
+
         click.echo(record_to_yaml(record), nl=False)
     else:
         click.echo(terminal_safe(render_fiche(record, coded)))
@@ -681,12 +699,12 @@ def list_command(
       eufunds list --programme POCA --status completed
       eufunds list --since 2020-01-01 --format json
     """
-    from .export.exporters import record_to_json
+    from .jsontext import to_json as record_to_json
     from .read.fiche import render_project_line
     from .read.records import iter_project_lines, longest_slug
 
     count = 0
-    with user_errors(), _pipe_closed_quietly(), _reading(archive) as connection:
+    with user_errors(), _pipe_closed_quietly(), _reading(archive, sqlalchemy=False) as connection:
         filters = _project_filters(connection, project, programme, status, since)
         width = longest_slug(connection, filters)
         if fmt == "json":

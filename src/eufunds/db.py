@@ -12,15 +12,22 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from .errors import ArchiveError
 from .settings import BUSY_TIMEOUT_MS, DEFAULT_DATABASE
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+# SQLAlchemy is imported where an engine or a URL other than a plain SQLite
+# file's is needed: reading a SQLite archive (show, list, search) goes through
+# sqlite3 alone, and importing SQLAlchemy would take most of such a command's time.
 
 # The engine option that carries the busy timeout to whoever holds a connection.
 _BUSY_OPTION = "eufunds_busy_timeout_ms"
@@ -46,10 +53,7 @@ def check_database_url(url: str) -> str:
     regular file or does not exist yet, or a PostgreSQL database. A folder, a
     FIFO (opening one would wait for a writer for ever), a device, a name the
     system refuses or another database system is an ``ArchiveError``."""
-    try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError:
-        raise ArchiveError(f"{url!r} is neither a file path nor a database URL") from None
+    backend = "sqlite" if _plain_sqlite_database(url) is not None else _backend_name(url)
     if backend not in ("sqlite", "postgresql"):
         raise ArchiveError(
             f"eufunds keeps archives in SQLite (a file path) or PostgreSQL (postgresql://…), not {backend}"
@@ -69,6 +73,29 @@ def check_database_url(url: str) -> str:
     return url
 
 
+def _backend_name(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ArchiveError(f"{url!r} is neither a file path nor a database URL") from None
+
+
+_PLAIN_SQLITE = "sqlite:///"
+
+
+def _plain_sqlite_database(url: str) -> str | None:
+    """The database part of a ``sqlite:///…`` URL with no query (what
+    ``resolve_database_url`` makes of a path), read as SQLAlchemy's ``make_url``
+    reads it (up to a '?', '%XX' unescaped) without importing SQLAlchemy; None
+    for any other URL."""
+    if not url.startswith(_PLAIN_SQLITE) or "?" in url:
+        return None
+    return unquote(url[len(_PLAIN_SQLITE) :])
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
@@ -86,19 +113,32 @@ def describe_url(url: str) -> str:
     path = sqlite_path(url)
     if path is not None:
         return str(path)
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
 def is_sqlite(url: str) -> bool:
+    if _plain_sqlite_database(url) is not None:
+        return True
+    from sqlalchemy.engine import make_url
+
     return make_url(url).get_backend_name() == "sqlite"
 
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for memory databases and other backends."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    database = _plain_sqlite_database(url)
+    if database is None:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return None
+        database = parsed.database
+    if not database or database == ":memory:":
         return None
-    return Path(parsed.database)
+    return Path(database)
 
 
 def create_archive_engine(
@@ -110,9 +150,10 @@ def create_archive_engine(
     engine behind ``eufunds query``. ``busy_timeout_ms`` is how long a command
     waits for another writer before saying the archive is busy.
     """
+    from sqlalchemy import create_engine, event
+
     kwargs["execution_options"] = {**kwargs.get("execution_options", {}), _BUSY_OPTION: busy_timeout_ms}
-    backend = make_url(check_database_url(url)).get_backend_name()
-    if backend == "sqlite":
+    if is_sqlite(check_database_url(url)):
         return _sqlite_engine(url, read_only=read_only, **kwargs)
     engine = create_engine(url, **kwargs)
     if read_only:
@@ -135,6 +176,8 @@ def read_only_uri(path: str | os.PathLike[str]) -> str:
 
 
 def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
+    from sqlalchemy import create_engine, event
+
     path = sqlite_path(url)
     busy_ms = kwargs["execution_options"][_BUSY_OPTION]
     if read_only:
@@ -169,6 +212,55 @@ def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
     return engine
 
 
-def has_schema(engine: Engine) -> bool:
+def is_database_error(exc: BaseException) -> bool:
+    """True for an error the database raised: sqlite3's own (read on its
+    connection) or SQLAlchemy's wrapping of any driver's."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    if "sqlalchemy" not in sys.modules:  # then nothing can have raised its errors
+        return False
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, DBAPIError)
+
+
+def has_schema(engine: Engine | Connection | sqlite3.Connection) -> bool:
     """True when the archive has been migrated (the projects table exists)."""
+    if isinstance(engine, sqlite3.Connection):
+        # What SQLAlchemy's inspector asks SQLite.
+        return engine.execute('PRAGMA main.table_info("projects")').fetchone() is not None
+    from sqlalchemy import inspect
+
     return inspect(engine).has_table("projects")
+
+
+@contextmanager
+def read_only_connection(
+    url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, sqlalchemy: bool = False
+) -> Iterator[Connection | sqlite3.Connection]:
+    """A read-only connection to the archive at ``url``, reading in one
+    transaction: on a SQLite file, sqlite3's own connection, set up as the
+    read-only engine sets up its connections (so the read side runs without
+    importing SQLAlchemy); elsewhere, or when ``sqlalchemy`` asks for it (code
+    that builds its queries with SQLAlchemy), a connection of that engine."""
+    path = None if sqlalchemy or not is_sqlite(url) else sqlite_path(check_database_url(url))
+    if path is None:
+        engine = create_archive_engine(url, read_only=True, busy_timeout_ms=busy_timeout_ms)
+        try:
+            with engine.connect() as connection:
+                yield connection
+        finally:
+            engine.dispose()
+        return
+    if not path.exists():
+        raise ArchiveError(f"no archive at {describe_url(url)}")
+    # Autocommit mode with an explicit BEGIN, as the engine's "begin" event does.
+    own = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+    try:
+        own.execute("PRAGMA foreign_keys = ON")
+        own.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        own.execute("PRAGMA query_only = ON")
+        own.execute("BEGIN DEFERRED")
+        yield own
+    finally:
+        own.close()

@@ -17,15 +17,19 @@ bm25; PostgreSQL uses a tsvector column built with ``unaccent``, ranked by
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
-
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import SearchError
 from .text import comma_letters, comma_letters_sql
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, TextClause
+
+# SQLAlchemy is imported where a statement is built, not here: a search of a
+# SQLite archive from the CLI runs on sqlite3's own connection, without it.
 
 KINDS: tuple[str, ...] = ("title", "document", "objective", "result")
 DEFAULT_LIMIT = 20
@@ -76,6 +80,12 @@ def parse_terms(search_text: str) -> list[QueryTerm]:
     return terms
 
 
+def _text(sql: str) -> TextClause:
+    from sqlalchemy import text
+
+    return text(sql)
+
+
 # --------------------------------------------------------------------------- entries
 
 # What is searchable, as one SELECT per kind. Restricted to some projects by
@@ -118,7 +128,7 @@ def _insert_entries(
         head = head.replace(", text)", ", text, document)")
         extra, names = f", {document}", "(project_id, kind, source_id, label, text)"
     connection.execute(
-        text(
+        _text(
             head
             + f"\nSELECT (SELECT coalesce(max(id), 0) FROM search_entries) + row_number() OVER (), s.*{extra}"
             + f"\nFROM (\n{selects}\n) AS s{names}"
@@ -161,28 +171,28 @@ def _project_conditions(project_ids: Sequence[int]) -> Iterator[tuple[str, dict[
 class SQLiteSearch:
     """FTS5 over ``search_entries`` (external content), unicode61 with diacritics removed."""
 
-    def has_index(self, connection: Connection) -> bool:
-        found = connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_index'"
-        ).first()
-        return found is not None
+    def has_index(self, connection: Connection | sqlite3.Connection) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_index'"
+        if isinstance(connection, sqlite3.Connection):
+            return connection.execute(sql).fetchone() is not None
+        return connection.exec_driver_sql(sql).first() is not None
 
     def _remove(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
         # An external-content FTS5 index forgets a row only when told the exact
         # values it indexed, so read them back from search_entries first.
         connection.execute(
-            text(
+            _text(
                 "INSERT INTO search_index (search_index, rowid, text) "
                 f"SELECT 'delete', id, {comma_letters_sql('text')} FROM search_entries WHERE {where}"
             ),
             params,
         )
-        connection.execute(text(f"DELETE FROM search_entries WHERE {where}"), params)
+        connection.execute(_text(f"DELETE FROM search_entries WHERE {where}"), params)
 
     def _add(self, connection: Connection, where: str, params: dict[str, Any]) -> None:
         _insert_entries(connection, where, params)
         connection.execute(
-            text(
+            _text(
                 f"INSERT INTO search_index (rowid, text) SELECT id, {comma_letters_sql('text')} "
                 f"FROM search_entries WHERE {where}"
             ),
@@ -201,7 +211,7 @@ class SQLiteSearch:
 
     def search(
         self,
-        connection: Connection,
+        connection: Connection | sqlite3.Connection,
         terms: Sequence[QueryTerm],
         limit: int,
         mark: tuple[str, str],
@@ -236,7 +246,7 @@ class SQLiteSearch:
         match = " ".join(_fts5_term(term) for term in terms)
         return int(
             connection.execute(
-                text(
+                _text(
                     "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH :match "
                     "LIMIT :at_most)"
                 ),
@@ -245,12 +255,19 @@ class SQLiteSearch:
         )
 
 
-def _driver_rows(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+def _driver_rows(
+    connection: Connection | sqlite3.Connection, sql: str, params: tuple[Any, ...]
+) -> list[tuple[Any, ...]]:
     """The rows of one read on the connection's own DBAPI cursor. SQLAlchemy's
     statement machinery cost more than the search of a rare word itself (0.47
     against 0.29 ms at 10 000 projects); its errors are wrapped as SQLAlchemy
     wraps them, so callers catch the same exceptions (a time limit's interrupt
-    among them)."""
+    among them). A sqlite3 connection itself is read as it is, its errors left
+    as sqlite3 raises them."""
+    if isinstance(connection, sqlite3.Connection):
+        return connection.execute(sql, params).fetchall()
+    from sqlalchemy.exc import DBAPIError
+
     dbapi = connection.dialect.loaded_dbapi
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -286,7 +303,7 @@ class PostgresSearch:
 
     def reindex_projects(self, connection: Connection, project_ids: Sequence[int]) -> None:
         for where, params in _project_conditions(project_ids):
-            connection.execute(text(f"DELETE FROM search_entries WHERE {where}"), params)
+            connection.execute(_text(f"DELETE FROM search_entries WHERE {where}"), params)
             self._add(connection, where, params)
 
     def rebuild(self, connection: Connection) -> None:
@@ -326,7 +343,7 @@ class PostgresSearch:
             f"MaxWords={SNIPPET_TOKENS + 10}, MinWords={SNIPPET_TOKENS}"
         )
         rows = connection.execute(
-            text(
+            _text(
                 f"WITH q AS (SELECT {query} AS query) "
                 "SELECT p.slug, e.kind, e.label, "
                 f"ts_headline('{PG_CONFIG}', e.text, q.query, :options) AS snippet, "
@@ -344,7 +361,7 @@ class PostgresSearch:
         query, params = self._query(terms)
         return int(
             connection.execute(
-                text(
+                _text(
                     f"SELECT count(*) FROM (SELECT 1 FROM search_entries e WHERE e.document @@ ({query}) "
                     "LIMIT :at_most) AS found"
                 ),

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..record import ArchiveRecord, IndicatorEntry
 from ..seed.consistency import months_between
-from .records import CodedFacts
-from .stats import ArchiveStats, Group, Money
+
+if TYPE_CHECKING:
+    # Named for the type checker only: stats brings SQLAlchemy and the models,
+    # which show and list do without.
+    from .records import CodedFacts
+    from .stats import ArchiveStats, Group, Money
 
 _NONE = "-"
 

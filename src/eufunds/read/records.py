@@ -17,31 +17,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypedDict
-
-from sqlalchemy import Connection, Select, and_, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from ..errors import ProjectNotFound
-from ..models import (
-    Contact,
-    Document,
-    Evidence,
-    FundingSource,
-    Indicator,
-    IndicatorTopic,
-    Objective,
-    Organisation,
-    Partner,
-    PriorityAxis,
-    Programme,
-    Project,
-    ProjectFund,
-    Restatement,
-    Result,
-    SpecificObjective,
-)
-from ..numbers import basis_points_to_share, minor_to_plain_decimal
+from ..numbers import basis_points_to_share, indicator_number, minor_to_plain_decimal
 from ..record import (
     ArchiveRecord,
     ContactEntry,
@@ -51,7 +30,16 @@ from ..record import (
     QuoteInFile,
     SourceEntry,
 )
-from ..seed.format import find_quote
+from . import _sql
+from ._sql import Reading, date_value, float_value, in_list
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+
+# The reading functions below take SQLAlchemy's connection or sqlite3's (see
+# ``_sql``) and speak plain SQL, so that show and list on a SQLite archive
+# import neither SQLAlchemy nor the models; ``project_conditions`` and
+# ``selected_project_ids`` give the exporters and stats SQLAlchemy clauses.
 
 # Projects per page: large enough that per-page queries cost little, small enough
 # that a page of projects with their children stays a few megabytes.
@@ -86,7 +74,13 @@ class SourceDocument:
 
 
 def project_conditions(filters: ProjectFilters | None) -> list[Any]:
-    """SQL conditions on ``projects`` for ``filters`` (empty when there are none)."""
+    """SQL conditions on ``projects`` for ``filters`` (empty when there are none),
+    as SQLAlchemy clauses for queries built with the models. They select what
+    ``_filter_sql`` selects; tests/test_show_list_stats.py holds the two together."""
+    from sqlalchemy import exists, or_, select
+
+    from ..models import Document, Programme, Project
+
     if filters is None:
         return []
     conditions: list[Any] = []
@@ -106,38 +100,74 @@ def project_conditions(filters: ProjectFilters | None) -> list[Any]:
 
 def selected_project_ids(filters: ProjectFilters | None) -> Select[int]:
     """A subquery of the ids of the projects ``filters`` selects."""
+    from sqlalchemy import select
+
+    from ..models import Project
+
     return select(Project.id).where(*project_conditions(filters))
 
 
-def find_project(connection: Connection, key: str) -> str:
+def _filter_sql(filters: ProjectFilters | None) -> tuple[str, dict[str, Any]]:
+    """``project_conditions`` as plain SQL on ``projects``: a condition (``1 = 1``
+    when there is none) and its parameters."""
+    conditions: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
+    if filters is not None:
+        if filters.project is not None:
+            conditions.append("projects.slug = :filter_slug")
+            params["filter_slug"] = filters.project
+        if filters.programme is not None:
+            conditions.append(
+                "projects.programme_id IN (SELECT programmes.id FROM programmes "
+                "WHERE programmes.code = :filter_programme)"
+            )
+            params["filter_programme"] = filters.programme
+        if filters.status is not None:
+            conditions.append("projects.status = :filter_status")
+            params["filter_status"] = filters.status
+        if filters.since is not None:
+            conditions.append(
+                "(projects.start_date >= :filter_since OR EXISTS (SELECT 1 FROM documents "
+                "WHERE documents.project_id = projects.id AND documents.published >= :filter_since))"
+            )
+            params["filter_since"] = filters.since
+    return " AND ".join(conditions), params
+
+
+def find_project(connection: Reading, key: str) -> str:
     """The slug of the project whose slug, SIPOCA code or MySMIS code is ``key``.
 
     Raises ``ProjectNotFound`` with close slugs as suggestions.
     """
     key = key.strip()
-    slug = connection.execute(select(Project.slug).where(Project.slug == key)).scalar()
+    slug = _sql.scalar(connection, "SELECT slug FROM projects WHERE slug = :key", {"key": key})
     if slug is not None:
-        return slug
+        return str(slug)
     if _DIGITS.match(key):
-        found = connection.execute(
-            select(Project.slug).where(or_(Project.sipoca_code == key, Project.mysmis_code == key))
-        ).scalars().all()  # fmt: skip
+        found = [
+            row.slug
+            for row in _sql.rows(
+                connection,
+                "SELECT slug FROM projects WHERE sipoca_code = :key OR mysmis_code = :key",
+                {"key": key},
+            )
+        ]
         if len(found) == 1:
-            return found[0]
+            return str(found[0])
         if len(found) > 1:
             raise ProjectNotFound(
                 f"code {key} is the SIPOCA code of one project and the MySMIS code of another "
                 f"({', '.join(sorted(found))}); name the project by its slug"
             )
     # Only on this error path are all slugs read, to suggest the closest.
-    slugs = connection.execute(select(Project.slug)).scalars().all()
+    slugs = [row.slug for row in _sql.rows(connection, "SELECT slug FROM projects")]
     hints = [slug for slug in slugs if key.lower() in slug][:3] or difflib.get_close_matches(key, slugs, n=3)
     hint = f"; did you mean {', '.join(hints)}?" if hints else ""
     raise ProjectNotFound(f"no project with slug or code {key!r} in the archive{hint}")
 
 
 def iter_records(
-    connection: Connection,
+    connection: Reading,
     filters: ProjectFilters | None = None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -148,7 +178,7 @@ def iter_records(
 
 
 def iter_records_with_sources(
-    connection: Connection,
+    connection: Reading,
     filters: ProjectFilters | None = None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -163,45 +193,43 @@ def iter_records_with_sources(
 # --------------------------------------------------------------------------- reading
 
 
-_Beneficiary = aliased(Organisation)
-_ActingThrough = aliased(Organisation)
-_PROJECT_COLUMNS = [
-    c for c in Project.__table__.c if c.name not in ("beneficiary_name", "acting_through_name")
-]
-
-
-def _project_page(filters: ProjectFilters | None, after: str | None, size: int) -> Select[Any]:
-    query = (
-        select(
-            *_PROJECT_COLUMNS,
-            # The release's wording; archives written before it was kept per
-            # project (and migrated) hold the shared row's.
-            func.coalesce(Project.beneficiary_name, _Beneficiary.name).label("beneficiary_name"),
-            func.coalesce(Project.acting_through_name, _ActingThrough.name).label("acting_through_name"),
-            Programme.code.label("programme_code"),
-            PriorityAxis.number.label("axis_number"),
-            SpecificObjective.code.label("objective_code"),
-        )
-        .join(_Beneficiary, _Beneficiary.id == Project.beneficiary_id)
-        .join(_ActingThrough, _ActingThrough.id == Project.acting_through_id, isouter=True)
-        .join(Programme, Programme.id == Project.programme_id)
-        .join(PriorityAxis, PriorityAxis.id == Project.priority_axis_id, isouter=True)
-        .join(SpecificObjective, SpecificObjective.id == Project.specific_objective_id, isouter=True)
-        .where(*project_conditions(filters))
-        .order_by(Project.slug)
-        .limit(size)
+def _project_page(filters: ProjectFilters | None, after: str | None, size: int) -> tuple[str, dict[str, Any]]:
+    where, params = _filter_sql(filters)
+    if after is not None:
+        # Keyset paging: each page starts after the last slug of the previous one,
+        # so a page costs the same however deep into the archive it is.
+        where += " AND projects.slug > :after"
+        params["after"] = after
+    sql = (
+        "SELECT projects.id, projects.slug, projects.title, projects.acronym, projects.sipoca_code, "
+        "projects.mysmis_code, projects.status, projects.beneficiary_cui, projects.programme_name, "
+        "projects.priority_axis_title, projects.specific_objective_title, projects.currency, "
+        "projects.total_value_minor, projects.eligible_value_minor, projects.start_date, projects.end_date, "
+        "projects.duration_months, projects.target_group_size, projects.target_group_description, "
+        "projects.location, projects.notes, "
+        # The release's wording; archives written before it was kept per
+        # project (and migrated) hold the shared row's.
+        "coalesce(projects.beneficiary_name, beneficiary.name) AS beneficiary_name, "
+        "coalesce(projects.acting_through_name, acting_through.name) AS acting_through_name, "
+        "programmes.code AS programme_code, priority_axes.number AS axis_number, "
+        "specific_objectives.code AS objective_code "
+        "FROM projects "
+        "JOIN organisations AS beneficiary ON beneficiary.id = projects.beneficiary_id "
+        "LEFT OUTER JOIN organisations AS acting_through ON acting_through.id = projects.acting_through_id "
+        "JOIN programmes ON programmes.id = projects.programme_id "
+        "LEFT OUTER JOIN priority_axes ON priority_axes.id = projects.priority_axis_id "
+        "LEFT OUTER JOIN specific_objectives ON specific_objectives.id = projects.specific_objective_id "
+        f"WHERE {where} ORDER BY projects.slug LIMIT :page_size"
     )
-    # Keyset paging: each page starts after the last slug of the previous one, so
-    # a page costs the same however deep into the archive it is.
-    return query if after is None else query.where(Project.slug > after)
+    return sql, {**params, "page_size": size}
 
 
 def _iter_projects(
-    connection: Connection, filters: ProjectFilters | None, batch_size: int, *, with_texts: bool
+    connection: Reading, filters: ProjectFilters | None, batch_size: int, *, with_texts: bool
 ) -> Iterator[tuple[ArchiveRecord, list[SourceDocument]]]:
     after: str | None = None
     while True:
-        page = connection.execute(_project_page(filters, after, batch_size)).all()
+        page = _sql.rows(connection, *_project_page(filters, after, batch_size))
         if not page:
             return
         children = _Children.fetch(connection, [row.id for row in page])
@@ -212,11 +240,12 @@ def _iter_projects(
             if needs_texts and documents:
                 texts = {
                     doc_id: SourceDocument(file=name, text=text, sha256=sha)
-                    for doc_id, name, text, sha in connection.execute(
-                        select(Document.id, Document.file_name, Document.text, Document.sha256)
-                        .where(Document.project_id == row.id)
+                    for doc_id, name, text, sha in _sql.rows(
+                        connection,
+                        "SELECT id, file_name, text, sha256 FROM documents WHERE project_id = :project_id",
+                        {"project_id": row.id},
                     )
-                }  # fmt: skip
+                }
             record = _record(row, children, texts)
             yield record, [texts[doc_id] for doc_id, _ in documents] if with_texts else []
         after = page[-1].slug
@@ -260,18 +289,22 @@ class _Children:
         self.restated: dict[int, list[tuple[int | None, str, str]]] = defaultdict(list)
 
     @classmethod
-    def fetch(cls, c: Connection, ids: list[int]) -> _Children:
+    def fetch(cls, c: Reading, ids: list[int]) -> _Children:
         found = cls()
-        for pid, fund in c.execute(
-            select(ProjectFund.project_id, ProjectFund.fund)
-            .where(ProjectFund.project_id.in_(ids))
-            .order_by(ProjectFund.project_id, ProjectFund.ordinal)
-        ):
+        page, params = in_list("id", ids)
+
+        def owned_by_page(columns: str, table: str, order: str = "ordinal", join: str = "") -> list[Any]:
+            return _sql.rows(
+                c,
+                f"SELECT {columns} FROM {table} {join} WHERE {table}.project_id IN {page} "
+                f"ORDER BY {table}.project_id, {table}.{order}",
+                params,
+            )
+
+        for pid, fund in owned_by_page("project_id, fund", "project_funds"):
             found.funds[pid].append(fund)
-        for row in c.execute(
-            select(FundingSource.__table__)
-            .where(FundingSource.project_id.in_(ids))
-            .order_by(FundingSource.project_id, FundingSource.ordinal)
+        for row in owned_by_page(
+            "project_id, source, amount_minor, share_bp, description, contributor", "funding_sources"
         ):
             found.funding[row.project_id].append(
                 {
@@ -282,21 +315,17 @@ class _Children:
                     "contributor": row.contributor,
                 }
             )
-        for pid, name, role in c.execute(
-            select(Partner.project_id, func.coalesce(Partner.name, Organisation.name), Partner.role)
-            .join(Organisation, Organisation.id == Partner.organisation_id)
-            .where(Partner.project_id.in_(ids))
-            .order_by(Partner.project_id, Partner.ordinal)
+        for pid, name, role in owned_by_page(
+            "partners.project_id, coalesce(partners.name, organisations.name), partners.role",
+            "partners",
+            join="JOIN organisations ON organisations.id = partners.organisation_id",
         ):
             found.partners[pid].append({"name": name, "role": role})
-        for row in c.execute(
-            select(
-                *[col for col in Contact.__table__.c if col.name != "organisation_name"],
-                func.coalesce(Contact.organisation_name, Organisation.name).label("organisation"),
-            )
-            .join(Organisation, Organisation.id == Contact.organisation_id, isouter=True)
-            .where(Contact.project_id.in_(ids))
-            .order_by(Contact.project_id, Contact.ordinal)
+        for row in owned_by_page(
+            "contacts.project_id, contacts.name, contacts.position, contacts.phone, contacts.fax, "
+            "contacts.email, coalesce(contacts.organisation_name, organisations.name) AS organisation",
+            "contacts",
+            join="LEFT OUTER JOIN organisations ON organisations.id = contacts.organisation_id",
         ):
             found.contacts[row.project_id].append(
                 {
@@ -304,76 +333,64 @@ class _Children:
                     "phone": row.phone, "fax": row.fax, "email": row.email,
                 }
             )  # fmt: skip
-        for row in c.execute(
-            select(Objective.__table__)
-            .where(Objective.project_id.in_(ids))
-            .order_by(Objective.project_id, Objective.ordinal)
-        ):
+        for row in owned_by_page("id, project_id, kind, code, text, achieved", "objectives"):
             found.objectives[row.project_id].append(
                 (row.id, {"kind": row.kind, "code": row.code, "text": row.text, "achieved": row.achieved})
             )
-        for row in c.execute(
-            select(Result.__table__)
-            .where(Result.project_id.in_(ids))
-            .order_by(Result.project_id, Result.ordinal)
-        ):
+        for row in owned_by_page("id, project_id, level, code, text, serves_result_id", "results"):
             found.results[row.project_id].append(
                 (row.id, {"level": row.level, "code": row.code, "text": row.text}, row.serves_result_id)
             )
-        found._fetch_indicators(c, ids)
-        for row in c.execute(
-            select(
-                Document.id, Document.project_id, Document.file_name, Document.kind, Document.published,
-                Document.publisher, Document.issuer, Document.title,
-            )
-            .where(Document.project_id.in_(ids))
-            .order_by(Document.project_id, Document.ordinal)
-        ):  # fmt: skip
+        found._fetch_indicators(c, page, params)
+        for row in owned_by_page(
+            "id, project_id, file_name, kind, published, publisher, issuer, title", "documents"
+        ):
             found.documents[row.project_id].append(
                 (
                     row.id,
                     {
-                        "file": row.file_name, "kind": row.kind, "published": row.published,
+                        "file": row.file_name, "kind": row.kind, "published": date_value(row.published),
                         "publisher": row.publisher, "issuer": row.issuer, "title": row.title,
                     },
                 )
             )  # fmt: skip
-        for pid, fld, quote, document_id in c.execute(
-            select(Evidence.project_id, Evidence.field, Evidence.quote, Evidence.document_id)
-            .where(Evidence.project_id.in_(ids))
-            .order_by(Evidence.project_id, Evidence.field, Evidence.ordinal)
+        for pid, fld, quote, document_id in owned_by_page(
+            "project_id, field, quote, document_id", "evidence", order="field, evidence.ordinal"
         ):
             found.evidence[pid].append((fld, quote, document_id))
-        for pid, restating_document, fld, value in c.execute(
-            select(Restatement.project_id, Restatement.document_id, Restatement.field, Restatement.value)
-            .where(Restatement.project_id.in_(ids))
-            .order_by(Restatement.project_id, Restatement.ordinal)
+        for pid, restating_document, fld, value in owned_by_page(
+            "project_id, document_id, field, value", "restatements"
         ):
             found.restated[pid].append((restating_document, fld, value))
         return found
 
-    def _fetch_indicators(self, c: Connection, ids: list[int]) -> None:
+    def _fetch_indicators(self, c: Reading, page: str, params: dict[str, Any]) -> None:
         # Owners are selected by subquery, not by id list: a page can own more
         # objectives and results than a backend accepts bound parameters.
-        page_objectives = select(Objective.id).where(Objective.project_id.in_(ids))
-        page_results = select(Result.id).where(Result.project_id.in_(ids))
-        owned = or_(Indicator.objective_id.in_(page_objectives), Indicator.result_id.in_(page_results))
+        owned = (
+            "(indicators.objective_id IN "
+            f"(SELECT objectives.id FROM objectives WHERE objectives.project_id IN {page}) "
+            "OR indicators.result_id IN "
+            f"(SELECT results.id FROM results WHERE results.project_id IN {page}))"
+        )
         topics: dict[int, list[str]] = defaultdict(list)
-        for indicator_id, topic in c.execute(
-            select(IndicatorTopic.indicator_id, IndicatorTopic.topic)
-            .join(Indicator, Indicator.id == IndicatorTopic.indicator_id)
-            .where(owned)
-            .order_by(IndicatorTopic.indicator_id, IndicatorTopic.ordinal)
+        for indicator_id, topic in _sql.rows(
+            c,
+            "SELECT indicator_topics.indicator_id, indicator_topics.topic FROM indicator_topics "
+            f"JOIN indicators ON indicators.id = indicator_topics.indicator_id WHERE {owned} "
+            "ORDER BY indicator_topics.indicator_id, indicator_topics.ordinal",
+            params,
         ):
             topics[indicator_id].append(topic)
-        for row in c.execute(
-            select(Indicator.__table__)
-            .where(owned)
-            .order_by(Indicator.objective_id, Indicator.result_id, Indicator.ordinal)
+        for row in _sql.rows(
+            c,
+            "SELECT indicators.id, objective_id, result_id, value, unit, what, kind FROM indicators "
+            f"WHERE {owned} ORDER BY objective_id, result_id, ordinal",
+            params,
         ):
             indicator: IndicatorEntry = {
-                "value": row.value, "unit": row.unit, "what": row.what, "kind": row.kind,
-                "topics": topics[row.id],
+                "value": cast(Decimal, indicator_number(float_value(row.value))), "unit": row.unit,
+                "what": row.what, "kind": row.kind, "topics": topics[row.id],
             }  # fmt: skip
             if row.objective_id is not None:
                 self.objective_indicators[row.objective_id].append(indicator)
@@ -419,8 +436,8 @@ def _record(p: Any, ch: _Children, texts: dict[int, SourceDocument]) -> ArchiveR
         "total_value": _money(p.total_value_minor),
         "eligible_value": _money(p.eligible_value_minor),
         "funding": ch.funding[p.id],
-        "start_date": p.start_date,
-        "end_date": p.end_date,
+        "start_date": date_value(p.start_date),
+        "end_date": date_value(p.end_date),
         "duration_months": p.duration_months,
         "target_group": {"size": p.target_group_size, "description": p.target_group_description},
         "location": p.location,
@@ -457,6 +474,9 @@ def _evidence(
     for fld, quote, document_id in rows:
         item: str | QuoteInFile = quote
         if len(documents) > 1:
+            # Imported only here: the seed format brings YAML and the coding tables.
+            from ..seed.format import find_quote
+
             first = next(
                 (doc_id for doc_id, _ in documents if find_quote(texts[doc_id].text, quote) is not None), None
             )
@@ -471,31 +491,31 @@ def _evidence(
 
 
 def iter_project_lines(
-    connection: Connection, filters: ProjectFilters | None = None
+    connection: Reading, filters: ProjectFilters | None = None
 ) -> Iterator[dict[str, Any]]:
     """One summary dict per selected project (for ``eufunds list``), streamed."""
-    query = (
-        select(
-            Project.slug, Project.status, Programme.code.label("programme"),
-            Project.sipoca_code.label("sipoca"), Project.mysmis_code.label("mysmis"),
-            Project.currency, Project.total_value_minor, Project.start_date, Project.end_date,
-            Project.title,
-        )
-        .join(Programme, Programme.id == Project.programme_id)
-        .where(*project_conditions(filters))
-        .order_by(Project.slug)
-    )  # fmt: skip
-    for row in connection.execution_options(stream_results=True, max_row_buffer=1000).execute(query):
+    where, params = _filter_sql(filters)
+    for row in _sql.stream(
+        connection,
+        "SELECT projects.slug, projects.status, programmes.code AS programme, "
+        "projects.sipoca_code AS sipoca, projects.mysmis_code AS mysmis, projects.currency, "
+        "projects.total_value_minor, projects.start_date, projects.end_date, projects.title "
+        "FROM projects JOIN programmes ON programmes.id = projects.programme_id "
+        f"WHERE {where} ORDER BY projects.slug",
+        params,
+        buffer=1000,
+    ):
         line = row._asdict()
+        line["start_date"] = date_value(line["start_date"])
+        line["end_date"] = date_value(line["end_date"])
         line["total_value"] = _money(line.pop("total_value_minor"))
         yield line
 
 
-def longest_slug(connection: Connection, filters: ProjectFilters | None = None) -> int:
+def longest_slug(connection: Reading, filters: ProjectFilters | None = None) -> int:
     """Width of the slug column, so ``list`` can align without holding every line."""
-    value = connection.execute(
-        select(func.max(func.length(Project.slug))).where(and_(True, *project_conditions(filters)))
-    ).scalar()
+    where, params = _filter_sql(filters)
+    value = _sql.scalar(connection, f"SELECT max(length(projects.slug)) FROM projects WHERE {where}", params)
     return int(value or 0)
 
 
@@ -545,24 +565,24 @@ class CodedFacts:
         ]
 
 
-def coded_facts(connection: Connection, slug: str) -> CodedFacts:
+def coded_facts(connection: Reading, slug: str) -> CodedFacts:
     """The coded facts of the project ``slug``."""
-    row = connection.execute(
-        select(
-            Project.place_status,
-            Project.locality_name.label("locality"),
-            Project.locality_siruta,
-            Project.county_name.label("county"),
-            Project.county_siruta,
-            Project.nuts3,
-            Project.nuts2,
-            Project.region,
-            Project.place_note,
-            _Beneficiary.kind.label("beneficiary_kind"),
-            _Beneficiary.cui.label("beneficiary_cui"),
-            Project.as_of,
-        )
-        .join(_Beneficiary, _Beneficiary.id == Project.beneficiary_id)
-        .where(Project.slug == slug)
-    ).one()
-    return CodedFacts(**row._asdict())
+    found = _sql.rows(
+        connection,
+        "SELECT projects.place_status, projects.locality_name, projects.locality_siruta, "
+        "projects.county_name, projects.county_siruta, projects.nuts3, projects.nuts2, projects.region, "
+        "projects.place_note, "
+        "beneficiary.kind, beneficiary.cui, projects.as_of FROM projects "
+        "JOIN organisations AS beneficiary ON beneficiary.id = projects.beneficiary_id "
+        "WHERE projects.slug = :slug",
+        {"slug": slug},
+    )
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} projects with slug {slug!r}, not one")
+    (place_status, locality, locality_siruta, county, county_siruta, nuts3, nuts2, region, place_note,
+     kind, cui, as_of) = found[0]  # fmt: skip
+    return CodedFacts(
+        place_status=place_status, locality=locality, locality_siruta=locality_siruta, county=county,
+        county_siruta=county_siruta, nuts3=nuts3, nuts2=nuts2, region=region, place_note=place_note,
+        beneficiary_kind=kind, beneficiary_cui=cui, as_of=date_value(as_of),
+    )  # fmt: skip
