@@ -193,6 +193,12 @@ _NOT_READ_BACK = re.compile(
 _NOTES = "Drafted automatically by eufunds extract; not yet checked by a curator."
 
 
+# Whether a key reads back as written, for the keys met so far: every draft
+# repeats the seed's keys and field paths. Bounded, so odd records cannot grow it.
+_plain_keys: dict[str, bool] = {}
+_PLAIN_KEYS_MAX = 4096
+
+
 class _Unusual(Exception):
     """A draft whose reading back is left to the seed reader."""
 
@@ -231,7 +237,12 @@ class _Drafter:
     def put(self, mapping: dict[str, Any], key: Any, value: Any) -> None:
         if self.read_back:
             text = str(key)
-            if not _FIELD_KEY.fullmatch(text) or text in mapping or plain_scalar(text) != text:
+            plain = _plain_keys.get(text)
+            if plain is None:
+                plain = bool(_FIELD_KEY.fullmatch(text)) and plain_scalar(text) == text
+                if len(_plain_keys) < _PLAIN_KEYS_MAX:
+                    _plain_keys[text] = plain
+            if not plain or text in mapping:
                 raise _Unusual
             mapping[text] = value
 

@@ -1174,6 +1174,9 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
 
 def _locate_evidence(seed: Seed) -> None:
     files = [s.file for s in seed.sources]
+    # A quote found once is found at the same place again: a draft quotes one
+    # sentence for each of the values read from it.
+    found: dict[tuple[int, str], tuple[int, int, int] | None] = {}
     for fld, quotes in seed.record["evidence"].items():
         for ordinal, item in enumerate(quotes):
             where = f"evidence.{fld}"
@@ -1186,18 +1189,24 @@ def _locate_evidence(seed: Seed) -> None:
             else:
                 candidates = list(range(len(seed.sources)))
             for index in candidates:
-                span = find_quote(seed.sources[index].text, item["quote"])
-                if span:
+                key = (index, item["quote"])
+                if key in found:
+                    where_found = found[key]
+                else:
                     text = seed.sources[index].text
+                    span = find_quote(text, item["quote"])
+                    where_found = found[key] = (text.count("\n", 0, span[0]) + 1, *span) if span else None
+                if where_found:
+                    line, start, end = where_found
                     seed.evidence_spans.append(
                         EvidenceSpan(
                             field=fld,
                             ordinal=ordinal,
                             source_index=index,
                             quote=item["quote"],
-                            line=text.count("\n", 0, span[0]) + 1,
-                            char_start=span[0],
-                            char_end=span[1],
+                            line=line,
+                            char_start=start,
+                            char_end=end,
                         )
                     )
                     break
