@@ -14,11 +14,23 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from release_formats import render
+from test_ingest_intake import release
 
 from eufunds.extract import extract_release
-from eufunds.intake.ingest import _check, _draft, _Span, _validate
+from eufunds.intake.ingest import (
+    IngestOutcome,
+    _check,
+    _draft,
+    _prepare,
+    _Prepared,
+    _Span,
+    _validate,
+    _Writer,
+    release_items,
+)
 from eufunds.intake.sources import read_release
-from eufunds.seed.format import Seed, parse_yaml
+from eufunds.seed.format import Seed, parse_yaml, read_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_RELEASES = ROOT.parent / "shared" / "releases"
@@ -165,3 +177,50 @@ def test_ordinary_values_are_read_back_unparsed() -> None:
     )
     assert lines is not None
     assert typed(data) == typed(parse_yaml(yaml_text)[0])
+
+
+def _same_six_words(code: int, place: str) -> str:
+    return (
+        release(0)
+        .replace("1000", str(code))
+        .replace("150000", str(150000 + code))
+        .replace("Comunei Valea Frumoasă”", f"Comunei Valea Frumoasă, sat {place}”")
+    )
+
+
+def test_a_draft_renamed_by_the_writer_is_handed_to_the_loader_as_the_seed_its_file_reads_as(
+    tmp_path: Path,
+) -> None:
+    # Two projects whose slugs collide (the second takes its code) and two
+    # releases of one file name (the second's text is renamed): both redrafted.
+    folder = tmp_path / "releases"
+    for where, name, text in [
+        ("a", "comunicat.txt", _same_six_words(7, "Deal")),
+        ("b", "comunicat.txt", _same_six_words(8, "Vale")),
+        ("c", "comunicat.docx", release(3)),
+        ("d", "comunicat.docx", release(4)),
+    ]:
+        (folder / where).mkdir(parents=True)
+        data = text.encode("utf-8") if name.endswith(".txt") else render(text, "docx")
+        (folder / where / name).write_bytes(data)
+    seeds = tmp_path / "seeds"
+    writer = _Writer(None, seeds, force=False, dry_run=False)
+    entries = []
+    for item in release_items([folder]):
+        prepared = _prepare(item, False, None)
+        assert isinstance(prepared, _Prepared)
+        placed = writer.place(prepared)
+        assert not isinstance(placed, IngestOutcome), placed.reason
+        entries.append(placed)
+    writer.flush(entries)
+    assert all(isinstance(seed, Seed) for *_, seed in entries)
+    renamed = [
+        seed
+        for _, prepared, _, _, seed in entries
+        if isinstance(seed, Seed)
+        and (seed.slug, seed.record["sources"][0]["file"])
+        != (prepared.record["slug"], prepared.record["sources"][0]["file"])
+    ]
+    assert len(renamed) == 2  # b (its slug and its text) and d (its text)
+    for seed in renamed:
+        assert seed == read_seed(seed.path)

@@ -441,8 +441,9 @@ class _Prepared:
     text_is_original: bool
     # The draft as checked, under the names the worker chose, and the seed the
     # check read from it, handed to the loader as it is; the writer renders the
-    # draft again (and the loader reads it from its file) only when it has to
-    # rename the project or its text.
+    # draft again only when it has to rename the project or its text (and the
+    # loader reads it from its file only when the renamed draft's data cannot
+    # vouch for it: see ``_read_back``).
     yaml_text: str
     seed: Seed
 
@@ -592,19 +593,38 @@ def _check(
     with (``_draft``) when there are any and they make a valid seed; the seed
     reader reads the text itself otherwise, and says in its own words what is
     wrong with it."""
+    seed = _read_back(
+        text_bytes, text_name, yaml_text, data, lines, path=Path("draft.yaml"), label="draft", name=seed_name
+    )
+    if seed is None:
+        return _validate(text_bytes, text_name, yaml_text, seed_name)
+    seed.fingerprint()
+    return seed
+
+
+def _read_back(
+    text_bytes: bytes,
+    text_name: str,
+    yaml_text: str,
+    data: Any,
+    lines: dict[str, int] | None,
+    *,
+    path: Path,
+    label: str,
+    name: str,
+) -> Seed | None:
+    """The seed read from ``yaml_text`` at ``path`` beside its text, taken
+    from the data and lines the draft was written with; None when they cannot
+    vouch for it or it is not valid (the seed reader reads the text then)."""
     # (A text of at most a quarter of the limit in characters is within it in UTF-8 bytes.)
-    if lines is not None and len(yaml_text) <= MAX_SEED_BYTES // 4:
-        try:
-            seed = seed_from_data(
-                data, lines, path=Path("draft.yaml"), label="draft", name=seed_name,
-                source_bytes={text_name: text_bytes},
-            )  # fmt: skip
-        except SeedError:
-            pass
-        else:
-            seed.fingerprint()
-            return seed
-    return _validate(text_bytes, text_name, yaml_text, seed_name)
+    if lines is None or len(yaml_text) > MAX_SEED_BYTES // 4:
+        return None
+    try:
+        return seed_from_data(
+            data, lines, path=path, label=label, name=name, source_bytes={text_name: text_bytes}
+        )
+    except SeedError:
+        return None
 
 
 def _validate(text_bytes: bytes, text_name: str, yaml_text: str, seed_name: str) -> Seed | list[str]:
@@ -639,7 +659,7 @@ def _prepared_iter(
 
 # A release ready to write: its outcome, what was read, the files to write,
 # the SHA-256 of the text file its seed names, and its seed for the loader
-# (the seed file's path when the seed checked in the worker was renamed).
+# (the seed file's path when a renamed draft is left for the loader to read).
 _Entry = tuple[IngestOutcome, _Prepared, list[tuple[Path, bytes]], str, Seed | Path]
 
 
@@ -729,10 +749,16 @@ class _Writer:
         else:
             record = dict(record, slug=slug)
             record["sources"] = [dict(record["sources"][0], file=text_name), *record["sources"][1:]]
-            yaml_text = _render(
-                record, prepared.provenance, text_name, comments=True, evidence=True, source=source
-            )
-            seed = seed_path
+            yaml_text, data, lines = _draft(
+                record, prepared.provenance, text_name, comments=True, evidence=True, source=source,
+                read_back=True,
+            )  # fmt: skip
+            # The seed the loader would read from the file once written, or the file.
+            read_back = _read_back(
+                source.text_bytes, text_name, yaml_text, data, lines,
+                path=seed_path, label=str(seed_path), name=seed_path.name,
+            )  # fmt: skip
+            seed = seed_path if read_back is None else read_back.as_read_from(seed_path)
         writes = [(self.seeds_dir / name, data) for name, data in files]
         writes.append((seed_path, yaml_text.encode("utf-8")))
         outcome = IngestOutcome(
