@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eufunds.extract import Extraction, extract_release
-from eufunds.extract.document import WHITESPACE, collapse
+from eufunds.extract.document import WHITESPACE
 from eufunds.intake.ingest import render_yaml
+from eufunds.text import collapse
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 RELEASES = tuple(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from ..text import fold
+from ..text import collapse, fold
 
 
 @dataclass(frozen=True)
@@ -136,13 +136,6 @@ def wordset(words: str) -> frozenset[str]:
 
 
 WHITESPACE = re.compile(r"\s+")
-
-
-def collapse(text: str) -> str:
-    """``WHITESPACE.sub(" ", text).strip()``, ten times faster: ``str.split``
-    breaks at the very characters ``\\s`` matches (``str.isspace``, every code
-    point alike) and drops them at both ends."""
-    return " ".join(text.split())
 
 
 _TRAIL = ".,;: \t\n-•"
