@@ -219,9 +219,10 @@ class _Drafter:
         self.prov, self.pages, self.dumped, self.read_back = prov, pages, dumped, read_back
         self.marks: dict[str, int] = {}
 
-    def mark(self, path: str, at: int | None = None) -> None:
+    def mark(self, path: str) -> None:
+        """``path``'s value starts on the next line written."""
         if self.read_back:
-            self.marks[path] = len(self.out) if at is None else at
+            self.marks[path] = len(self.out)
 
     def scalar(self, value: Any) -> Any:
         """``value`` as the seed reader reads the scalar ``_scalar`` writes for it."""
