@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eufunds.extract import Extraction, extract_release
+from eufunds.extract.document import WHITESPACE
 from eufunds.intake.ingest import render_yaml
+from eufunds.text import collapse
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 RELEASES = tuple(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
@@ -70,3 +72,12 @@ def test_a_draft_writes_each_text_as_libyaml_writes_it_alone(texts: list[str]) -
     drafted = render_yaml(Extraction(record={"names": texts}, file_name="r.txt"), comments=False)
     values = "".join(f"  - {_alone(text)}\n" for text in texts)
     assert drafted.split("\n", 1)[1] == f"names:\n{values}notes: {NOTES}\n"
+
+
+@FUZZ
+@given(
+    text=st.text(max_size=300)
+    | st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab")), max_size=60)
+)
+def test_collapsing_whitespace_by_splitting_is_the_regular_expression_s_collapsing(text: str) -> None:
+    assert collapse(text) == WHITESPACE.sub(" ", text).strip()

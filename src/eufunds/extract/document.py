@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from ..text import fold
+from ..text import collapse, fold
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Span:
         _, line_end = doc.line_bounds(max(start, end - 1))
         context_start = max(sentence_start(doc.folded, start), line_start, start - 120)
         context_end = min(sentence_end(doc.text, end, line_end) + 1, line_end, end + 120)
-        return WHITESPACE.sub(" ", doc.text[context_start : max(context_end, end)]).strip()
+        return collapse(doc.text[context_start : max(context_end, end)])
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,7 +87,7 @@ class Doc:
 
     def clean(self, start: int, end: int) -> str:
         """The original characters, whitespace runs collapsed (line breaks inside a value)."""
-        return WHITESPACE.sub(" ", self.text[start:end]).strip()
+        return collapse(self.text[start:end])
 
     def note(self, path: str, start: int, end: int) -> None:
         """Record the provenance of ``path`` (the first span wins: it is the clearest)."""
@@ -136,6 +136,8 @@ def wordset(words: str) -> frozenset[str]:
 
 
 WHITESPACE = re.compile(r"\s+")
+
+
 _TRAIL = ".,;: \t\n-•"
 
 

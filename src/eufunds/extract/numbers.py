@@ -26,11 +26,15 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 
 # dd.mm.yyyy / dd/mm/yyyy / dd-mm-yyyy; "12 martie 2018"; "martie 2018".
-# (Each look-behind follows the first digit it guards: tried first, it ran at every position.)
+# (Each look-behind follows the first digit it guards: tried first, it ran at every position.
+# Every date starts with a digit or, at a word's start, with a month's first letter: the
+# look-aheads let every other position fail before the three alternatives are tried.)
+_MONTH_FIRST = "".join(sorted({name[0] for name in MONTHS}))
 _DATE = re.compile(
-    r"(?P<d>\d(?<![\d.]\d)\d?)\s?[./-]\s?(?P<m>\d{1,2})\s?[./-]\s?(?P<y>(?:19|20)\d{2})(?!\d)"
+    r"(?=[\d" + _MONTH_FIRST + r"])(?=\d|\b)"
+    r"(?:(?P<d>\d(?<![\d.]\d)\d?)\s?[./-]\s?(?P<m>\d{1,2})\s?[./-]\s?(?P<y>(?:19|20)\d{2})(?!\d)"
     r"|(?P<d2>\d(?<![\w.]\d)\d?)\s*(?P<m2>" + _MONTH_RE + r")\.?,?\s+(?P<y2>(?:19|20)\d{2})(?!\d)"
-    r"|\b(?P<m3>" + _MONTH_RE + r")\.?,?\s+(?:anul\s+)?(?P<y3>(?:19|20)\d{2})(?!\d)"
+    r"|\b(?P<m3>" + _MONTH_RE + r")\.?,?\s+(?:anul\s+)?(?P<y3>(?:19|20)\d{2})(?!\d))"
 )
 
 

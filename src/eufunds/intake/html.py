@@ -23,7 +23,7 @@ import contextlib
 import re
 from typing import Any
 
-from ..text import detect_encoding, normalise_newlines
+from ..text import collapse, detect_encoding, normalise_newlines
 
 __all__ = ["declared_charset", "decode_html", "html_main_text"]
 
@@ -199,7 +199,8 @@ def _render(root: Any) -> list[str]:
         if buffer:
             text = "".join(buffer)
             buffer.clear()
-            lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+            # A line holds no \n: every run of whitespace in it is collapsed.
+            lines = [collapse(line) for line in text.split("\n")]
             block = "\n".join(line for line in lines if line)
             if block:
                 blocks.append(block)

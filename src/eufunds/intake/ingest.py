@@ -35,7 +35,15 @@ from ..errors import ArchiveError, IngestError, IntakeError, LoadError
 from ..extract import Extraction, extract_release
 from ..jsontext import to_json
 from ..load.loader import LoadReport, load_seeds
-from ..seed.format import Seed, SeedError, SeedProblem, read_seed
+from ..seed.format import (
+    MAX_SEED_BYTES,
+    Seed,
+    SeedError,
+    SeedProblem,
+    plain_scalar,
+    read_seed,
+    seed_from_data,
+)
 from ..text import decode_release, terminal_safe
 from .fetch import FetchLimits, is_url
 from .joining import JoinTarget, find_join, with_release
@@ -170,48 +178,121 @@ def _comment(span: _SpanLike | None, pages: SourceFile | None = None) -> str:
     return f'  # {where}: "{terminal_safe(span.context, one_line=True)}"'
 
 
-def _emit(
-    value: Any,
-    path: str,
-    indent: int,
-    out: list[str],
-    prov: Mapping[str, _SpanLike],
-    key: str,
-    pages: SourceFile | None,
-    dumped: Mapping[str, str],
-) -> None:
-    pad = "  " * indent
-    head = f"{pad}{key}:" if key else ""
-    if isinstance(value, dict):
-        if not value:
-            out.append(f"{head} {{}}")
-            return
-        if key:
+# What the seed reader reads back from a draft is known while it is written:
+# each value, the line it starts on. Taking both from the writer spares the
+# worker parsing its own YAML again (a third of checking a draft). Only what is
+# plainly the same both ways is taken so; anything else (a key that is not a
+# field path, a character YAML reads as a line break or refuses) leaves the
+# check to the seed reader on the text itself.
+_FIELD_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*")
+# Characters that YAML refuses in a stream, reads as a line break other than
+# \n, or takes as a byte-order mark: never in a draft read back unparsed.
+_NOT_READ_BACK = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_NOTES = "Drafted automatically by eufunds extract; not yet checked by a curator."
+
+
+# Whether a key reads back as written, for the keys met so far: every draft
+# repeats the seed's keys and field paths. Bounded, so odd records cannot grow it.
+_plain_keys: dict[str, bool] = {}
+_PLAIN_KEYS_MAX = 4096
+
+
+class _Unusual(Exception):
+    """A draft whose reading back is left to the seed reader."""
+
+
+class _Drafter:
+    """Writes a draft's YAML lines; with ``read_back``, also what the seed
+    reader will read from them (``data``) and where each field's value starts
+    (``marks``: field path → index of the line in ``out``)."""
+
+    def __init__(
+        self,
+        prov: Mapping[str, _SpanLike],
+        pages: SourceFile | None,
+        dumped: Mapping[str, str],
+        read_back: bool,
+    ) -> None:
+        self.out: list[str] = []
+        self.prov, self.pages, self.dumped, self.read_back = prov, pages, dumped, read_back
+        self.marks: dict[str, int] = {}
+
+    def mark(self, path: str) -> None:
+        """``path``'s value starts on the next line written."""
+        if self.read_back:
+            self.marks[path] = len(self.out)
+
+    def scalar(self, value: Any) -> Any:
+        """``value`` as the seed reader reads the scalar ``_scalar`` writes for it."""
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int | Decimal | dt.date):
+            try:
+                return plain_scalar(_scalar(value))
+            except SeedError:
+                raise _Unusual from None
+        return str(value)
+
+    def put(self, mapping: dict[str, Any], key: Any, value: Any) -> None:
+        if self.read_back:
+            text = str(key)
+            plain = _plain_keys.get(text)
+            if plain is None:
+                plain = bool(_FIELD_KEY.fullmatch(text)) and plain_scalar(text) == text
+                if len(_plain_keys) < _PLAIN_KEYS_MAX:
+                    _plain_keys[text] = plain
+            if not plain or text in mapping:
+                raise _Unusual
+            mapping[text] = value
+
+    def emit(self, value: Any, path: str, indent: int, key: str) -> Any:
+        out, prov, pages, dumped = self.out, self.prov, self.pages, self.dumped
+        pad = "  " * indent
+        head = f"{pad}{key}:" if key else ""
+        if isinstance(value, dict):
+            if not value:
+                self.mark(path)
+                out.append(f"{head} {{}}")
+                return {}
+            if key:
+                out.append(head)
+            self.mark(path)
+            mapping: dict[str, Any] = {}
+            for child_key, child in value.items():
+                child_path = f"{path}.{child_key}" if path else child_key
+                got = self.emit(child, child_path, indent + (1 if key else 0), child_key)
+                self.put(mapping, child_key, got)
+            return mapping
+        if isinstance(value, list):
+            if not value:
+                self.mark(path)
+                out.append(f"{head} []{_comment(prov.get(path), pages)}")
+                return []
             out.append(head)
-        for child_key, child in value.items():
-            child_path = f"{path}.{child_key}" if path else child_key
-            _emit(child, child_path, indent + (1 if key else 0), out, prov, child_key, pages, dumped)
-        return
-    if isinstance(value, list):
-        if not value:
-            out.append(f"{head} []{_comment(prov.get(path), pages)}")
-            return
-        out.append(head)
-        for index, item in enumerate(value):
-            item_path = f"{path}[{index}]"
-            if isinstance(item, dict) and item:
-                lines: list[str] = []
-                for child_key, child in item.items():
-                    _emit(
-                        child, f"{item_path}.{child_key}", indent + 2, lines, prov, child_key, pages, dumped
-                    )
-                first = lines[0].lstrip()
-                lines[0] = f"{pad}  - {first}"
-                out.extend(lines)
-            else:
-                out.append(f"{pad}  - {_scalar(item, dumped)}{_comment(prov.get(item_path), pages)}")
-        return
-    out.append(f"{head} {_scalar(value, dumped)}{_comment(prov.get(path), pages)}")
+            self.mark(path)
+            items: list[Any] = []
+            for index, item in enumerate(value):
+                item_path = f"{path}[{index}]"
+                if isinstance(item, dict) and item:
+                    first = len(out)
+                    self.mark(item_path)
+                    mapping = {}
+                    for child_key, child in item.items():
+                        got = self.emit(child, f"{item_path}.{child_key}", indent + 2, child_key)
+                        self.put(mapping, child_key, got)
+                    out[first] = f"{pad}  - {out[first].lstrip()}"
+                    items.append(mapping)
+                else:
+                    self.mark(item_path)
+                    out.append(f"{pad}  - {_scalar(item, dumped)}{_comment(prov.get(item_path), pages)}")
+                    if self.read_back:
+                        items.append(self.scalar(item))
+            return items
+        self.mark(path)
+        out.append(f"{head} {_scalar(value, dumped)}{_comment(prov.get(path), pages)}")
+        return self.scalar(value) if self.read_back else None
 
 
 def render_yaml(
@@ -242,22 +323,59 @@ def _render(
     evidence: bool,
     source: SourceFile | None,
 ) -> str:
+    return _draft(record, provenance, file_name, comments=comments, evidence=evidence, source=source)[0]
+
+
+def _draft(
+    record: dict[str, Any],
+    provenance: Mapping[str, _SpanLike],
+    file_name: str | None,
+    *,
+    comments: bool,
+    evidence: bool,
+    source: SourceFile | None,
+    read_back: bool = False,
+) -> tuple[str, Any, dict[str, int] | None]:
+    """The draft's YAML text; with ``read_back``, also the data and the line of
+    each field the seed reader will read from it (None, None when that is
+    better left to the seed reader: see ``_Drafter``)."""
     prov = provenance if comments else {}
-    lines: list[str] = []
     name = file_name or "release"
     if source is not None and source.name != name:
         name = f"{name}, the text of {source.name} ({source.media_type})"
-    lines.append(f"# Drafted by `eufunds extract` from {name}; check every value against its line.")
     contexts = [span.context for span in provenance.values()] if evidence else []
     dumped = _dumped_texts([*_texts_in(record), *contexts])
-    for key, value in record.items():
-        _emit(value, key, 0, lines, prov, key, source, dumped)
-    if evidence and provenance:
-        lines.append("evidence:")
-        for (path, _), context in zip(provenance.items(), contexts, strict=True):
-            lines.append(f"  {path}: {_scalar(context, dumped)}")
-    lines.append("notes: Drafted automatically by eufunds extract; not yet checked by a curator.")
-    return "\n".join(lines) + "\n"
+    drafter = _Drafter(prov, source, dumped, read_back)
+    out = drafter.out
+    out.append(f"# Drafted by `eufunds extract` from {name}; check every value against its line.")
+    data: dict[str, Any] = {}
+    try:
+        drafter.mark("")
+        for key, value in record.items():
+            drafter.put(data, key, drafter.emit(value, key, 0, key))
+        if evidence and provenance:
+            out.append("evidence:")
+            drafter.mark("evidence")
+            quotes: dict[str, Any] = {}
+            for (path, _), context in zip(provenance.items(), contexts, strict=True):
+                drafter.mark(f"evidence.{path}")
+                out.append(f"  {path}: {_scalar(context, dumped)}")
+                drafter.put(quotes, path, context)
+            drafter.put(data, "evidence", quotes)
+        drafter.mark("notes")
+        out.append(f"notes: {_NOTES}")
+        drafter.put(data, "notes", _NOTES)
+    except _Unusual:
+        drafter.read_back = False
+    text = "\n".join(out) + "\n"
+    if not drafter.read_back or _YAML_BREAK.search(out[0]) or _NOT_READ_BACK.search(text):
+        return text, None, None
+    # The line each of ``out``'s entries starts on: an entry may span several lines.
+    starts, line = [], 1
+    for entry in out:
+        starts.append(line)
+        line += 1 + entry.count("\n")
+    return text, data, {path: starts[index] for path, index in drafter.marks.items()}
 
 
 def draft_as_dict(extraction: Extraction | Draft) -> dict[str, Any]:
@@ -324,8 +442,9 @@ class _Prepared:
     text_is_original: bool
     # The draft as checked, under the names the worker chose, and the seed the
     # check read from it, handed to the loader as it is; the writer renders the
-    # draft again (and the loader reads it from its file) only when it has to
-    # rename the project or its text.
+    # draft again only when it has to rename the project or its text (and the
+    # loader reads it from its file only when the renamed draft's data cannot
+    # vouch for it: see ``_read_back``).
     yaml_text: str
     seed: Seed
 
@@ -422,8 +541,10 @@ def _prepare(item: str, ocr: bool, limits: FetchLimits | None) -> _Prepared | In
             path: _Span(span.line, span.start, span.end, span.quote, span.context)
             for path, span in extraction.provenance.items()
         }
-        yaml_text = _render(extraction.record, provenance, name, comments=True, evidence=True, source=source)
-        checked = _validate(source.text_bytes, name, yaml_text, f"{extraction.record['slug']}.yaml")
+        yaml_text, data, lines = _draft(
+            extraction.record, provenance, name, comments=True, evidence=True, source=source, read_back=True
+        )
+        checked = _check(source.text_bytes, name, yaml_text, f"{extraction.record['slug']}.yaml", data, lines)
         if isinstance(checked, list):
             return IngestOutcome(item, "refused", "draft is not a valid seed: " + "; ".join(checked))
         return _Prepared(item, source, extraction.record, provenance, text_is_original, yaml_text, checked)
@@ -461,6 +582,52 @@ def _text_name(source: SourceFile, text_is_original: bool) -> str:
     return f"{name}.txt" if source.media_type != "text/plain" else f"{Path(name).stem}.utf8.txt"
 
 
+def _check(
+    text_bytes: bytes,
+    text_name: str,
+    yaml_text: str,
+    seed_name: str,
+    data: Any,
+    lines: dict[str, int] | None,
+) -> Seed | list[str]:
+    """``_validate``'s answer, from the data and lines the draft was written
+    with (``_draft``) when there are any and they make a valid seed; the seed
+    reader reads the text itself otherwise, and says in its own words what is
+    wrong with it."""
+    seed = _read_back(
+        text_bytes, text_name, yaml_text, data, lines, path=Path("draft.yaml"), label="draft", name=seed_name
+    )
+    if seed is None:
+        return _validate(text_bytes, text_name, yaml_text, seed_name)
+    seed.fingerprint()
+    return seed
+
+
+def _read_back(
+    text_bytes: bytes,
+    text_name: str,
+    yaml_text: str,
+    data: Any,
+    lines: dict[str, int] | None,
+    *,
+    path: Path,
+    label: str,
+    name: str,
+) -> Seed | None:
+    """The seed read from ``yaml_text`` at ``path`` beside its text, taken
+    from the data and lines the draft was written with; None when they cannot
+    vouch for it or it is not valid (the seed reader reads the text then)."""
+    # (A text of at most a quarter of the limit in characters is within it in UTF-8 bytes.)
+    if lines is None or len(yaml_text) > MAX_SEED_BYTES // 4:
+        return None
+    try:
+        return seed_from_data(
+            data, lines, path=path, label=label, name=name, source_bytes={text_name: text_bytes}
+        )
+    except SeedError:
+        return None
+
+
 def _validate(text_bytes: bytes, text_name: str, yaml_text: str, seed_name: str) -> Seed | list[str]:
     """Check a draft with the seed reader, in a scratch folder holding its text
     beside it: the seed read, named ``seed_name``, or the problems found."""
@@ -493,7 +660,7 @@ def _prepared_iter(
 
 # A release ready to write: its outcome, what was read, the files to write,
 # the SHA-256 of the text file its seed names, and its seed for the loader
-# (the seed file's path when the seed checked in the worker was renamed).
+# (the seed file's path when a renamed draft is left for the loader to read).
 _Entry = tuple[IngestOutcome, _Prepared, list[tuple[Path, bytes]], str, Seed | Path]
 
 
@@ -583,10 +750,16 @@ class _Writer:
         else:
             record = dict(record, slug=slug)
             record["sources"] = [dict(record["sources"][0], file=text_name), *record["sources"][1:]]
-            yaml_text = _render(
-                record, prepared.provenance, text_name, comments=True, evidence=True, source=source
-            )
-            seed = seed_path
+            yaml_text, data, lines = _draft(
+                record, prepared.provenance, text_name, comments=True, evidence=True, source=source,
+                read_back=True,
+            )  # fmt: skip
+            # The seed the loader would read from the file once written, or the file.
+            read_back = _read_back(
+                source.text_bytes, text_name, yaml_text, data, lines,
+                path=seed_path, label=str(seed_path), name=seed_path.name,
+            )  # fmt: skip
+            seed = seed_path if read_back is None else read_back.as_read_from(seed_path)
         writes = [(self.seeds_dir / name, data) for name, data in files]
         writes.append((seed_path, yaml_text.encode("utf-8")))
         outcome = IngestOutcome(

@@ -23,12 +23,12 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..errors import IntakeError
+from ..text import collapse
 
 __all__ = ["MAX_ENTRIES", "MAX_UNPACKED", "check_zip", "docx_text", "odt_text"]
 
 MAX_ENTRIES = 2000
 MAX_UNPACKED = 64 * 1024 * 1024
-_SPACES = re.compile(r"[^\S\n]+")
 _BULLET = re.compile(r"^\s*(?:[•▪●◦‣⁃∙·\-–—*]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
@@ -54,7 +54,8 @@ def check_zip(data: bytes) -> zipfile.ZipFile:
 def _paragraphs(blocks: Iterator[tuple[str, bool]]) -> str:
     out = []
     for text, listed in blocks:
-        lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\t", " ").split("\n")]
+        # A line holds no \n: every run of whitespace in it is collapsed.
+        lines = [collapse(line) for line in text.replace("\t", " ").split("\n")]
         block = "\n".join(line for line in lines if line)
         if not block:
             continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,10 +94,14 @@ class SourceFile:
 # Characters the seed reader would refuse or that break offsets: NUL and the
 # other C0 controls except tab and newline.
 _DROPPED_CONTROLS = dict.fromkeys(code for code in range(0x20) if chr(code) not in "\n\t")
+# Whether there is any to drop: most texts hold none, and ``translate`` with a
+# table costs a release a millisecond where a search costs a tenth of one.
+_DROPPED_FOUND = re.compile("[" + re.escape("".join(map(chr, _DROPPED_CONTROLS))) + "]")
 
 
 def _clean(text: str) -> str:
-    return normalise_newlines(text.removeprefix("\ufeff")).translate(_DROPPED_CONTROLS)
+    text = normalise_newlines(text.removeprefix("\ufeff"))
+    return text.translate(_DROPPED_CONTROLS) if _DROPPED_FOUND.search(text) else text
 
 
 def _plain_text(data: bytes) -> str:

@@ -302,6 +302,16 @@ def parse_yaml(text: str, lines: _Lines | None = None) -> tuple[Any, _Lines]:
     return root, lines
 
 
+def plain_scalar(text: str) -> Any:
+    """What a plain (unquoted, untagged) scalar ``text`` of a seed file reads as:
+    text, a number, a date, true/false or null, as ``parse_yaml`` reads it.
+    Raises ``SeedError`` where ``parse_yaml`` would refuse it (``2020-02-30``)."""
+    try:
+        return _scalar_value(yaml.ScalarEvent(None, None, (True, False), text), "")
+    except _Invalid as exc:
+        raise SeedError([SeedProblem("", None, None, exc.message)]) from None
+
+
 def decode_seed_bytes(data: bytes) -> str:
     """Seed files are UTF-8; a byte-order mark is accepted and dropped."""
     return data.decode("utf-8-sig")
@@ -961,9 +971,44 @@ def parse_seed_text(text: str, *, path: Path, label: str, name: str | None = Non
     except _Invalid as exc:
         line = lines.line_of(exc.path)
         raise SeedError([SeedProblem(label, line, exc.path or None, exc.message)]) from None
+    return _resolved(Seed(path=path, label=label, name=name or path.name, record=record, lines=dict(lines)))
+
+
+def seed_from_data(
+    data: Any,
+    lines: Mapping[str, int],
+    *,
+    path: Path,
+    label: str,
+    name: str | None = None,
+    source_bytes: Mapping[str, bytes],
+) -> Seed:
+    """The seed ``parse_seed_text`` reads from a text whose YAML gives ``data``
+    with each field's line in ``lines``, for a caller that has both in memory
+    already (ingest, which writes the YAML itself): validated alike, its sources
+    taken from ``source_bytes`` (file name → bytes) instead of from files.
+
+    Raises ``SeedError`` — not always with the words reading the text would
+    give — for any seed that is not valid, or that joins releases or names a
+    source not in ``source_bytes``: the caller reads the text for those.
+    """
+    known = _Lines(lines)
+    try:
+        record = validate_record(data)
+    except _Invalid as exc:
+        problem = SeedProblem(label, known.line_of(exc.path), exc.path or None, exc.message)
+        raise SeedError([problem]) from None
+    except RecursionError:
+        raise SeedError([SeedProblem(label, None, None, "YAML nested too deeply")]) from None
     seed = Seed(path=path, label=label, name=name or path.name, record=record, lines=dict(lines))
+    if record["releases"]:
+        raise _problem(seed, "releases", "releases are joined from their files")
+    return _resolved(seed, source_bytes)
+
+
+def _resolved(seed: Seed, source_bytes: Mapping[str, bytes] | None = None) -> Seed:
     _join_releases(seed)
-    _read_sources(seed)
+    _read_sources(seed, source_bytes)
     _locate_evidence(seed)
     return seed
 
@@ -1015,7 +1060,9 @@ def _problem(seed: Seed, path: str, message: str) -> SeedError:
     return SeedError([SeedProblem(seed.label, seed.line_of(path), path, message)])
 
 
-def _read_sources(seed: Seed) -> None:
+def _read_sources(seed: Seed, given: Mapping[str, bytes] | None = None) -> None:
+    """Read each source the seed names; with ``given``, take the bytes from
+    there instead, each under a plain file name (see ``seed_from_data``)."""
     folder = seed.path.parent.resolve()
     for i, source in enumerate(seed.record["sources"]):
         where = f"sources[{i}].file"
@@ -1024,7 +1071,10 @@ def _read_sources(seed: Seed) -> None:
         if candidate.is_absolute() or ".." in candidate.parts:
             raise _problem(seed, where, f"{name!r} must be a path inside the seed's folder")
         try:
-            target, data = _source_bytes(folder, candidate, seed, where, name)
+            if given is not None:
+                target, data = _given_bytes(folder, candidate, given, seed, where, name)
+            else:
+                target, data = _source_bytes(folder, candidate, seed, where, name)
         except (OSError, ValueError, RuntimeError) as exc:
             # A name with a NUL or past the system's length, a symlink loop, a
             # file that vanished or cannot be read: said, never raised.
@@ -1058,6 +1108,17 @@ def _source_bytes(folder: Path, candidate: Path, seed: Seed, where: str, name: s
     if len(data) > MAX_SOURCE_BYTES:
         raise _problem(seed, where, f"source file grew past the limit of {MAX_SOURCE_BYTES} bytes while read")
     return target, data
+
+
+def _given_bytes(
+    folder: Path, candidate: Path, given: Mapping[str, bytes], seed: Seed, where: str, name: str
+) -> tuple[Path, bytes]:
+    data = given.get(name)
+    if data is None or candidate.name != name or name in ("", ".") or "\x00" in name:
+        raise _problem(seed, where, f"source file {name!r} is not among the texts given")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise _problem(seed, where, f"source file is {len(data)} bytes; the limit is {MAX_SOURCE_BYTES}")
+    return folder / candidate, data
 
 
 def quote_pattern(quote: str) -> re.Pattern[str]:
@@ -1113,6 +1174,9 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
 
 def _locate_evidence(seed: Seed) -> None:
     files = [s.file for s in seed.sources]
+    # A quote found once is found at the same place again: a draft quotes one
+    # sentence for each of the values read from it.
+    found: dict[tuple[int, str], tuple[int, int, int] | None] = {}
     for fld, quotes in seed.record["evidence"].items():
         for ordinal, item in enumerate(quotes):
             where = f"evidence.{fld}"
@@ -1125,18 +1189,24 @@ def _locate_evidence(seed: Seed) -> None:
             else:
                 candidates = list(range(len(seed.sources)))
             for index in candidates:
-                span = find_quote(seed.sources[index].text, item["quote"])
-                if span:
+                key = (index, item["quote"])
+                if key in found:
+                    where_found = found[key]
+                else:
                     text = seed.sources[index].text
+                    span = find_quote(text, item["quote"])
+                    where_found = found[key] = (text.count("\n", 0, span[0]) + 1, *span) if span else None
+                if where_found:
+                    line, start, end = where_found
                     seed.evidence_spans.append(
                         EvidenceSpan(
                             field=fld,
                             ordinal=ordinal,
                             source_index=index,
                             quote=item["quote"],
-                            line=text.count("\n", 0, span[0]) + 1,
-                            char_start=span[0],
-                            char_end=span[1],
+                            line=line,
+                            char_start=start,
+                            char_end=end,
                         )
                     )
                     break
