@@ -21,6 +21,7 @@ holds the output to the record path's, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -54,7 +55,10 @@ def iter_record_json(connection: Connection) -> Iterator[str]:
                     values[_EVIDENCE_COLUMN] = "{" + _evidence(values[_EVIDENCE_COLUMN]) + "}"
                     yield _TEMPLATE % tuple(values)
     finally:
-        cursor.close()
+        # A reader that stops early may drop this generator after the
+        # connection is closed; the cursor then has nothing left to close.
+        with contextlib.suppress(dbapi.ProgrammingError):
+            cursor.close()
 
 
 def _evidence(rows: str) -> str:
