@@ -542,6 +542,20 @@ def test_a_code_is_not_dropped_while_the_latest_list_has_it(engine: Engine, tmp_
         assert [d.smis_code for d in compare_lists(connection).dropped] == ["120394"]
 
 
+def test_a_dropped_code_names_the_latest_earlier_list_that_had_it(engine: Engine, tmp_path: Path) -> None:
+    # Imported newest first: the ids' order is not the lists' order (T2 differs from T1 in its
+    # rows' order only, so that it is another file).
+    lists = {"T3.xlsx": (dt.date(2024, 9, 30), [CLUJ]), "T1.xlsx": (dt.date(2024, 3, 31), [CALAFAT, CLUJ]),
+             "T2.xlsx": (dt.date(2024, 6, 30), [CLUJ, CALAFAT])}  # fmt: skip
+    for name, (as_of, rows) in lists.items():
+        import_list(
+            engine, write_xlsx(tmp_path / name, with_titles(HEADER, *rows)), programme="POR", as_of=as_of
+        )
+    with engine.connect() as connection:
+        dropped = compare_lists(connection).dropped
+    assert [(d.smis_code, d.last_listed, d.latest) for d in dropped] == [("120394", "T2.xlsx", "T3.xlsx")]
+
+
 def test_lists_imported_without_a_programme_never_read_as_dropping_codes(
     engine: Engine, tmp_path: Path
 ) -> None:
