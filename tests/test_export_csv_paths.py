@@ -463,7 +463,15 @@ postgres_archive = pytest.mark.parametrize("backend", ["postgresql"], indirect=T
 
 
 @postgres_archive
-@pytest.mark.parametrize("selection", [[], ["--project", "ciudat-ghilimele"]], ids=["all", "one project"])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        [],
+        ["--project", "ciudat-ghilimele"],
+        ["--programme", "poca", "--status", "completed", "--since", "2019-06-01"],
+    ],
+    ids=["all", "one project", "by programme, status and date"],
+)
 def test_tables_written_by_copy_equal_the_general_paths_tables(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selection: list[str]
 ) -> None:
@@ -474,6 +482,7 @@ def test_tables_written_by_copy_equal_the_general_paths_tables(
     monkeypatch.setattr(pgcopy, "copy_sql", lambda *args: used.append(sql_of(*args)))
     general = _export(runner, archive, tmp_path / "general", "--format", "csv", *selection)
     assert all(used), "every table has a COPY form"
+    assert copied["projects.csv"].count(b"\n") >= 2, "the selection holds a project"
     assert copied == general
     assert len(copied) >= 18
 
