@@ -686,6 +686,17 @@ def _csv_list(path: Path, rows: int) -> Path:
     return path
 
 
+def test_import_tells_progress_the_rows_written_after_each_full_batch(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eufunds.lists import importer
+
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    told: list[int] = []
+    report = import_list(engine, _csv_list(tmp_path / "lista.csv", 5), progress=told.append)
+    assert (told, report.rows) == ([2, 4], 5)
+
+
 def test_importing_eight_times_the_rows_takes_no_more_memory(tmp_path: Path) -> None:
     """Rows are streamed and written a batch at a time: a list eight times as
     long peaks at the short one's memory (measured after a first import of
