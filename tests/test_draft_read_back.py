@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from release_formats import render
-from test_ingest_intake import release
+from test_ingest_intake import release, same_six_words
 
 from eufunds.extract import extract_release
 from eufunds.intake.ingest import (
@@ -179,15 +179,6 @@ def test_ordinary_values_are_read_back_unparsed() -> None:
     assert typed(data) == typed(parse_yaml(yaml_text)[0])
 
 
-def _same_six_words(code: int, place: str) -> str:
-    return (
-        release(0)
-        .replace("1000", str(code))
-        .replace("150000", str(150000 + code))
-        .replace("Comunei Valea Frumoasă”", f"Comunei Valea Frumoasă, sat {place}”")
-    )
-
-
 def test_a_draft_renamed_by_the_writer_is_handed_to_the_loader_as_the_seed_its_file_reads_as(
     tmp_path: Path,
 ) -> None:
@@ -195,8 +186,8 @@ def test_a_draft_renamed_by_the_writer_is_handed_to_the_loader_as_the_seed_its_f
     # releases of one file name (the second's text is renamed): both redrafted.
     folder = tmp_path / "releases"
     for where, name, text in [
-        ("a", "comunicat.txt", _same_six_words(7, "Deal")),
-        ("b", "comunicat.txt", _same_six_words(8, "Vale")),
+        ("a", "comunicat.txt", same_six_words(7, "Deal")),
+        ("b", "comunicat.txt", same_six_words(8, "Vale")),
         ("c", "comunicat.docx", release(3)),
         ("d", "comunicat.docx", release(4)),
     ]:

@@ -41,6 +41,7 @@ from eufunds.lists.importer import import_list
 from eufunds.load.loader import load_paths
 from eufunds.models import Base
 from eufunds.numbers import computed_number, view_float_text
+from eufunds.read.records import ProjectFilters
 from eufunds.settings import SETTINGS
 
 EXPORT_WORKERS = SETTINGS["export_workers"].envvar
@@ -462,7 +463,15 @@ postgres_archive = pytest.mark.parametrize("backend", ["postgresql"], indirect=T
 
 
 @postgres_archive
-@pytest.mark.parametrize("selection", [[], ["--project", "ciudat-ghilimele"]], ids=["all", "one project"])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        [],
+        ["--project", "ciudat-ghilimele"],
+        ["--programme", "poca", "--status", "completed", "--since", "2019-06-01"],
+    ],
+    ids=["all", "one project", "by programme, status and date"],
+)
 def test_tables_written_by_copy_equal_the_general_paths_tables(
     archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selection: list[str]
 ) -> None:
@@ -473,6 +482,7 @@ def test_tables_written_by_copy_equal_the_general_paths_tables(
     monkeypatch.setattr(pgcopy, "copy_sql", lambda *args: used.append(sql_of(*args)))
     general = _export(runner, archive, tmp_path / "general", "--format", "csv", *selection)
     assert all(used), "every table has a COPY form"
+    assert copied["projects.csv"].count(b"\n") >= 2, "the selection holds a project"
     assert copied == general
     assert len(copied) >= 18
 
@@ -533,6 +543,29 @@ def _same_clock_times(source: Engine, target: Engine) -> None:
             for row in reading.execute(select(table.c.id, *times)) if times else ():
                 values = {c.name: value for c, value in zip(times, row[1:], strict=True)}
                 writing.execute(update(table).where(table.c.id == row[0]).values(values))
+
+
+@postgres_archive
+def test_a_filter_value_holding_a_percent_sign_selects_the_same_rows_by_copy(
+    engine: Engine, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """COPY's SELECT is sent as it is, not through the driver's ``%s``
+    parameters: a ``%`` in a value it compares must stay one ``%``."""
+    load_paths(engine, [seeds_dir])
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE projects SET slug = '100%-calafat' WHERE slug LIKE 'primaria-%'"))
+    filters = ProjectFilters(project="100%-calafat")
+
+    def projects_csv() -> str:
+        stream = io.StringIO()
+        with engine.connect() as connection:
+            export_csv_table(connection, stream, "projects", filters=filters)
+        return stream.getvalue()
+
+    copied = projects_csv()
+    monkeypatch.setattr(pgcopy, "copy_sql", lambda *args: None)
+    assert copied == projects_csv()
+    assert ",100%-calafat," in copied
 
 
 @postgres_archive

@@ -157,7 +157,7 @@ def test_two_releases_with_the_same_file_name_are_both_kept(tmp_path: Path, arch
     assert len(list(seeds.glob("*comunicat.docx"))) == 2
 
 
-def _same_six_words(code: int, place: str) -> str:
+def same_six_words(code: int, place: str) -> str:
     return (
         release(0)
         .replace("1000", str(code))
@@ -170,8 +170,8 @@ def test_distinct_projects_whose_titles_share_six_words_both_go_in(tmp_path: Pat
     # A slug keeps six words of the title: two projects of one commune often share them.
     folder = tmp_path / "releases"
     folder.mkdir()
-    (folder / "a.txt").write_text(_same_six_words(7, "Deal"), encoding="utf-8")
-    (folder / "b.txt").write_text(_same_six_words(8, "Vale"), encoding="utf-8")
+    (folder / "a.txt").write_text(same_six_words(7, "Deal"), encoding="utf-8")
+    (folder / "b.txt").write_text(same_six_words(8, "Vale"), encoding="utf-8")
     result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
     assert result.exit_code == 0, result.output
     slugs = sorted(row[0] for row in _rows(archive, "SELECT slug FROM projects"))
@@ -183,8 +183,8 @@ def test_two_releases_with_the_same_code_and_slug_are_one_project_and_the_second
 ) -> None:
     folder = tmp_path / "releases"
     folder.mkdir()
-    (folder / "a.txt").write_text(_same_six_words(7, "Deal"), encoding="utf-8")
-    (folder / "b.docx").write_bytes(render(_same_six_words(7, "Vale"), "docx"))
+    (folder / "a.txt").write_text(same_six_words(7, "Deal"), encoding="utf-8")
+    (folder / "b.docx").write_bytes(render(same_six_words(7, "Vale"), "docx"))
     result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
     assert result.exit_code == 1
     assert "is also drafted from" in result.output and "a.txt" in result.output

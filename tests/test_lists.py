@@ -542,6 +542,20 @@ def test_a_code_is_not_dropped_while_the_latest_list_has_it(engine: Engine, tmp_
         assert [d.smis_code for d in compare_lists(connection).dropped] == ["120394"]
 
 
+def test_a_dropped_code_names_the_latest_earlier_list_that_had_it(engine: Engine, tmp_path: Path) -> None:
+    # Imported newest first: the ids' order is not the lists' order (T2 differs from T1 in its
+    # rows' order only, so that it is another file).
+    lists = {"T3.xlsx": (dt.date(2024, 9, 30), [CLUJ]), "T1.xlsx": (dt.date(2024, 3, 31), [CALAFAT, CLUJ]),
+             "T2.xlsx": (dt.date(2024, 6, 30), [CLUJ, CALAFAT])}  # fmt: skip
+    for name, (as_of, rows) in lists.items():
+        import_list(
+            engine, write_xlsx(tmp_path / name, with_titles(HEADER, *rows)), programme="POR", as_of=as_of
+        )
+    with engine.connect() as connection:
+        dropped = compare_lists(connection).dropped
+    assert [(d.smis_code, d.last_listed, d.latest) for d in dropped] == [("120394", "T2.xlsx", "T3.xlsx")]
+
+
 def test_lists_imported_without_a_programme_never_read_as_dropping_codes(
     engine: Engine, tmp_path: Path
 ) -> None:
@@ -670,6 +684,17 @@ def _csv_list(path: Path, rows: int) -> Path:
             out.writerow([i + 1, 200000 + i, f"Comuna Exemplu {i}", None, f"Drumul comunal {i}", total,
                           total, None, "15.03.2019", "14.03.2022", "Dolj"])  # fmt: skip
     return path
+
+
+def test_import_tells_progress_the_rows_written_after_each_full_batch(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eufunds.lists import importer
+
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    told: list[int] = []
+    report = import_list(engine, _csv_list(tmp_path / "lista.csv", 5), progress=told.append)
+    assert (told, report.rows) == ([2, 4], 5)
 
 
 def test_importing_eight_times_the_rows_takes_no_more_memory(tmp_path: Path) -> None:

@@ -166,3 +166,19 @@ def test_reading_an_archive_behind_the_code_says_to_upgrade(
         f"error: the archive's schema is at 0004, not {migrate.head_revision()}; run `eufunds db upgrade` first"
     )
     assert not (tmp_path / "never.json").exists()
+
+
+def test_a_view_of_ones_own_is_kept_word_for_word_when_lists_become_per_sheet(sqlite_url: str) -> None:
+    """Migration 0010 rebuilds ``list_files`` on SQLite and so sets every view
+    aside and back; a user's view may hold text SQLAlchemy would read as a
+    bound parameter (``:noon``), which must go back as it was written."""
+    engine = create_archive_engine(sqlite_url)
+    migrate.upgrade(engine, "0009")
+    mine = "CREATE VIEW lists_at_noon AS SELECT file_name, 'at :noon' AS said FROM list_files"
+    with engine.begin() as connection:
+        connection.exec_driver_sql(mine)
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        kept = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'lists_at_noon'")
+        assert kept.scalar() == mine
+    engine.dispose()

@@ -39,11 +39,14 @@ def _views_set_aside() -> Iterator[None]:
     views = bind.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY rowid"
     ).all()
+    # Run as the driver's own statements: a view of the user's may hold text
+    # that SQLAlchemy's text() would take for a bound parameter (' :noon').
+    quote = bind.dialect.identifier_preparer.quote_identifier
     for name, _ in views:
-        op.execute(f'DROP VIEW "{name}"')
+        bind.exec_driver_sql(f"DROP VIEW {quote(name)}")
     yield
     for _, sql in views:
-        op.execute(sql)
+        bind.exec_driver_sql(sql)
 
 
 def upgrade() -> None:

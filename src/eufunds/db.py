@@ -194,15 +194,7 @@ def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event below issue BEGIN itself: the sqlite3
-        # module's implicit transactions would start too late for IMMEDIATE.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
-        if read_only:
-            cursor.execute("PRAGMA query_only = ON")
-        cursor.close()
+        _set_up_sqlite(dbapi_connection, busy_ms, read_only=read_only)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
@@ -210,6 +202,19 @@ def _sqlite_engine(url: str, *, read_only: bool, **kwargs: Any) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _set_up_sqlite(connection: sqlite3.Connection, busy_ms: int, *, read_only: bool) -> None:
+    """What every archive connection on SQLite holds to, the engine's and the
+    read side's own alike: foreign keys, the busy timeout, no writing when read-only."""
+    # Transactions are begun by an explicit BEGIN (the engine's "begin" event,
+    # ``read_only_connection``): the sqlite3 module's implicit ones would start
+    # too late for IMMEDIATE.
+    connection.isolation_level = None
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+    if read_only:
+        connection.execute("PRAGMA query_only = ON")
 
 
 def is_database_error(exc: BaseException) -> bool:
@@ -254,12 +259,9 @@ def read_only_connection(
         return
     if not path.exists():
         raise ArchiveError(f"no archive at {describe_url(url)}")
-    # Autocommit mode with an explicit BEGIN, as the engine's "begin" event does.
-    own = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+    own = sqlite3.connect(read_only_uri(path), uri=True)
     try:
-        own.execute("PRAGMA foreign_keys = ON")
-        own.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        own.execute("PRAGMA query_only = ON")
+        _set_up_sqlite(own, busy_timeout_ms, read_only=True)
         own.execute("BEGIN DEFERRED")
         yield own
     finally:

@@ -87,8 +87,12 @@ def copy_sql(connection: Connection, table: ExportTable, filters: ProjectFilters
         return None
     # Text columns name no table of their own to select from.
     query = query.select_from(table.table)
+    # Compiled for "named" parameters: for the driver's own "%s" ones SQLAlchemy
+    # doubles every % in a literal, and COPY's text is sent as it is, never
+    # through the driver's formatting, so '50%' would be compared as '50%%'.
+    dialect: Any = type(connection.dialect)(paramstyle="named")  # type: ignore[call-arg]
     try:
-        select = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        select = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     except CompileError:  # pragma: no cover - every filter value renders as a literal
         return None
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)"

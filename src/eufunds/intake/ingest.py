@@ -304,26 +304,14 @@ def render_yaml(
 ) -> str:
     """The draft as seed YAML; with ``comments``, each value is followed by its source
     line (and page, when ``source`` is a PDF)."""
-    return _render(
+    return _draft(
         extraction.record,
         extraction.provenance,
         extraction.file_name,
         comments=comments,
         evidence=evidence,
         source=source,
-    )
-
-
-def _render(
-    record: dict[str, Any],
-    provenance: Mapping[str, _SpanLike],
-    file_name: str | None,
-    *,
-    comments: bool,
-    evidence: bool,
-    source: SourceFile | None,
-) -> str:
-    return _draft(record, provenance, file_name, comments=comments, evidence=evidence, source=source)[0]
+    )[0]
 
 
 def _draft(
@@ -800,7 +788,7 @@ class _Writer:
             self.claimed[name] = item
         record = dict(record, slug=slug)
         record["sources"] = [dict(record["sources"][0], file=text_name), *record["sources"][1:]]
-        draft = _render(record, prepared.provenance, text_name, comments=True, evidence=True, source=source)
+        draft = _draft(record, prepared.provenance, text_name, comments=True, evidence=True, source=source)[0]
         draft = f"joins: {found.slug}  # {found.reason}\n" + draft
         project_path = self.seeds_dir / found.seed_file
         project_text = self.seed_texts.get(project_path) or project_path.read_text(encoding="utf-8")

@@ -190,13 +190,15 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+# Which of two snapshots is the later: the later date it is as of (an undated
+# one after every dated one), then the later import.
+_NEWEST_FIRST = (ListFile.as_of.desc().nulls_last(), ListFile.imported_at.desc(), ListFile.id.desc())
+
+
 def latest_list_rows() -> Any:
     """The latest list row of every SMIS code, with its file's name and programme
     (a subquery; ``rank`` is 1 for the latest)."""
-    order = (
-        ListFile.as_of.desc().nulls_last(), ListFile.imported_at.desc(), ListFile.id.desc(),
-        ListRow.row_number,
-    )  # fmt: skip
+    order = (*_NEWEST_FIRST, ListRow.row_number)
     ranked = (
         select(
             ListRow,
@@ -354,11 +356,10 @@ def _dropped(connection: Connection) -> list[Dropped]:
     """Per programme named at import, the codes of its earlier snapshots that its
     latest snapshot lacks. Snapshots imported without ``--programme`` are left
     out: two unrelated lists would otherwise read as one list losing rows."""
-    order = (ListFile.as_of.desc().nulls_last(), ListFile.imported_at.desc(), ListFile.id.desc())
     snapshots = connection.execute(
         select(ListFile.id, ListFile.programme, ListFile.file_name, ListFile.as_of)
         .where(ListFile.programme.is_not(None))
-        .order_by(ListFile.programme, *order)
+        .order_by(ListFile.programme, *_NEWEST_FIRST)
     ).all()
     by_programme: dict[str, list[Any]] = {}
     for snapshot in snapshots:
