@@ -556,6 +556,16 @@ def test_a_dropped_code_names_the_latest_earlier_list_that_had_it(engine: Engine
     assert [(d.smis_code, d.last_listed, d.latest) for d in dropped] == [("120394", "T2.xlsx", "T3.xlsx")]
 
 
+def test_a_latest_list_split_over_files_of_one_date_drops_only_what_none_has(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _quarters(engine, tmp_path)
+    calafat_again = write_xlsx(tmp_path / "T2-sud.xlsx", with_titles(HEADER, CALAFAT))
+    import_list(engine, calafat_again, programme="POR", as_of=dt.date(2024, 6, 30))
+    with engine.connect() as connection:
+        assert compare_lists(connection).dropped == []
+
+
 def test_lists_imported_without_a_programme_never_read_as_dropping_codes(
     engine: Engine, tmp_path: Path
 ) -> None:

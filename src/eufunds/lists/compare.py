@@ -102,7 +102,7 @@ class Dropped:
     project: str | None  # the slug of the project with that MySMIS code, if any
     last_listed: str  # the latest snapshot's file that still lists the code
     last_listed_as_of: dt.date | None
-    latest: str  # the programme's latest snapshot, which does not
+    latest: str  # the programme's latest snapshot (its files, if several share its date), which does not
     latest_as_of: dt.date | None
 
     def as_dict(self) -> dict[str, Any]:
@@ -354,8 +354,9 @@ def _unlisted(connection: Connection) -> list[Unlisted]:
 
 def _dropped(connection: Connection) -> list[Dropped]:
     """Per programme named at import, the codes of its earlier snapshots that its
-    latest snapshot lacks. Snapshots imported without ``--programme`` are left
-    out: two unrelated lists would otherwise read as one list losing rows."""
+    latest list (every snapshot of the newest as-of date) lacks. Snapshots
+    imported without ``--programme`` are left out: two unrelated lists would
+    otherwise read as one list losing rows."""
     snapshots = connection.execute(
         select(ListFile.id, ListFile.programme, ListFile.file_name, ListFile.as_of)
         .where(ListFile.programme.is_not(None))
@@ -366,12 +367,20 @@ def _dropped(connection: Connection) -> list[Dropped]:
         by_programme.setdefault(snapshot.programme, []).append(snapshot)
     dropped: list[Dropped] = []
     earlier_row, latest_row = aliased(ListRow), aliased(ListRow)
-    for programme, (latest, *earlier) in by_programme.items():
+    for programme, ordered in by_programme.items():
+        # A programme's latest list may come as several files or sheets of one
+        # date (a sheet per region): all of them are the latest list.
+        newest = ordered[0]
+        latest = [s for s in ordered if newest.as_of is not None and s.as_of == newest.as_of] or [newest]
+        earlier = ordered[len(latest) :]
         if not earlier:
             continue
         in_latest = (
             select(latest_row.id)
-            .where(latest_row.list_file_id == latest.id, latest_row.smis_code == earlier_row.smis_code)
+            .where(
+                latest_row.list_file_id.in_([snapshot.id for snapshot in latest]),
+                latest_row.smis_code == earlier_row.smis_code,
+            )
             .exists()
         )
         rows = connection.execute(
@@ -390,9 +399,10 @@ def _dropped(connection: Connection) -> list[Dropped]:
             kept = found.get(row.smis_code)
             if kept is None or rank[row.list_file_id] < rank[kept[0]]:
                 found[row.smis_code] = (row.list_file_id, row.slug)
+        latest_names = ", ".join(snapshot.file_name for snapshot in latest)
         for code, (file_id, slug) in sorted(found.items()):
             last = earlier[rank[file_id]]
             dropped.append(
-                Dropped(programme, code, slug, last.file_name, last.as_of, latest.file_name, latest.as_of)
+                Dropped(programme, code, slug, last.file_name, last.as_of, latest_names, newest.as_of)
             )
     return dropped

@@ -42,6 +42,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) and other OLE
 _DELIMITERS = (";", ",", "\t")
 # Pieces small enough that reading a CSV costs the same memory however long it is.
 _SAMPLE_BYTES = 1 << 16
+_JUDGED_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -301,12 +302,17 @@ def csv_encoding(path: Path) -> str:
             return "utf-8-sig"
         stream.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
+        start = 0
         try:
             while chunk := stream.read(_SAMPLE_BYTES):
                 decoder.decode(chunk)
+                start += len(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            guess = detect_encoding(chunk)
+            # The code page is judged on a longer stretch than the pieces the
+            # UTF-8 check reads: a mostly-ASCII list gives few letters to go by.
+            stream.seek(start)
+            guess = detect_encoding(stream.read(_JUDGED_BYTES))
             # A stretch that decodes alone failed only across a piece boundary.
             return LEGACY_ENCODINGS[0] if guess.startswith("utf-8") else guess
     return "utf-8"
