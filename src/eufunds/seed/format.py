@@ -1016,6 +1016,8 @@ def _resolved(seed: Seed, source_bytes: Mapping[str, bytes] | None = None) -> Se
 def _join_releases(seed: Seed) -> None:
     """Join each further release the seed lists under ``releases`` into its
     record (``eufunds.seed.join``); each must name this project under ``joins``."""
+    if not seed.record["releases"]:
+        return  # most seeds: no folder to resolve (a system call per part of its path)
     folder = seed.path.parent.resolve()
     for i, name in enumerate(seed.record["releases"]):
         where = f"releases[{i}]"
@@ -1130,7 +1132,10 @@ def quote_pattern(quote: str) -> re.Pattern[str]:
 
 # Whitespace other than a lone ASCII space: the only places where collapsing
 # every run to one space moves the text (a release has a few dozen of them).
-_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
+# The runs of ``\s{2,}|[^\S ]``, written so that most characters fail at the
+# first test: the pattern is tried at every character of every release, and
+# this form takes half the time.
+_IRREGULAR_SPACE = re.compile(r"[^\S ]\s*| \s+")
 
 
 @functools.lru_cache(maxsize=16)
@@ -1138,13 +1143,20 @@ def _collapsed(text: str) -> tuple[str, list[int], list[int]]:
     """``text`` with each whitespace run made one space; and, for each run that
     changed, where it sits in the collapsed text and how far the original has
     moved ahead after it."""
-    positions, shifts = [], []
-    shift = 0
+    positions: list[int] = []
+    shifts: list[int] = []
+    pieces: list[str] = []
+    shift = kept_from = 0
+    # One scan gives the runs and the collapsed text (``sub`` would be a second).
     for match in _IRREGULAR_SPACE.finditer(text):
-        positions.append(match.start() - shift)
-        shift += match.end() - match.start() - 1
+        start, end = match.span()
+        pieces += (text[kept_from:start], " ")
+        kept_from = end
+        positions.append(start - shift)
+        shift += end - start - 1
         shifts.append(shift)
-    return _IRREGULAR_SPACE.sub(" ", text), positions, shifts
+    pieces.append(text[kept_from:])
+    return "".join(pieces), positions, shifts
 
 
 def _original_offset(positions: list[int], shifts: list[int], at: int) -> int:
