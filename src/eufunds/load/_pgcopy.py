@@ -12,8 +12,6 @@ INSERT would have sent them; psycopg writes them in COPY's text form.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,33 +19,27 @@ import psycopg
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError
 
+from ._rows import RowValues
+
 
 @dataclass(frozen=True)
 class CopyInto:
     """A COPY into given columns of a table, and how to turn rows into its records."""
 
     sql: str
-    take: Callable[[dict[str, Any]], Any]
-    single: bool
-    conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
+    values: RowValues
 
     @classmethod
     def of(cls, table: Table, keys: tuple[str, ...], dialect: Any) -> CopyInto:
         quote = dialect.identifier_preparer.quote
-        conversions = []
-        for i, key in enumerate(keys):
-            process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                conversions.append((i, process))
         columns = ", ".join(quote(table.c[key].name) for key in keys)
-        sql = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
-        return cls(sql, operator.itemgetter(*keys), len(keys) == 1, tuple(conversions))
+        return cls(f"COPY {quote(table.name)} ({columns}) FROM STDIN", RowValues.of(table, keys, dialect))
 
     def write(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
         """Copy ``rows`` (dicts with this COPY's keys) into the table, inside
         ``connection``'s transaction; a refusal is raised as SQLAlchemy raises
         a refused INSERT's, so callers handle both alike."""
-        records = self._records(rows)
+        records = self.values.of_rows(rows)
         cursor = connection.connection.cursor()
         try:
             with cursor.copy(self.sql) as copy:
@@ -57,17 +49,3 @@ class CopyInto:
             raise DBAPIError.instance(self.sql, None, exc, psycopg.Error) from None
         finally:
             cursor.close()
-
-    def _records(self, rows: list[dict[str, Any]]) -> list[Any]:
-        taken = list(map(self.take, rows))
-        if self.single:
-            taken = [(value,) for value in taken]
-        if not self.conversions:
-            return taken
-        converted = []
-        for row in taken:
-            values = list(row)
-            for i, process in self.conversions:
-                values[i] = process(values[i])
-            converted.append(values)
-        return converted

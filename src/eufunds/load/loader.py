@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 import pickle
 import sqlite3
 import tempfile
@@ -67,6 +66,7 @@ from ..seed import consistency
 from ..seed.format import Seed, SeedProblem
 from ..text import organisation_key
 from ._pool import read_seed_file, read_seed_files
+from ._rows import RowValues
 from .discovery import discover_seed_files
 
 if TYPE_CHECKING:
@@ -956,7 +956,7 @@ class _Writer:
         plain = self.plain_inserts.get((model, keys))
         if plain is None:
             plain = self.plain_inserts[(model, keys)] = _PlainInsert.of(model, keys, self.c.dialect)
-        self.c.exec_driver_sql(plain.sql, plain.values(rows))
+        self.c.exec_driver_sql(plain.sql, plain.values.of_rows(rows))
 
     def _copy(self, model: Any, rows: list[dict[str, Any]]) -> None:
         # COPY, not INSERT: see ``_pgcopy``. Imported here, as psycopg is only
@@ -1173,39 +1173,17 @@ class _PlainInsert:
     """An INSERT of given columns as driver SQL, and how to turn rows into its parameters."""
 
     sql: str
-    take: Callable[[dict[str, Any]], Any]
-    single: bool
-    conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
+    values: RowValues
 
     @classmethod
     def of(cls, model: Any, keys: tuple[str, ...], dialect: Any) -> _PlainInsert:
         table = model.__table__
         quote = dialect.identifier_preparer.quote
-        conversions = []
-        for i, key in enumerate(keys):
-            column_type = table.c[key].type
-            process = column_type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                conversions.append((i, process))
         sql = (
             f"INSERT INTO {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in keys)}) "
             f"VALUES ({', '.join('?' * len(keys))})"
         )
-        return cls(sql, operator.itemgetter(*keys), len(keys) == 1, tuple(conversions))
-
-    def values(self, rows: list[dict[str, Any]]) -> list[Any]:
-        taken = list(map(self.take, rows))
-        if self.single:
-            taken = [(value,) for value in taken]
-        if not self.conversions:
-            return taken
-        converted = []
-        for row in taken:
-            values = list(row)
-            for i, process in self.conversions:
-                values[i] = process(values[i])
-            converted.append(tuple(values))
-        return converted
+        return cls(sql, RowValues.of(table, keys, dialect))
 
 
 # Bodies and places repeat across a load's projects (a town runs many): each is
