@@ -60,14 +60,14 @@ def sqlite3_json(archive: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def ours(archive: Path, fmt: str, out: Path) -> float:
+def ours(archive: Path, fmt: str, out: Path, workers: int | None = None) -> float:
     from eufunds.db import create_archive_engine
     from eufunds.export.exporters import export
 
     engine = create_archive_engine(f"sqlite:///{archive}")
     started = time.perf_counter()
     with engine.connect() as connection:
-        export(connection, fmt, output=out)
+        export(connection, fmt, output=out, workers=workers)
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed
@@ -115,7 +115,7 @@ def libyaml_limit(archive: Path, out: Path) -> float:
     return timed
 
 
-def measure(count: int, work: Path, repeat: int, formats: list[str]) -> dict[str, Any]:
+def measure(count: int, work: Path, repeat: int, formats: list[str], workers: int | None) -> dict[str, Any]:
     archive = build(count, work)
     scratch = work / f"records-{count}"
     figures: dict[str, Any] = {"projects": count}
@@ -125,10 +125,10 @@ def measure(count: int, work: Path, repeat: int, formats: list[str]) -> dict[str
             shutil.rmtree(scratch, ignore_errors=True)
             scratch.mkdir(parents=True)
             if fmt == "yaml":
-                mine.append(ours(archive, fmt, scratch / "ours"))
+                mine.append(ours(archive, fmt, scratch / "ours", workers))
                 limit.append(libyaml_limit(archive, scratch / "limit"))
             else:
-                mine.append(ours(archive, fmt, scratch / f"ours.{fmt}"))
+                mine.append(ours(archive, fmt, scratch / f"ours.{fmt}", workers))
                 limit.append(sqlite3_json(archive, scratch / "limit.json"))
             print(f"  {count} {fmt}: ours {mine[-1]:.2f} s, limit {limit[-1]:.2f} s", flush=True)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -167,10 +167,17 @@ def main(argv: list[str] | None = None) -> int:
         "--work", type=Path, default=HERE / "out", help="where archives are kept (default bench/out)"
     )
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument(
+        "--workers", type=int, help="processes an export may use (default: the export's own choice)"
+    )
     args = parser.parse_args(argv)
     print(machine(), flush=True)
     formats = [f for f in args.formats.split(",") if f]
-    results = [measure(int(n), args.work, max(1, args.repeat), formats) for n in args.sizes.split(",") if n]
+    results = [
+        measure(int(n), args.work, max(1, args.repeat), formats, args.workers)
+        for n in args.sizes.split(",")
+        if n
+    ]
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     print(report(results))

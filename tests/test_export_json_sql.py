@@ -2,26 +2,36 @@
 SQLite (``export._jsonsql``); they are the same bytes as each record read by
 ``read.records`` and written by ``jsontext.to_json``, which is how every other
 export of records is written, including the projects SQLite hands back to
-Python (evidence among several sources, indicator values it cannot write)."""
+Python (evidence among several sources, indicator values it cannot write).
+On a large archive the texts are made by several processes
+(``export._jsonpool``) from one snapshot and written in order: the same bytes
+again."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from generated_seeds import write_seed
 from sqlalchemy import Engine
-from synthetic import write_joined_pair
+from synthetic import eufunds_command, prepare_update_scenario, write_joined_pair
 
 from eufunds import migrate
+from eufunds.cli import cli
 from eufunds.db import create_archive_engine
+from eufunds.export import _csvpool, _csvworker, _jsonpool
 from eufunds.export.jsonl import export_json
 from eufunds.jsontext import to_json
 from eufunds.load.loader import load_paths
 from eufunds.read.records import ProjectFilters, iter_records
+from eufunds.settings import SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -138,3 +148,181 @@ def test_an_empty_sqlite_archive_exports_an_empty_array(tmp_path: Path) -> None:
     with engine.connect() as connection:
         export_json(connection, stream)
     assert stream.getvalue() == "[]\n"
+
+
+# --------------------------------------------------------------------------- several processes
+
+EXPORT_WORKERS = SETTINGS["export_workers"].envvar
+
+
+@pytest.fixture
+def small_ranges(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Ranges of three projects, so that every process makes several; the JSON
+    jobs sent to workers, as the export goes."""
+    monkeypatch.setattr(_jsonpool, "RANGE_PROJECTS", 3)
+    sent: list[dict[str, Any]] = []
+    real_send = _csvworker.send
+
+    def send(stream: Any, job: Any) -> None:
+        if isinstance(job, dict) and job.get("json"):
+            sent.append(job)
+        real_send(stream, job)
+
+    monkeypatch.setattr(_csvworker, "send", send)
+    return sent
+
+
+def _never_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def in_process(connection: object) -> Iterator[str]:
+        raise AssertionError("the records were written in-process")
+
+    monkeypatch.setattr(_jsonpool, "iter_record_json", in_process)
+
+
+def _starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each attempt at a common snapshot came to, as the export goes."""
+    outcomes: list[str] = []
+    real_start = _jsonpool._Run.start
+
+    def start(self: _jsonpool._Run) -> str:
+        outcomes.append(real_start(self))
+        return outcomes[-1]
+
+    monkeypatch.setattr(_jsonpool._Run, "start", start)
+    return outcomes
+
+
+@pytest.mark.parametrize("lines", [False, True])
+@pytest.mark.parametrize("workers", [2, 3])
+def test_records_made_by_worker_processes_are_the_records_written_one_by_one(
+    sqlite_archive: Engine, small_ranges: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
+    lines: bool, workers: int,
+) -> None:  # fmt: skip
+    _never_in_process(monkeypatch)
+    stream = io.StringIO()
+    with sqlite_archive.connect() as connection:
+        report = export_json(connection, stream, lines=lines, workers=workers)
+    assert report.counts["projects"] == 46
+    assert stream.getvalue() == _through_records(sqlite_archive, lines)
+    assert small_ranges, "no range was made by a worker"
+
+
+def test_workers_start_again_when_a_commit_falls_between_their_snapshots(
+    sqlite_archive: Engine, small_ranges: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    versions = iter([1, 2] + [3] * 10)  # a commit between the first attempt's snapshots
+    monkeypatch.setattr(_csvpool, "_data_version", lambda watch: next(versions))
+    _never_in_process(monkeypatch)
+    starts = _starts(monkeypatch)
+    stream = io.StringIO()
+    with sqlite_archive.connect() as connection:
+        export_json(connection, stream, lines=True, workers=2)
+    assert starts == ["moved", "ready"]
+    assert stream.getvalue() == _through_records(sqlite_archive, True)
+
+
+def test_records_are_written_in_process_when_commits_never_stop(
+    sqlite_archive: Engine, small_ranges: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    versions = iter(range(1000))
+    monkeypatch.setattr(_csvpool, "_data_version", lambda watch: next(versions))
+    starts = _starts(monkeypatch)
+    stream = io.StringIO()
+    with sqlite_archive.connect() as connection:
+        export_json(connection, stream, lines=True, workers=2)
+    assert starts == ["moved"] * _csvpool.SNAPSHOT_ATTEMPTS
+    assert not small_ranges
+    assert stream.getvalue() == _through_records(sqlite_archive, True)
+
+
+def test_records_are_written_in_process_when_no_worker_can_start(
+    sqlite_archive: Engine, small_ranges: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cannot_start(database: Path, root: Path, busy_timeout_ms: int) -> subprocess.Popen[bytes]:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(_csvpool, "_start_worker", cannot_start)
+    stream = io.StringIO()
+    with sqlite_archive.connect() as connection:
+        export_json(connection, stream, workers=2)
+    assert stream.getvalue() == _through_records(sqlite_archive, False)
+
+
+# A worker that says it is ready, then ends without answering its first job.
+_READY_THEN_GONE = (
+    "import marshal, sys; d = marshal.dumps({'ready': True}); "
+    "sys.stdout.buffer.write(len(d).to_bytes(4, 'big') + d); sys.stdout.buffer.flush(); sys.stdin.buffer.read(4)"
+)
+
+
+def test_a_worker_that_stops_is_one_error_and_no_file(
+    sqlite_archive: Engine,
+    small_ranges: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    def short_lived(database: Path, root: Path, busy_timeout_ms: int) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-c", _READY_THEN_GONE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+
+    monkeypatch.setattr(_csvpool, "_start_worker", short_lived)
+    monkeypatch.setenv(EXPORT_WORKERS, "2")
+    out = tmp_path / "records.jsonl"
+    url = sqlite_archive.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["--db", url, "export", "--format", "jsonl", "--output", str(out)])
+    assert result.exit_code != 0
+    assert result.output.splitlines() == ["error: projects: an export worker stopped"]
+    assert not out.exists()
+
+
+def test_workers_stop_when_the_reader_stops_early(
+    sqlite_archive: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = _csvpool._start_worker
+
+    def start(database: Path, root: Path, busy_timeout_ms: int) -> subprocess.Popen[bytes]:
+        started.append(real_start(database, root, busy_timeout_ms))
+        return started[-1]
+
+    monkeypatch.setattr(_csvpool, "_start_worker", start)
+    monkeypatch.setattr(_jsonpool, "RANGE_PROJECTS", 3)
+    with sqlite_archive.connect() as connection, _jsonpool.record_texts(connection, workers=3) as texts:
+        assert next(texts).startswith('{"slug": ')
+    assert len(started) == 2
+    assert all(worker.poll() is not None for worker in started)
+
+
+@pytest.mark.slow
+def test_json_exports_taken_while_a_load_commits_each_show_one_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exports by several processes, again and again during a real load: each is
+    the archive before the load or after it, never a mix."""
+    scenario = prepare_update_scenario(tmp_path / "scenario", 400)
+    live = scenario.fresh_copy("live.db")
+    monkeypatch.setattr(_jsonpool, "RANGE_PROJECTS", 40)
+    runner = CliRunner()
+
+    def export_lines(out: Path) -> bytes:
+        result = runner.invoke(cli, ["--db", str(live), "export", "--format", "jsonl", "--output", str(out)])
+        assert result.exit_code == 0, result.output
+        return out.read_bytes()
+
+    monkeypatch.setenv(EXPORT_WORKERS, "1")
+    before = export_lines(tmp_path / "before.jsonl")
+    monkeypatch.setenv(EXPORT_WORKERS, "2")
+    load = subprocess.Popen(
+        eufunds_command(live, "load", str(scenario.folder)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    exports = []
+    while load.poll() is None:
+        exports.append(export_lines(tmp_path / f"during-{len(exports)}.jsonl"))
+    assert load.wait() == 0
+    monkeypatch.setenv(EXPORT_WORKERS, "1")
+    after = export_lines(tmp_path / "after.jsonl")
+    assert before != after
+    assert exports
+    for number, written in enumerate(exports):
+        assert written in (before, after), f"export {number} mixes two states"

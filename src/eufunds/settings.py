@@ -86,7 +86,7 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "export_workers", "EUFUNDS_EXPORT_WORKERS", None, "one per core for a large export",
-            "Processes that write CSV tables (1: this process only).",
+            "Processes that write CSV tables and JSON records (1: this process only).",
             _whole_number_text,
         ),
     )

@@ -1,12 +1,15 @@
-"""A CSV export worker process, started by ``eufunds.export._csvpool`` as
+"""An export worker process, started by ``eufunds.export._csvpool`` (CSV
+files) or ``eufunds.export._jsonpool`` (JSON texts) as
 ``python -S -c "<START>" DATABASE FOLDER``.
 
 It opens the SQLite archive read-only, begins a read transaction (its
 snapshot), says ``{"ready": True}``, then takes one job at a time (a dict: the
 SQL of one table's rows or a range of them, the file to write under FOLDER,
 the header if any, the columns to convert), writes it and answers ``{"done":
-FILE, "rows": N, "seen": {...}}``; a ``None`` job ends it. Any error is
-answered ``{"error": MESSAGE}`` and ends it.
+FILE, "rows": N, "seen": {...}}``; a job with ``"json"`` names a range of
+slugs instead and is answered with those projects' JSON texts
+(``eufunds.export._jsonsql.range_texts``). A ``None`` job ends it. Any error
+is answered ``{"error": MESSAGE}`` and ends it.
 
 Jobs and answers travel on standard input and output as frames: four bytes of
 length, then the value in ``marshal`` form. marshal is built into the
@@ -72,7 +75,15 @@ def open_snapshot(uri: str, busy_timeout_ms: int) -> sqlite3.Connection:
 
 
 def run_job(connection: sqlite3.Connection, folder: str | Path, job: dict[str, Any]) -> dict[str, Any]:
-    """Write one table's CSV file as ``job`` says; the reply for the parent."""
+    """Write one table's CSV file as ``job`` says, or make a range of projects'
+    JSON texts (a job with ``"json"``, from ``eufunds.export._jsonpool``); the
+    reply for the parent."""
+    if job.get("json"):
+        # Imported here: a CSV worker never needs it.
+        from ._jsonsql import range_texts
+
+        texts, unwritten = range_texts(connection, job["after"], job["last"])
+        return {"done": job["part"], "texts": texts, "unwritten": unwritten}
     cursor = connection.execute(job["sql"], job.get("params") or {})
     try:
         with open(os.path.join(folder, job["file"]), "w", encoding="utf-8", newline="") as stream:

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
-from ..jsontext import to_json
-from ..read.records import ProjectFilters, iter_records
+    from ..read.records import Reading
 
 # Rows fetched from SQLite at a time: a few hundred kilobytes of text.
 _FETCH = 200
@@ -38,6 +38,8 @@ _FETCH = 200
 
 def iter_record_json(connection: Connection) -> Iterator[str]:
     """The JSON text of every project's record, in slug order (SQLite only)."""
+    from sqlalchemy.exc import DBAPIError
+
     dbapi = connection.dialect.loaded_dbapi
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -47,18 +49,72 @@ def iter_record_json(connection: Connection) -> Iterator[str]:
             raise DBAPIError.instance(_RECORDS, (), exc, dbapi.Error, dialect=connection.dialect) from exc
         while rows := cursor.fetchmany(_FETCH):
             for row in rows:
-                if None in row:
-                    (record,) = iter_records(connection, ProjectFilters(project=row[0]))
-                    yield to_json(record)
-                else:
-                    values = list(row[1:])
-                    values[_EVIDENCE_COLUMN] = "{" + _evidence(values[_EVIDENCE_COLUMN]) + "}"
-                    yield _TEMPLATE % tuple(values)
+                text = row_text(row)
+                yield record_text(connection, row[0]) if text is None else text
     finally:
         # A reader that stops early may drop this generator after the
         # connection is closed; the cursor then has nothing left to close.
         with contextlib.suppress(dbapi.ProgrammingError):
             cursor.close()
+
+
+def row_text(row: tuple[Any, ...]) -> str | None:
+    """The record's JSON text from one row of the records query (slug first),
+    or None when SQLite could not write some piece of it exactly."""
+    if None in row:
+        return None
+    values = list(row[1:])
+    values[_EVIDENCE_COLUMN] = "{" + _evidence(values[_EVIDENCE_COLUMN]) + "}"
+    return _TEMPLATE % tuple(values)
+
+
+def record_text(connection: Reading, slug: str) -> str:
+    """One project's JSON text the general way: read as a record, then written."""
+    from ..jsontext import to_json
+    from ..read.records import ProjectFilters, iter_records
+
+    (record,) = iter_records(connection, ProjectFilters(project=slug))
+    return to_json(record)
+
+
+def range_texts(
+    connection: sqlite3.Connection, after: str | None, last: str
+) -> tuple[list[str | None], list[str]]:
+    """The JSON texts of the projects whose slugs are after ``after`` (None: from
+    the first) up to ``last``, in slug order; None for each that SQLite could
+    not write, whose slugs come second, in order, for the caller to read as
+    records. It needs nothing but SQLite, so export workers run it too."""
+    texts: list[str | None] = []
+    unwritten: list[str] = []
+    if after is None:
+        cursor = connection.execute(_FIRST_RANGE, (last,))
+    else:
+        cursor = connection.execute(_RANGE, (after, last))
+    try:
+        while rows := cursor.fetchmany(_FETCH):
+            for row in rows:
+                text = row_text(row)
+                if text is None:
+                    unwritten.append(row[0])
+                texts.append(text)
+    finally:
+        cursor.close()
+    return texts, unwritten
+
+
+def slug_ranges(connection: sqlite3.Connection, size: int) -> list[tuple[str | None, str]]:
+    """The archive's slugs cut into ranges of ``size`` projects, in order: each
+    as (the last slug before it or None, its own last slug)."""
+    ranges: list[tuple[str | None, str]] = []
+    after: str | None = None
+    cursor = connection.execute("SELECT slug FROM projects ORDER BY slug")
+    try:
+        while slugs := cursor.fetchmany(size):
+            ranges.append((after, slugs[-1][0]))
+            after = slugs[-1][0]
+    finally:
+        cursor.close()
+    return ranges
 
 
 def _evidence(rows: str) -> str:
@@ -355,12 +411,14 @@ def _template(fields: list[tuple[str, Any]]) -> tuple[str, list[str]]:
 _TEMPLATE, _COLUMNS = _template(_RECORD)
 _EVIDENCE_COLUMN = _COLUMNS.index(_EVIDENCE)
 
-_RECORDS = (
+_FROM = (
     f"SELECT p.slug, {', '.join(_COLUMNS)} FROM projects p "
     "JOIN organisations b ON b.id = p.beneficiary_id "
     "LEFT JOIN organisations a ON a.id = p.acting_through_id "
     "JOIN programmes g ON g.id = p.programme_id "
     "LEFT JOIN priority_axes ax ON ax.id = p.priority_axis_id "
     "LEFT JOIN specific_objectives so ON so.id = p.specific_objective_id "
-    "ORDER BY p.slug"
 )
+_RECORDS = _FROM + "ORDER BY p.slug"
+_FIRST_RANGE = _FROM + "WHERE p.slug <= ? ORDER BY p.slug"
+_RANGE = _FROM + "WHERE p.slug > ? AND p.slug <= ? ORDER BY p.slug"

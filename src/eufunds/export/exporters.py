@@ -69,7 +69,7 @@ def export(
     """Export in ``fmt`` to ``output`` (a file or folder) or, when the format is one
     stream, to ``stdout``. Reads in one transaction, so the export is a consistent
     snapshot even while a load runs. ``workers`` processes write CSV tables
-    (default: one per usable core for a large SQLite archive)."""
+    and JSON records (default: one per usable core for a large SQLite archive)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
     if table is not None and fmt != "csv":
@@ -124,6 +124,8 @@ def _export(
                 assert table is not None
                 report = export_csv_table(connection, stream, table, filters=filters)
             else:
-                report = export_json(connection, stream, filters=filters, lines=fmt == "jsonl")
+                report = export_json(
+                    connection, stream, filters=filters, lines=fmt == "jsonl", workers=workers
+                )
             report.target = shown
             return report
