@@ -18,9 +18,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from dumps import sqlite_dump
+from sqlalchemy import Engine, text
 from synthetic import checked_dump, eufunds_command, write_seed_folder
 
 from eufunds.cli import cli
+from eufunds.db import read_only_connection
+from eufunds.load.loader import load_paths
 
 COUNT = 300
 
@@ -206,3 +209,18 @@ def test_load_on_postgresql_blocked_by_another_says_busy_after_a_bounded_wait(
     assert waited < 10
     with create_engine(pg_archive).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM projects")).scalar_one() == 0
+
+
+def test_a_read_only_connection_reads_one_snapshot_while_a_load_commits(
+    engine: Engine, db_url: str, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """What an export reads in one transaction is one state of the archive, on
+    PostgreSQL too (whose default takes a new snapshot for every statement)."""
+    load_paths(engine, [write_seed_folder(tmp_path / "first", range(3))])
+    with read_only_connection(db_url, sqlalchemy=True) as reading:
+        before = reading.execute(text("SELECT count(*) FROM projects")).scalar_one()
+        load_paths(engine, [seeds_dir])
+        during = reading.execute(text("SELECT count(*) FROM projects")).scalar_one()
+    with read_only_connection(db_url, sqlalchemy=True) as reading:
+        after = reading.execute(text("SELECT count(*) FROM projects")).scalar_one()
+    assert (before, during, after) == (3, 3, 5)

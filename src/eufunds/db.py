@@ -146,8 +146,9 @@ def create_archive_engine(
 ) -> Engine:
     """An engine for the archive at ``url``.
 
-    ``read_only`` opens SQLite in read-only mode with ``query_only`` on; it is the
-    engine behind ``eufunds query``. ``busy_timeout_ms`` is how long a command
+    ``read_only`` opens SQLite in read-only mode with ``query_only`` on, and
+    PostgreSQL in read-only transactions that each read one snapshot; it is the
+    engine behind ``eufunds query`` and the read commands. ``busy_timeout_ms`` is how long a command
     waits for another writer before saying the archive is busy.
     """
     from sqlalchemy import create_engine, event
@@ -160,8 +161,14 @@ def create_archive_engine(
 
         @event.listens_for(engine, "connect")
         def _read_only_session(dbapi_connection: Any, _record: Any) -> None:
+            # PostgreSQL's default, READ COMMITTED, takes a new snapshot for each
+            # statement: an export of several tables (or of records read page by
+            # page) could then show a load's commit in some and not in others.
+            # A REPEATABLE READ transaction reads one snapshot from its first
+            # statement on, as a SQLite read transaction does, and read-only it
+            # never fails for serialisation.
             cursor = dbapi_connection.cursor()
-            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.close()
             dbapi_connection.commit()
 
