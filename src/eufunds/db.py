@@ -168,7 +168,9 @@ def create_archive_engine(
             # statement on, as a SQLite read transaction does, and read-only it
             # never fails for serialisation.
             cursor = dbapi_connection.cursor()
-            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute(
+                "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+            )
             cursor.close()
             dbapi_connection.commit()
 
