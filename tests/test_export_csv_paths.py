@@ -8,8 +8,10 @@ import io
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -32,6 +34,7 @@ from eufunds.db import create_archive_engine
 from eufunds.export import _csvpool as exportpool
 from eufunds.export import _csvworker as csvworker
 from eufunds.export import _pgcopy as pgcopy
+from eufunds.export import _pgpool as pgpool
 from eufunds.export import csv as csv_export
 from eufunds.export import tables as export_tables
 from eufunds.export._csvtext import csv_line, value_text
@@ -485,6 +488,117 @@ def test_tables_written_by_copy_equal_the_general_paths_tables(
     assert copied["projects.csv"].count(b"\n") >= 2, "the selection holds a project"
     assert copied == general
     assert len(copied) >= 18
+
+
+def _pg_workers(monkeypatch: pytest.MonkeyPatch, before: Callable[[], object] = lambda: None) -> list[object]:
+    """The PostgreSQL export workers started, as the export goes; ``before``
+    runs as each is about to start."""
+    started: list[object] = []
+    real = pgpool._start_worker
+
+    def start() -> subprocess.Popen[bytes]:
+        before()
+        started.append(real())
+        return started[-1]  # type: ignore[return-value]
+
+    monkeypatch.setattr(pgpool, "_start_worker", start)
+    return started
+
+
+def _tables_given_to_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tables PostgreSQL export workers were given, as the export goes;
+    this process takes its tables slowly, so that workers get some."""
+    given: list[str] = []
+    real_send, real_write = csvworker.send, pgcopy.write_copy
+
+    def send(stream: Any, value: Any) -> None:
+        if isinstance(value, dict) and "table" in value:
+            given.append(value["table"])
+        real_send(stream, value)
+
+    def write_slowly(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.1)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(csvworker, "send", send)
+    monkeypatch.setattr(pgcopy, "write_copy", write_slowly)
+    return given
+
+
+def test_postgresql_export_workers_start_without_sqlalchemy() -> None:
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, eufunds.export._pgpool, eufunds.export._pgcopyout; "
+         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'yaml', 'alembic')))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert imported.stdout.strip() == "[]"
+
+
+@postgres_archive
+@pytest.mark.parametrize("workers", ["2", "3"])
+def test_tables_written_by_worker_processes_equal_one_connections_tables(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    runner = CliRunner()
+    serial = _in_process(runner, archive, tmp_path / "serial", monkeypatch, "--format", "csv")
+    started = _pg_workers(monkeypatch)
+    given = _tables_given_to_workers(monkeypatch)
+    monkeypatch.setattr(csv_export, "PART_MIN_ROWS", 3)  # big tables in ranges, joined again
+    monkeypatch.setenv(EXPORT_WORKERS, workers)
+    assert _export(runner, archive, tmp_path / "processes", "--format", "csv") == serial
+    assert len(started) == int(workers) - 1
+    assert "evidence" in given or len(given) >= 3
+
+
+@postgres_archive
+def test_workers_of_one_export_read_its_snapshot_while_a_load_commits(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load commits after the export began and before its workers start:
+    they read the archive as the export's own connection does."""
+    runner = CliRunner()
+    before = _in_process(runner, archive, tmp_path / "before", monkeypatch, "--format", "csv")
+    folders = iter(range(10))
+    started = _pg_workers(
+        monkeypatch,
+        lambda: load_paths(archive, [write_seed_folder(tmp_path / f"late-{next(folders)}", range(50, 53))]),
+    )
+    given = _tables_given_to_workers(monkeypatch)
+    assert _export(runner, archive, tmp_path / "during", "--format", "csv") == before
+    assert started and "projects" in given
+    after = _in_process(runner, archive, tmp_path / "after", monkeypatch, "--format", "csv")
+    assert after["projects.csv"].count(b"\n") == before["projects.csv"].count(b"\n") + 3
+
+
+# A PostgreSQL export worker that reads its hello, says it is ready, then ends
+# without answering its first job.
+_READY_THEN_GONE = (
+    "import marshal, sys; size = int.from_bytes(sys.stdin.buffer.read(4), 'big'); sys.stdin.buffer.read(size); "
+    "d = marshal.dumps({'ready': True}); sys.stdout.buffer.write(len(d).to_bytes(4, 'big') + d); "
+    "sys.stdout.buffer.flush(); sys.stdin.buffer.read(4)"
+)
+
+
+@postgres_archive
+def test_a_postgresql_export_worker_that_stops_is_one_error_naming_its_table(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        pgpool,
+        "_start_worker",
+        lambda: subprocess.Popen(
+            [sys.executable, "-c", _READY_THEN_GONE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        ),
+    )
+    given = _tables_given_to_workers(monkeypatch)
+    monkeypatch.setattr(csv_export, "PART_MIN_ROWS", 3)
+    monkeypatch.setenv(EXPORT_WORKERS, "2")
+    out = tmp_path / "out"
+    url = archive.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["--db", url, "export", "--format", "csv", "--output", str(out)])
+    assert result.exit_code != 0
+    assert result.output.splitlines() == [f"error: {given[0]}: an export worker stopped"]
+    assert not [p.name for p in out.rglob("*.part*")]
 
 
 @postgres_archive

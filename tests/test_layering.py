@@ -45,7 +45,7 @@ ENVIRONMENT = frozenset({"environ", "environb", "getenv", "getenvb", "putenv", "
 # modules touch it only to hand it on to a child process. (The Alembic
 # migrations, outside src, read EUFUNDS_DATABASE_URL themselves.)
 ENVIRONMENT_EXCEPTIONS = {
-    "eufunds.export._csvpool": "passes the environment on to its CSV worker processes, adding PYTHONPATH",
+    "eufunds.export._csvpool": "passes the environment on to the export worker processes, adding PYTHONPATH",
     "eufunds.intake.ocr": "passes the environment on to Tesseract, adding OMP_THREAD_LIMIT=1",
 }
 

@@ -266,13 +266,20 @@ class _Attempt:
             self._fail(WorkerFailed(f"an export worker failed: {exc}"))
 
 
+def worker_environment() -> dict[str, str]:
+    """This process's environment, with eufunds found where this process found
+    it: what an export worker process runs with."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    return env
+
+
 def _start_worker(database: Path, root: Path, busy_timeout_ms: int) -> subprocess.Popen[bytes]:
     # The worker imports eufunds from where this process found it, and only the
     # standard library besides, so it starts without ``site`` (the start-up
     # cost is measured in bench/RESULTS.md).
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    env = worker_environment()
     return subprocess.Popen(
         [
             sys.executable,

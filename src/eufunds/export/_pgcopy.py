@@ -15,21 +15,18 @@ the general path.
 
 from __future__ import annotations
 
-import codecs
+import re
 from collections.abc import Callable
 from typing import Any, TextIO
 
 import psycopg
-from psycopg import pq
 from sqlalchemy import Connection, literal_column
-from sqlalchemy.exc import CompileError, DBAPIError, StatementError
+from sqlalchemy.exc import CompileError, DBAPIError
 
 from ..models import IndicatorValue
 from ..read.records import ProjectFilters
+from ._pgcopyout import copy_out
 from .tables import ExportTable, table_query
-
-# Bytes gathered from COPY's messages (one a record) before they are written.
-_WRITE_BYTES = 1 << 20
 
 
 def _view_number(name: str) -> str:
@@ -62,10 +59,16 @@ _TEXT: dict[str, Callable[[str], str]] = {
 }
 
 
-def copy_sql(connection: Connection, table: ExportTable, filters: ProjectFilters | None) -> str | None:
+def copy_sql(
+    connection: Connection,
+    table: ExportTable,
+    filters: ProjectFilters | None,
+    key_range: tuple[int | None, int | None] | None = None,
+) -> str | None:
     """The ``COPY (SELECT …) TO STDOUT`` that writes ``table``'s CSV records (no
-    header) for the selected projects, in the general path's order; None when
-    the table has no such form."""
+    header) for the selected projects, in the general path's order; with
+    ``key_range`` (low, high), only the rows whose single key is above low and
+    at most high (None: unbounded). None when the table has no such form."""
     if len(table.columns) < 2:
         return None
     quote = connection.dialect.identifier_preparer.quote
@@ -87,6 +90,13 @@ def copy_sql(connection: Connection, table: ExportTable, filters: ProjectFilters
         return None
     # Text columns name no table of their own to select from.
     query = query.select_from(table.table)
+    if key_range is not None:
+        key = table.table.c[table.primary_key[0]]
+        low, high = key_range
+        if low is not None:
+            query = query.where(key > int(low))
+        if high is not None:
+            query = query.where(key <= int(high))
     # Compiled for "named" parameters: for the driver's own "%s" ones SQLAlchemy
     # doubles every % in a literal, and COPY's text is sent as it is, never
     # through the driver's formatting, so '50%' would be compared as '50%%'.
@@ -105,75 +115,22 @@ def write_copy(connection: Connection, sql: str, stream: TextIO, *, untranslated
     # PostgreSQL 12, set here for the export's transaction in case it is not.
     # (Run through the connection, it also opens the transaction COPY runs in.)
     connection.exec_driver_sql("SET LOCAL extra_float_digits = 1")
-    dbapi = connection.connection.dbapi_connection
-    pgconn = dbapi.pgconn  # type: ignore[union-attr]
-    write = _writer(stream, dbapi.info.encoding, untranslated)  # type: ignore[union-attr]
-    pgconn.send_query(sql.encode("utf-8"))
-    started = pgconn.get_result()
-    if started is None or started.status != pq.ExecStatus.COPY_OUT:
-        _drain(pgconn)
-        raise _error(started, pgconn)
     try:
-        # libpq's own loop, as psql's: the server sends a message a record,
-        # and psycopg's ``Copy`` iteration spends more on each (a generator
-        # step and a wait) than the server does writing it.
-        pending: list[Any] = []
-        size = 0
-        while True:
-            length, data = pgconn.get_copy_data(0)
-            if length < 0:
-                break
-            pending.append(data)
-            size += length
-            if size >= _WRITE_BYTES:
-                write(b"".join(pending), False)
-                pending, size = [], 0
-        write(b"".join(pending), True)
-    except BaseException:
-        _drain(pgconn)  # the connection stays usable for the rollback that follows
-        raise
-    finished = pgconn.get_result()
-    _drain(pgconn)
-    if finished is None or finished.status != pq.ExecStatus.COMMAND_OK:
-        raise _error(finished, pgconn)
-    return int(finished.command_tuples or 0)
+        return copy_out(connection.connection.dbapi_connection, sql, stream, untranslated=untranslated)
+    except psycopg.Error as exc:
+        # As SQLAlchemy raises a refused statement's error, so callers handle both alike.
+        raise DBAPIError.instance("COPY … TO STDOUT", None, exc, psycopg.Error) from None
 
 
-def _writer(stream: TextIO, encoding: str, untranslated: bool) -> Callable[[bytes, bool], object]:
-    """How to write COPY's bytes (in the connection's ``encoding``) to ``stream``:
-    when the caller knows the stream writes ``\\n`` as it is (``untranslated``)
-    and both are UTF-8, as they are to the file under it, which spares decoding
-    and encoding again every byte; else decoded."""
-    buffer = getattr(stream, "buffer", None)
-    if untranslated and buffer is not None and _is_utf8(encoding) and _is_utf8(stream.encoding):
-        stream.flush()  # what the stream holds (the header) goes first
-        return lambda data, final: buffer.write(data)
-    decoder = codecs.getincrementaldecoder(encoding)()
-    return lambda data, final: stream.write(decoder.decode(data, final))
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f-]+")
 
 
-def _is_utf8(encoding: str | None) -> bool:
-    try:
-        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
-    except LookupError:
-        return False
-
-
-def _drain(pgconn: Any) -> None:
-    """Read what is left of a COPY, if one is in progress, and of its results."""
-    try:
-        while pgconn.get_copy_data(0)[0] >= 0:
-            pass
-    except psycopg.OperationalError:  # no COPY in progress (any more)
-        pass
-    while pgconn.get_result() is not None:
-        pass
-
-
-def _error(result: Any, pgconn: Any) -> StatementError:
-    # As SQLAlchemy raises a refused statement's error, so callers handle both alike.
-    if result is not None and result.status == pq.ExecStatus.FATAL_ERROR:
-        error: psycopg.Error = psycopg.errors.error_from_result(result, encoding="utf-8")
-    else:
-        error = psycopg.OperationalError(pgconn.error_message.decode("utf-8", "replace"))
-    return DBAPIError.instance("COPY … TO STDOUT", None, error, psycopg.Error)
+def export_snapshot(connection: Connection) -> str | None:
+    """The id of the snapshot ``connection``'s transaction reads, for other
+    connections to read it too; None when the transaction takes a new snapshot
+    for each statement (READ COMMITTED), so that there is no one state to share."""
+    isolation = connection.exec_driver_sql("SHOW transaction_isolation").scalar()
+    if isolation not in ("repeatable read", "serializable"):
+        return None
+    snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+    return snapshot if isinstance(snapshot, str) and _SNAPSHOT_ID.fullmatch(snapshot) else None
