@@ -39,6 +39,7 @@ from eufunds.export import csv as csv_export
 from eufunds.export import tables as export_tables
 from eufunds.export._csvtext import csv_line, value_text
 from eufunds.export.csv import export_csv_table
+from eufunds.export.exporters import export
 from eufunds.intake.ingest import ingest
 from eufunds.lists.importer import import_list
 from eufunds.load.loader import load_paths
@@ -568,6 +569,20 @@ def test_workers_of_one_export_read_its_snapshot_while_a_load_commits(
     assert started and "projects" in given
     after = _in_process(runner, archive, tmp_path / "after", monkeypatch, "--format", "csv")
     assert after["projects.csv"].count(b"\n") == before["projects.csv"].count(b"\n") + 3
+
+
+@postgres_archive
+def test_a_library_export_on_postgresql_reads_one_snapshot_and_leaves_the_connection_as_it_was(
+    archive: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a connection of a writing engine (READ COMMITTED), the export's own
+    transaction still reads one snapshot, which its workers share."""
+    started = _pg_workers(monkeypatch)
+    with archive.connect() as connection:
+        level = connection.get_isolation_level()
+        export(connection, "csv", output=tmp_path / "out", workers=2)
+        assert connection.get_isolation_level() == level == "READ COMMITTED"
+    assert started
 
 
 # A PostgreSQL export worker that reads its hello, says it is ready, then ends

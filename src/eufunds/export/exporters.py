@@ -99,33 +99,54 @@ def _export(
 ) -> ExportReport:
     # One transaction for the whole export; a caller's open one (it looked the
     # project up, say) is used as it is.
-    with nullcontext() if connection.in_transaction() else connection.begin():
-        if fmt == "csv" and table is None:
-            assert output is not None
-            return export_csv_folder(connection, output, filters=filters, workers=workers)
-        if fmt == "yaml":
-            assert output is not None
-            return export_yaml(connection, output, filters=filters)
-        if fmt == "datapackage":
-            assert output is not None
-            return export_datapackage(connection, output, filters=filters, workers=workers)
-        protected = archive_files(connection)
-        if fmt == "xlsx":
-            if output is not None:
-                check_file_target(output, protected)
-                with atomic_file(output) as handle:
-                    report = export_xlsx(connection, cast(BinaryIO, handle), filters=filters)
-                report.target = str(output)
-                return report
-            assert stdout is not None
-            return export_xlsx(connection, stdout, filters=filters)
-        with TextTarget(output, stdout, protected) as (stream, shown):
-            if fmt == "csv":
-                assert table is not None
-                report = export_csv_table(connection, stream, table, filters=filters)
-            else:
-                report = export_json(
-                    connection, stream, filters=filters, lines=fmt == "jsonl", workers=workers
-                )
-            report.target = shown
+    if connection.in_transaction() or connection.dialect.name != "postgresql":
+        with nullcontext() if connection.in_transaction() else connection.begin():
+            return _export_in_transaction(connection, fmt, output, stdout, table, filters, workers)
+    # PostgreSQL's default isolation takes a snapshot per statement; the
+    # export's transaction reads one (the read-only engine's sessions already
+    # do), and the connection is given back as it came.
+    before = connection.get_execution_options().get("isolation_level", connection.default_isolation_level)
+    connection.execution_options(isolation_level="REPEATABLE READ")
+    try:
+        with connection.begin():
+            return _export_in_transaction(connection, fmt, output, stdout, table, filters, workers)
+    finally:
+        connection.execution_options(isolation_level=before)
+
+
+def _export_in_transaction(
+    connection: Connection,
+    fmt: str,
+    output: Path | None,
+    stdout: BinaryIO | None,
+    table: str | None,
+    filters: ProjectFilters | None,
+    workers: int | None,
+) -> ExportReport:
+    if fmt == "csv" and table is None:
+        assert output is not None
+        return export_csv_folder(connection, output, filters=filters, workers=workers)
+    if fmt == "yaml":
+        assert output is not None
+        return export_yaml(connection, output, filters=filters)
+    if fmt == "datapackage":
+        assert output is not None
+        return export_datapackage(connection, output, filters=filters, workers=workers)
+    protected = archive_files(connection)
+    if fmt == "xlsx":
+        if output is not None:
+            check_file_target(output, protected)
+            with atomic_file(output) as handle:
+                report = export_xlsx(connection, cast(BinaryIO, handle), filters=filters)
+            report.target = str(output)
             return report
+        assert stdout is not None
+        return export_xlsx(connection, stdout, filters=filters)
+    with TextTarget(output, stdout, protected) as (stream, shown):
+        if fmt == "csv":
+            assert table is not None
+            report = export_csv_table(connection, stream, table, filters=filters)
+        else:
+            report = export_json(connection, stream, filters=filters, lines=fmt == "jsonl", workers=workers)
+        report.target = shown
+        return report
