@@ -456,7 +456,12 @@ def run(
     has_exporters = exporters_available() and bool(exports)
     has_search = search_available()
     if not has_exporters:
-        results["notes"].append("exports not measured: eufunds.export.exporters is missing (or --exports '')")
+        why = (
+            "none asked for (--skip-exports or --exports '')"
+            if exporters_available()
+            else ("eufunds.export.exporters is missing")
+        )
+        results["notes"].append(f"exports not measured: {why}")
     if not has_search:
         results["notes"].append("search not measured: eufunds.read.search is missing")
     cluster = None
