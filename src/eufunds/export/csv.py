@@ -314,13 +314,10 @@ def _write_csv_files_in_workers(
     database = _csvpool.archive_file(connection)
     if database is None or len(tables) < 2:
         return None
-    rows = {table.name: _row_estimate(connection, table) for table in tables}
-    projects = rows.get("projects", 0)
-    # No more processes than tables: a worker with nothing to take would only
-    # widen the moment in which a commit makes the export start again.
-    processes = min(_csvpool.worker_count(sum(rows.values()), workers), len(tables))
+    rows, processes = _process_plan(connection, tables, workers)
     if processes < 2:
         return None
+    projects = rows.get("projects", 0)
     # The workers start now and get ready while this process plans their jobs.
     with _csvpool.ExportPool(database, root, processes, busy_timeout_of(connection)) as pool:
         # Jobs of about an eighth of a process's share of rows, so that all finish
@@ -364,6 +361,18 @@ def _write_csv_files_in_workers(
     return written
 
 
+def _process_plan(
+    connection: Connection, tables: list[ExportTable], workers: int | None
+) -> tuple[dict[str, int], int]:
+    """Each table's estimated rows, and how many processes are to write them."""
+    from . import _csvpool
+
+    rows = {table.name: _row_estimate(connection, table) for table in tables}
+    # No more processes than tables: a worker with nothing to take would only
+    # widen the moment in which a commit makes the export start again.
+    return rows, min(_csvpool.worker_count(sum(rows.values()), workers), len(tables))
+
+
 def _write_csv_files_in_processes(
     connection: Connection,
     root: Path,
@@ -375,10 +384,9 @@ def _write_csv_files_in_processes(
     (``_pgpool``), every one reading the snapshot of ``connection``'s
     transaction; None when the export is small or that transaction does not
     read one snapshot."""
-    from . import _csvpool, _pgcopy
+    from . import _pgcopy
 
-    rows = {table.name: _row_estimate(connection, table) for table in tables}
-    processes = min(_csvpool.worker_count(sum(rows.values()), workers), len(tables))
+    rows, processes = _process_plan(connection, tables, workers)
     if processes < 2:
         return None
     snapshot = _pgcopy.export_snapshot(connection)

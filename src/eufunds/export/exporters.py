@@ -12,7 +12,8 @@ caller names: every file name taken from the archive is sanitised first.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -97,11 +98,21 @@ def _export(
     filters: ProjectFilters | None,
     workers: int | None,
 ) -> ExportReport:
-    # One transaction for the whole export; a caller's open one (it looked the
-    # project up, say) is used as it is.
-    if connection.in_transaction() or connection.dialect.name != "postgresql":
-        with nullcontext() if connection.in_transaction() else connection.begin():
-            return _export_in_transaction(connection, fmt, output, stdout, table, filters, workers)
+    with _one_snapshot(connection):
+        return _export_in_transaction(connection, fmt, output, stdout, table, filters, workers)
+
+
+@contextmanager
+def _one_snapshot(connection: Connection) -> Iterator[None]:
+    """One transaction for the whole export, reading one state of the archive;
+    a caller's open one (it looked the project up, say) is used as it is."""
+    if connection.in_transaction():
+        yield
+        return
+    if connection.dialect.name != "postgresql":
+        with connection.begin():
+            yield
+        return
     # PostgreSQL's default isolation takes a snapshot per statement; the
     # export's transaction reads one (the read-only engine's sessions already
     # do), and the connection is given back as it came.
@@ -109,7 +120,7 @@ def _export(
     connection.execution_options(isolation_level="REPEATABLE READ")
     try:
         with connection.begin():
-            return _export_in_transaction(connection, fmt, output, stdout, table, filters, workers)
+            yield
     finally:
         connection.execution_options(isolation_level=before)
 
