@@ -65,6 +65,7 @@ from ..record import IndicatorEntry, PriorityAxisRef, SpecificObjectiveRef
 from ..seed import consistency
 from ..seed.format import Seed, SeedProblem
 from ..text import organisation_key
+from ._outbox import Outbox
 from ._pool import read_seed_file, read_seed_files
 from ._rows import RowValues
 from .discovery import discover_seed_files
@@ -207,8 +208,12 @@ def _load(
     """Check and write ``outcomes`` (each a seed or a file's problems), all or
     nothing, after ``problems`` found before reading (see ``load_paths``)."""
     report = LoadReport(keep_slugs=keep_slugs)
-    with _LoadIndex() as index, _SeedSpool() as spool, _write_transaction(engine) as connection:
-        writer = _Writer(connection, report, progress)
+    with (
+        _LoadIndex() as index,
+        _SeedSpool() as spool,
+        _write_transaction(engine) as connection,
+        _Writer(connection, report, progress) as writer,
+    ):
         # While every seed so far is valid, new to the archive and clear of any
         # code or text it holds, batches are written as they are read (the
         # workers parse the next ones meanwhile); a problem found later rolls
@@ -457,7 +462,13 @@ class _Writer:
     """One load's writes, on one connection inside one transaction."""
 
     def __init__(self, connection: Connection, report: LoadReport, progress: Progress | None):
-        self.c = connection
+        self._connection = connection
+        self.dialect = connection.dialect
+        # Writes whose outcome the writer does not read (rows copied, the
+        # search index, reference rows it chose the ids of) go through the
+        # outbox, so on PostgreSQL the server does them while the next rows
+        # are built; ``c`` waits for them before any other use.
+        self.outbox = Outbox(threaded=self.dialect.name == "postgresql")
         self.report = report
         self.progress = progress
         self.organisations: dict[str, int] = {}
@@ -474,6 +485,20 @@ class _Writer:
         self.reference_values: dict[tuple[Any, int], dict[str, Any]] = {}
         self.plain_inserts: dict[tuple[Any, tuple[str, ...]], _PlainInsert] = {}
         self.copies: dict[tuple[Any, tuple[str, ...]], CopyInto] = {}
+
+    @property
+    def c(self) -> Connection:
+        """The load's connection, once every write sent ahead is done."""
+        self.outbox.wait()
+        return self._connection
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # A write still running ends before the load's transaction is
+        # committed or rolled back.
+        self.outbox.close()
 
     def write_streamed(self, batch: list[Seed], index: _LoadIndex) -> bool:
         """Write ``batch`` now if that is as safe as checking the whole load
@@ -561,6 +586,9 @@ class _Writer:
             )
 
     def _write_batch(self, changed: list[tuple[int, Seed]], new: list[Seed]) -> None:
+        # The last batch's writes end before this one's are sent: what waits
+        # in the outbox stays one batch's rows.
+        self.outbox.wait()
         if changed:
             self._delete_children([project_id for project_id, _ in changed])
             changed_rows = [{"pid": project_id, **self._project_row(seed)} for project_id, seed in changed]
@@ -573,7 +601,7 @@ class _Writer:
             project_ids += self._insert_returning(Project, new_rows)
         self._insert_children(list(zip(project_ids, [s for _, s in changed] + new, strict=True)))
         # Same transaction: the search index never disagrees with the rows it covers.
-        searchindex.reindex_projects(self.c, project_ids)
+        self.outbox.send(searchindex.reindex_projects, self._connection, project_ids)
         self.report.add("updated", [seed.slug for _, seed in changed])
         self.report.add("inserted", [seed.slug for seed in new])
 
@@ -673,7 +701,7 @@ class _Writer:
                     inserted=counts["inserted"], updated=counts["updated"], unchanged=counts["unchanged"],
                 )
             )  # fmt: skip
-        if self.c.dialect.name == "postgresql":
+        if self.dialect.name == "postgresql":
             searchindex.settle_index(self.c)
             # Ids were taken as max(id) + 1 (``_reserve_ids``): move each
             # sequence past them, so an insert that uses the default still works.
@@ -686,6 +714,7 @@ class _Writer:
                     ),
                     {"table": table},
                 )
+        self.outbox.wait()
 
     def settle_reference_wording(self) -> None:
         """Give each shared row this load touched — programme, axis, specific
@@ -751,7 +780,9 @@ class _Writer:
         known = self.reference_values.setdefault((model, row_id), {})
         changes = {k: v for k, v in values.items() if k not in known or known[k] != v}
         if changes:
-            self.c.execute(update(model).where(model.id == row_id).values(**changes))
+            self.outbox.send(
+                self._connection.execute, update(model).where(model.id == row_id).values(**changes)
+            )
             known.update(changes)
 
     def _insert_one(self, statement: Insert) -> int:
@@ -774,7 +805,7 @@ class _Writer:
             self.touched_organisations.add(found)
             if digits:
                 self.organisations_by_cui.setdefault(digits, found)
-        if found is None and self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
+        if found is None and self.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
             statement = insert(Organisation).values(name=name, name_key=key, kind=_kind_of(name))
             found = self._insert_one(statement)
             self.organisations[key] = found
@@ -799,7 +830,9 @@ class _Writer:
         found = self.programmes.get(code)
         if found is None:
             found = self._reserve_ids(Programme, 1)[0]
-            self.c.execute(insert(Programme).values(id=found, code=code, name=name))
+            self.outbox.send(
+                self._connection.execute, insert(Programme).values(id=found, code=code, name=name)
+            )
             self.programmes[code] = found
             self.reference_values[(Programme, found)] = {"name": name}
         elif name:
@@ -815,10 +848,11 @@ class _Writer:
         found = self.axes.get(key)
         if found is None:
             found = self._reserve_ids(PriorityAxis, 1)[0]
-            self.c.execute(
+            self.outbox.send(
+                self._connection.execute,
                 insert(PriorityAxis).values(
                     id=found, programme_id=programme_id, number=axis["number"], title=axis["title"]
-                )
+                ),
             )
             self.axes[key] = found
             self.reference_values[(PriorityAxis, found)] = {"title": axis["title"]}
@@ -835,14 +869,15 @@ class _Writer:
         found = self.objectives.get(key)
         if found is None:
             found = self._reserve_ids(SpecificObjective, 1)[0]
-            self.c.execute(
+            self.outbox.send(
+                self._connection.execute,
                 insert(SpecificObjective).values(
                     id=found,
                     programme_id=programme_id,
                     priority_axis_id=axis_id,
                     code=objective["code"],
                     title=objective["title"],
-                )
+                ),
             )
             self.objectives[key] = found
             self.reference_values[(SpecificObjective, found)] = {
@@ -918,7 +953,7 @@ class _Writer:
         """
         if count == 0:
             return []
-        if self.c.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
+        if self.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
             raise NotImplementedError  # see _insert_returning
         if model not in self.next_ids:
             self.next_ids[model] = (self.c.execute(select(func.max(model.id))).scalar() or 0) + 1
@@ -929,7 +964,7 @@ class _Writer:
     def _insert_returning(self, model: Any, rows: list[dict[str, Any]]) -> list[int]:
         if not rows:
             return []
-        if self.c.dialect.name in ("sqlite", "postgresql"):
+        if self.dialect.name in ("sqlite", "postgresql"):
             ids = self._reserve_ids(model, len(rows))
             self._insert(model, [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)])
             return ids
@@ -939,13 +974,13 @@ class _Writer:
     def _insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        if self.c.dialect.name == "postgresql":
+        if self.dialect.name == "postgresql":
             if "id" in model.__table__.c and "id" not in rows[0]:
                 ids = self._reserve_ids(model, len(rows))
                 rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)]
             self._copy(model, rows)
             return
-        if self.c.dialect.name != "sqlite":  # pragma: no cover - SQLite and PostgreSQL are the backends
+        if self.dialect.name != "sqlite":  # pragma: no cover - SQLite and PostgreSQL are the backends
             self.c.execute(insert(model), rows)
             return
         # SQLAlchemy's executemany makes a dict of processed parameters per row
@@ -955,7 +990,7 @@ class _Writer:
         keys = tuple(rows[0])
         plain = self.plain_inserts.get((model, keys))
         if plain is None:
-            plain = self.plain_inserts[(model, keys)] = _PlainInsert.of(model, keys, self.c.dialect)
+            plain = self.plain_inserts[(model, keys)] = _PlainInsert.of(model, keys, self.dialect)
         self.c.exec_driver_sql(plain.sql, plain.values.of_rows(rows))
 
     def _copy(self, model: Any, rows: list[dict[str, Any]]) -> None:
@@ -966,8 +1001,8 @@ class _Writer:
         keys = tuple(rows[0])
         copy = self.copies.get((model, keys))
         if copy is None:
-            copy = self.copies[(model, keys)] = CopyInto.of(model.__table__, keys, self.c.dialect)
-        copy.write(self.c, rows)
+            copy = self.copies[(model, keys)] = CopyInto.of(model.__table__, keys, self.dialect)
+        self.outbox.send(copy.write, self._connection, rows)
 
     def _insert_children(self, projects: list[tuple[int, Seed]]) -> None:
         funds, funding, partners, contacts = [], [], [], []
@@ -1062,7 +1097,8 @@ class _Writer:
             if res["serves"] is not None:
                 serves.append({"rid": result_id, "serves": programme_results[(project_id, res["serves"])]})
         if serves:
-            self.c.execute(
+            self.outbox.send(
+                self._connection.execute,
                 update(Result).where(Result.id == _bind("rid")).values(serves_result_id=_bind("serves")),
                 serves,
             )
