@@ -342,16 +342,30 @@ class PostgresSearch:
             f'StartSel="{mark[0]}", StopSel="{mark[1]}", '
             f"MaxWords={SNIPPET_TOKENS + 10}, MinWords={SNIPPET_TOKENS}"
         )
+        # Ranked first, the kept hits' snippets and projects after: in one
+        # query PostgreSQL joined every match to its project before sorting.
+        # The query is written out in each part, not shared in a CTE: a CTE
+        # read twice is materialised, and a scan that reads one cannot be
+        # parallel. Unranked, the newest entries are kept off the primary key
+        # and only theirs are ranked. The order is the same (rank, then id).
+        best = (
+            f"SELECT e.id, -ts_rank_cd(e.document, ({query}), 1) AS rank FROM search_entries e "
+            f"WHERE e.document @@ ({query}) ORDER BY rank, e.id LIMIT :limit"
+            if ranked
+            else f"SELECT e.id, NULL::real AS rank FROM search_entries e "
+            f"WHERE e.document @@ ({query}) ORDER BY e.id DESC LIMIT :limit"
+        )
         rows = connection.execute(
             _text(
-                f"WITH q AS (SELECT {query} AS query) "
+                f"WITH best AS ({best}) "
                 "SELECT p.slug, e.kind, e.label, "
-                f"ts_headline('{PG_CONFIG}', e.text, q.query, :options) AS snippet, "
+                f"ts_headline('{PG_CONFIG}', e.text, ({query}), :options) AS snippet, "
                 # Normalisation 1 divides by 1 + log(length), so a short text about the
                 # words ranks above a long one that mentions them, as bm25 does.
-                "-ts_rank_cd(e.document, q.query, 1) AS rank "
-                "FROM search_entries e CROSS JOIN q LEFT JOIN projects p ON p.id = e.project_id "
-                f"WHERE e.document @@ q.query ORDER BY {'rank, e.id' if ranked else 'e.id DESC'} LIMIT :limit"
+                f"coalesce(best.rank, -ts_rank_cd(e.document, ({query}), 1)) AS rank "
+                "FROM best JOIN search_entries e ON e.id = best.id "
+                "LEFT JOIN projects p ON p.id = e.project_id "
+                f"ORDER BY {'best.rank, best.id' if ranked else 'best.id DESC'}"
             ),
             {**params, "options": options, "limit": limit},
         )
