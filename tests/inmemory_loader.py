@@ -169,8 +169,7 @@ def load_seeds(
         report.warnings.extend(f"{seed.label}: {w}" for w in consistency.record_warnings(seed.record))
     if strict and report.warnings:
         raise LoadError(report.warnings)
-    with _write_transaction(engine) as connection:
-        writer = InMemoryWriter(connection, report, progress)
+    with _write_transaction(engine) as connection, InMemoryWriter(connection, report, progress) as writer:
         writer.write(seeds)
         writer.finish()
     return report

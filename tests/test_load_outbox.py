@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from synthetic import write_seed_folder
 
 from eufunds.errors import LoadError
-from eufunds.load import loader
+from eufunds.load import _pgcopy, loader
 from eufunds.load._outbox import Outbox
 from eufunds.load.loader import load_paths
 
@@ -54,19 +55,6 @@ def test_a_failed_write_is_raised_by_the_next_wait_and_what_was_sent_after_it_ne
         outbox.wait()
     outbox.close()
     assert done == ["before"]
-
-
-def test_wait_can_leave_the_latest_writes_running() -> None:
-    release = threading.Event()
-    outbox = Outbox(threaded=True)
-    outbox.send(lambda: None)
-    outbox.send(release.wait, 5)
-    outbox.wait(keep=1)
-    assert outbox.pending == 1
-    release.set()
-    outbox.wait()
-    assert outbox.pending == 0
-    outbox.close()
 
 
 def test_closing_lets_a_running_write_end_and_drops_the_ones_not_started() -> None:
@@ -115,21 +103,37 @@ def test_a_row_the_server_refuses_in_a_write_sent_ahead_refuses_the_load_and_wri
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_a_load_interrupted_while_writes_are_pending_leaves_the_archive_as_it_was(
+def test_a_load_interrupted_while_a_write_runs_rolls_back_only_after_it_ends(
     loaded_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = write_seed_folder(tmp_path / "new", range(8))
     monkeypatch.setattr(loader, "WRITE_BATCH", 2)
-    ticks = 0
+    events: list[str] = []
+    started, release = threading.Event(), threading.Event()
+    real_write = _pgcopy.CopyInto.write
+
+    def held_write(self: _pgcopy.CopyInto, connection: Any, rows: list[dict[str, Any]]) -> None:
+        if "documents" in self.sql and not started.is_set():
+            started.set()  # the first batch's documents: held until the load is interrupted
+            release.wait(10)
+        try:
+            real_write(self, connection, rows)
+        finally:
+            events.append("write ended")
 
     def progress(count: int) -> None:
-        nonlocal ticks
-        ticks += count
-        if ticks == 13:  # after three batches were sent, while the fourth is built
+        if started.is_set() and not release.is_set():
+            threading.Timer(0.2, release.set).start()
             raise KeyboardInterrupt
 
+    monkeypatch.setattr(_pgcopy.CopyInto, "write", held_write)
+    event.listen(loaded_engine, "rollback", lambda connection: events.append("rollback"))
     before = _project_slugs(loaded_engine)
     with pytest.raises(KeyboardInterrupt):
         load_paths(loaded_engine, [folder], progress=progress)
+    # The load's own rollback is the last one (the checks before it roll back
+    # their read-only connections too).
+    assert events[-1] == "rollback"
+    assert "write ended" in events
     assert not _load_threads()
     assert _project_slugs(loaded_engine) == before

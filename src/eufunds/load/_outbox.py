@@ -51,15 +51,11 @@ class Outbox:
             self._failed = True
             raise
 
-    @property
-    def pending(self) -> int:
-        """Writes sent and not yet known to be done."""
-        return len(self._sent)
-
-    def wait(self, keep: int = 0) -> None:
-        """Return once all but the last ``keep`` writes sent are done; raise the
-        first that failed (the ones sent after it are dropped)."""
-        while len(self._sent) > keep:
+    def wait(self) -> None:
+        """Return once every write sent is done; raise the first that failed
+        (the ones sent after it are dropped). After a failure the outbox does
+        no more writes: its transaction is lost."""
+        while self._sent:
             future = self._sent.popleft()
             try:
                 future.result()
@@ -70,9 +66,11 @@ class Outbox:
     def close(self) -> None:
         """Drop what has not started, let a running write end, stop the thread.
         The caller rolls back or commits only after this."""
-        self._drop()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        try:
+            self._drop()
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
 
     def _drop(self) -> None:
         for future in self._sent:
@@ -80,6 +78,6 @@ class Outbox:
         for future in self._sent:
             # A write already running must end before its transaction does;
             # its own failure, if any, is not the one to report.
-            with contextlib.suppress(BaseException):
+            with contextlib.suppress(Exception):
                 future.result()
         self._sent.clear()
