@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         started, cpu = time.perf_counter(), time.process_time()
         load_paths(engine, [seeds])
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        busy, cores = (after - before for after, before in zip(machine_cpu(), (busy_before, cores_before)))
+        busy_after, cores_after = machine_cpu()
+        busy, cores = busy_after - busy_before, cores_after - cores_before
         server = sum(process_cpu(pid) - server_before.get(pid, 0.0) for pid in servers)
         engine.dispose()
     finally:

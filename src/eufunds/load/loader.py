@@ -721,7 +721,6 @@ class _Writer:
                     ),
                     {"table": table},
                 )
-        self.outbox.wait()
 
     def settle_reference_wording(self) -> None:
         """Give each shared row this load touched — programme, axis, specific
