@@ -81,25 +81,13 @@ def export(
     if output is None and stdout is None:
         raise ExportError(f"--format {fmt} needs --output PATH")
     try:
-        return _export(connection, fmt, output, stdout, table, filters, workers)
+        with _one_snapshot(connection):
+            return _export_in_transaction(connection, fmt, output, stdout, table, filters, workers)
     except BrokenPipeError:
         raise  # the reader has had enough (`| head`): the caller stops quietly
     except OSError as exc:  # a full or read-only disk, a closed pipe, a vanished folder
         where = str(output) if output is not None else "standard output"
         raise ExportError(f"cannot write {where}: {exc.strerror or exc}") from None
-
-
-def _export(
-    connection: Connection,
-    fmt: str,
-    output: Path | None,
-    stdout: BinaryIO | None,
-    table: str | None,
-    filters: ProjectFilters | None,
-    workers: int | None,
-) -> ExportReport:
-    with _one_snapshot(connection):
-        return _export_in_transaction(connection, fmt, output, stdout, table, filters, workers)
 
 
 @contextmanager
