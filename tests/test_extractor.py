@@ -718,3 +718,15 @@ def test_a_department_is_no_contact_person_and_pnrr_money_is_other() -> None:
     assert [(r["source"], r["description"]) for r in record["funding"]] == [
         ("other", "sumă finanțată integral din PNRR")
     ]
+
+
+def test_a_contact_block_naming_no_person_gives_no_contact_and_no_evidence_for_one() -> None:
+    # As a commune's end-of-project release signs off: its name, address and
+    # phone, and no person to call.
+    text = RELEASE + (
+        "\nDate de contact beneficiar:\n\nComuna Şipote,\n\n"
+        "Localitatea Şipote, Str. Principală, Nr. 1, Jud. Iaşi\n\nTel. 0232-000.111\n"
+    )
+    extraction = extract(text)
+    assert extraction.record["contacts"] == []
+    assert [path for path in extraction.provenance if path.startswith("contacts")] == []

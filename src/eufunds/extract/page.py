@@ -362,7 +362,12 @@ def read_issuer_and_contacts(doc: Doc) -> tuple[str | None, list[dict[str, str |
             contacts[0]["position"] = doc.clean(*position)
         if issuer is None:
             issuer = name
-    contacts = [c for c in contacts if c["name"] is not None]
+    if contacts and contacts[0]["name"] is None:
+        # No person to call: the block is only the body's address, and its
+        # values are not kept, so neither is where they were read.
+        for path in [path for path in doc.provenance if path.startswith("contacts[")]:
+            del doc.provenance[path]
+        contacts = []
     if issuer is None:
         return None, contacts
     issuer = with_abbreviation_dot(doc, *issuer)
