@@ -127,6 +127,29 @@ def to_pdf(text: str, *, page_breaks: Sequence[int] = ()) -> bytes:
     return out.getvalue()
 
 
+def to_printed_pdf(lines: Sequence[str]) -> bytes:
+    """A one-page PDF with each of ``lines`` drawn as it stands, 14 pt apart and
+    a blank line for "" — as a word processor prints a page, line-end hyphens
+    and all, which reportlab's paragraphs never write."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    regular, _bold = _font()
+    if "ReleaseSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("ReleaseSans", regular))
+    out = io.BytesIO()
+    page = canvas.Canvas(out, invariant=1)
+    page.setFont("ReleaseSans", 11)
+    baseline = 800.0
+    for line in lines:
+        if line:
+            page.drawString(72, baseline, line)
+        baseline -= 14
+    page.save()
+    return out.getvalue()
+
+
 def to_scanned_pdf(text: str) -> bytes:
     """A PDF with no text layer: the release's first lines drawn as an image."""
     from reportlab.lib.pagesizes import A4

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from release_formats import FORMATS, render, to_docx, to_html, to_pdf, to_scanned_pdf
+from release_formats import FORMATS, render, to_docx, to_html, to_pdf, to_printed_pdf, to_scanned_pdf
 
 from eufunds.errors import IntakeError
 from eufunds.extract.evaluation import compare_records, load_expected
@@ -117,6 +117,37 @@ def test_pdf_hyphenation_and_wrapped_lines_are_rejoined() -> None:
     long_line = "Proiectul " + "contribuie la modernizarea administrației publice locale " * 4 + "din județ."
     text = _read(to_pdf(f"Titlu\n\n{long_line}\n")).text
     assert long_line in text
+
+
+# Lines as a word processor prints them: the longest reaches the right margin.
+PRINTED = [
+    "Comunicat de presă",
+    "",
+    "-anunț finalizare proiect-",
+    "",
+    "Comuna Șipote anunță finalizarea proiectului de moderni-",
+    "zare a serviciilor publice, în valoare totală de 624.995,52 lei,",
+    "pentru care a asigurat cofinanțarea din bugetul local, la Cluj-",
+    "Napoca, la sediul asociației, în perioada decembrie 2020 -",
+    "decembrie 2023.",
+]
+
+
+def test_pdf_word_cut_at_the_line_end_is_rejoined() -> None:
+    assert "proiectului de modernizare a serviciilor" in _read(to_printed_pdf(PRINTED)).text
+
+
+def test_pdf_paragraph_ending_in_a_hyphen_keeps_the_hyphen_and_the_paragraph_break() -> None:
+    # PDFium takes the hyphen for a cut word and runs the next paragraph on.
+    assert "\n\n-anunț finalizare proiect-\n\nComuna Șipote anunță" in _read(to_printed_pdf(PRINTED)).text
+
+
+def test_pdf_name_whose_own_hyphen_falls_at_the_line_end_keeps_it() -> None:
+    assert "la Cluj-Napoca, la sediul" in _read(to_printed_pdf(PRINTED)).text
+
+
+def test_pdf_dash_at_the_line_end_stays_apart_from_the_next_word() -> None:
+    assert "decembrie 2020 - decembrie 2023" in _read(to_printed_pdf(PRINTED)).text
 
 
 # --- the real releases, rendered --------------------------------------------------------

@@ -6,7 +6,8 @@ docs/intake.md (pypdf the other). PDFium gives the text as it is laid out:
 every printed line ends in CRLF, and a word the layout hyphenated ends the line
 with U+FFFE (or U+0002). The reader puts the release back into paragraphs as
 the plain-text releases have them: a line that runs to the right margin and is
-followed closely by the next goes on with it; a hyphenated word is rejoined.
+followed closely by the next goes on with it; a hyphenated word is rejoined
+(PDFium's own guess at which hyphens cut a word is checked against the layout).
 
 Pages are joined by a blank line, and ``page_starts`` gives the offset of each
 page's first character, so a span in the text names its page. A PDF with no
@@ -54,9 +55,12 @@ def _page_lines(textpage: object, count: int, page: int) -> list[_Line]:
     lines: list[_Line] = []
     index = 0
     # PDFium's text maps one character to one char index, CR LF included.
+    pieces: list[tuple[str, int]] = []
     for piece in raw.split("\r\n"):
-        start, end = index, index + len(piece)
-        index = end + 2
+        pieces.extend(_printed_lines(textpage, piece, index))
+        index += len(piece) + 2
+    for piece, start in pieces:
+        end = start + len(piece)
         if not piece.strip():
             lines.append(_Line("", 0.0, 0.0, 0.0, page))
             continue
@@ -74,6 +78,33 @@ def _page_lines(textpage: object, count: int, page: int) -> list[_Line]:
             inner = inner.replace(mark, "")
         lines.append(_Line(inner + text[-1], float(left), float(right), float(bottom), page))
     return lines
+
+
+_MARKS = re.compile("[\ufffe\x02\u00ad](?=\\S)")
+
+
+def _printed_lines(textpage: object, piece: str, start: int) -> list[tuple[str, int]]:
+    """``piece`` (at char index ``start``) cut into the lines it was printed on.
+
+    Where PDFium takes a line's last hyphen for a hyphenated word, it gives
+    no line break after its mark and runs the next line on. A mark followed
+    by a character printed lower down is such a line's end: the layout, not
+    PDFium's guess, then tells whether the next line goes on with the word
+    (a paragraph may end in a hyphen: "-anunț finalizare proiect-")."""
+    out: list[tuple[str, int]] = []
+    cut = 0
+    for mark in _MARKS.finditer(piece):
+        at = start + mark.start()
+        try:
+            mark_bottom = textpage.get_charbox(at, loose=True)[1]  # type: ignore[attr-defined]
+            next_top = textpage.get_charbox(at + 1, loose=True)[3]  # type: ignore[attr-defined]
+        except Exception:
+            continue
+        if next_top <= mark_bottom:
+            out.append((piece[cut : mark.end()], start + cut))
+            cut = mark.end()
+    out.append((piece[cut:], start + cut))
+    return out
 
 
 class _Layout:
@@ -97,14 +128,17 @@ class _Layout:
         """Whether ``line`` ended only because ``following``'s first word did not fit."""
         if _BULLET.match(following.text):
             return False
-        if line.text.endswith(_SOFT_HYPHENS):
-            return True
+        hyphen_mark = line.text.endswith(_SOFT_HYPHENS)
         width = line.right - line.left
         if width <= 0 or len(line.text) < 2:
-            return False
+            return hyphen_mark
         char_width = width / len(line.text)
         word = following.text.split(" ", 1)[0]
         room = self.right[line.page] - line.right
+        if hyphen_mark:
+            # A word is cut only where its rest does not fit; a line stopping
+            # with room for twice the next word ends its paragraph in a hyphen.
+            return (len(word) + 1) * char_width * 2 > room
         return (len(word) + 1) * char_width > room
 
     def continues(self, line: _Line, following: _Line) -> bool:
@@ -129,9 +163,11 @@ class _Layout:
 
 def _join(current: str, text: str) -> str:
     if current.endswith(_SOFT_HYPHENS):
-        return current[:-1] + text
-    if current.endswith("-") and text[:1].islower():
-        return current + text
+        # No word goes on after a cut with a capital: a name's own hyphen
+        # (Cluj-Napoca, Bistrița-Năsăud) that fell at the line's end.
+        return current[:-1] + ("-" if text[:1].isupper() else "") + text
+    if current.endswith("-") and not current.endswith(" -") and text[:1].islower():
+        return current + text  # a compound's hyphen ("social-economic"); a lone dash is spaced
     return current + " " + text
 
 
@@ -159,9 +195,9 @@ def _reflow(lines: list[_Line], pages: int) -> tuple[str, list[int]]:
             continue
         else:
             separator = "\n\n" if blank else layout.separate(previous, line)
-            if out[-1].endswith(_SOFT_HYPHENS):  # a hyphen mark with no word after it
-                out[-1] = out[-1][:-1]
-                length -= 1
+            if out[-1].endswith(_SOFT_HYPHENS):
+                # A hyphen mark with no word after it: the hyphen printed there.
+                out[-1] = out[-1][:-1] + "-"
             out[-1] += separator
             length += len(separator)
             piece = line.text
@@ -171,7 +207,7 @@ def _reflow(lines: list[_Line], pages: int) -> tuple[str, list[int]]:
         length += len(piece)
         previous, blank = line, False
     if out and out[-1].endswith(_SOFT_HYPHENS):
-        out[-1] = out[-1][:-1]
+        out[-1] = out[-1][:-1] + "-"
     text = "".join(out)
     filled: list[int] = []
     for start in starts:
