@@ -150,6 +150,49 @@ def test_pdf_dash_at_the_line_end_stays_apart_from_the_next_word() -> None:
     assert "decembrie 2020 - decembrie 2023" in _read(to_printed_pdf(PRINTED)).text
 
 
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_TRACKED = 'w:author="Ana" w:date="2020-01-01T00:00:00Z"'
+
+
+def _docx_with(*paragraphs_xml: str) -> bytes:
+    """A Word document whose body holds the given WordprocessingML blocks."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("COMUNICAT DE PRESĂ")
+    section = document.element.body[-1]
+    for xml in paragraphs_xml:
+        section.addprevious(parse_xml(xml))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_docx_text_typed_with_changes_tracked_is_read_as_word_shows_it() -> None:
+    data = _docx_with(
+        f'<w:p {_W}><w:r><w:t xml:space="preserve">Valoarea totală este de </w:t></w:r>'
+        f'<w:ins w:id="1" {_TRACKED}><w:r><w:t>624.995,52 lei</w:t></w:r></w:ins>'
+        f'<w:del w:id="2" {_TRACKED}><w:r><w:delText>600.000,00 lei</w:delText></w:r></w:del>'
+        f"<w:r><w:t>.</w:t></w:r></w:p>"
+    )
+    assert "Valoarea totală este de 624.995,52 lei." in _read(data).text
+    assert "600.000,00" not in _read(data).text
+
+
+def test_docx_text_in_content_controls_and_smart_tags_is_read() -> None:
+    data = _docx_with(
+        f"<w:sdt {_W}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>Cod SMIS 130455.</w:t></w:r></w:p>"
+        f"</w:sdtContent></w:sdt>",
+        f'<w:p {_W}><w:r><w:t xml:space="preserve">Beneficiar: </w:t></w:r><w:sdt><w:sdtPr/>'
+        f"<w:sdtContent><w:r><w:t>Comuna Șipote</w:t></w:r></w:sdtContent></w:sdt>"
+        f'<w:smartTag w:uri="urn:x" w:element="place"><w:r><w:t>, județul Iași</w:t></w:r></w:smartTag></w:p>',
+    )
+    text = _read(data).text
+    assert "\n\nCod SMIS 130455.\n\n" in text
+    assert "Beneficiar: Comuna Șipote, județul Iași" in text
+
+
 # --- the real releases, rendered --------------------------------------------------------
 
 

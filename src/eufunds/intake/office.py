@@ -5,7 +5,9 @@ and ElementTree, because odfpy carries GPL-licensed parts and a text document's
 ``content.xml`` is simple to walk. Both keep the body's order — paragraphs,
 headings, list items (marked "• " so the extractor sees a list) and table rows
 (cells joined by a space) — and separate paragraphs by a blank line, as the
-plain-text releases are.
+plain-text releases are. A DOCX paragraph's text is gathered here, not by
+python-docx, which leaves out what Word shows inside tracked insertions,
+content controls, smart tags and simple fields.
 
 Both formats are ZIP files, so both are checked before anything is unpacked: at
 most ``MAX_ENTRIES`` parts, none declared above ``MAX_UNPACKED`` bytes, and no
@@ -68,20 +70,41 @@ def _paragraphs(blocks: Iterator[tuple[str, bool]]) -> str:
 # --- DOCX ----------------------------------------------------------------------
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_P, _W_TBL, _W_R, _W_NUMPR = f"{_W}p", f"{_W}tbl", f"{_W}r", f"{_W}numPr"
+# What Word shows the text inside of, as it shows the text around it: links,
+# tracked insertions and moves (a draft's changes not yet accepted), content
+# controls, smart tags, simple fields. python-docx reads only runs and links,
+# so an amount typed with changes tracked, or a template's content control,
+# would be left out. Deleted and moved-away text is not shown, so not read.
+_SHOWN_INSIDE = {
+    f"{_W}{name}"
+    for name in (
+        "hyperlink", "ins", "moveTo", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml", "dir", "bdo",
+    )
+}  # fmt: skip
+_BLOCKS_INSIDE = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"}
+
+
+def _docx_paragraph_text(element: Any) -> str:
+    out: list[str] = []
+    for child in element.iterchildren():
+        if child.tag == _W_R:
+            out.append(child.text)  # python-docx's run text: t, tab, br, cr, ptab, noBreakHyphen
+        elif child.tag in _SHOWN_INSIDE:
+            out.append(_docx_paragraph_text(child))
+    return "".join(out)
+
+
 def _docx_blocks(document: Any) -> Iterator[tuple[str, bool]]:
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    qn_p = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
-    qn_tbl = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl"
-    qn_numpr = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}numPr"
 
     def walk(parent_element: Any, parent: Any) -> Iterator[tuple[str, bool]]:
         for child in parent_element.iterchildren():
-            if child.tag == qn_p:
-                listed = child.pPr is not None and child.pPr.find(qn_numpr) is not None
-                yield Paragraph(child, parent).text, listed
-            elif child.tag == qn_tbl:
+            if child.tag == _W_P:
+                listed = child.pPr is not None and child.pPr.find(_W_NUMPR) is not None
+                yield _docx_paragraph_text(child), listed
+            elif child.tag == _W_TBL:
                 table = Table(child, parent)
                 for row in table.rows:
                     cells: list[str] = []
@@ -90,8 +113,11 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, bool]]:
                         if id(cell._tc) in seen:  # a merged cell repeats
                             continue
                         seen.add(id(cell._tc))
-                        cells.append(" ".join(p.text for p in cell.paragraphs if p.text.strip()))
+                        texts = (text for text, _listed in walk(cell._tc, cell))
+                        cells.append(" ".join(text for text in texts if text.strip()))
                     yield " ".join(c for c in cells if c), False
+            elif child.tag in _BLOCKS_INSIDE:
+                yield from walk(child, parent)
 
     yield from walk(document.element.body, document)
 
