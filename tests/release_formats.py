@@ -127,10 +127,12 @@ def to_pdf(text: str, *, page_breaks: Sequence[int] = ()) -> bytes:
     return out.getvalue()
 
 
-def to_printed_pdf(lines: Sequence[str]) -> bytes:
-    """A one-page PDF with each of ``lines`` drawn as it stands, 14 pt apart and
-    a blank line for "" — as a word processor prints a page, line-end hyphens
-    and all, which reportlab's paragraphs never write."""
+def to_printed_pdf(lines: Sequence[str], *, header: str | None = None, footer: str | None = None) -> bytes:
+    """A PDF with each of ``lines`` drawn as it stands, 14 pt apart, a blank
+    line for "" and a new page for "\\f" — as a word processor prints a page,
+    line-end hyphens and all, which reportlab's paragraphs never write. A
+    ``header`` and a ``footer`` ("Pagina {page} din {pages}") are drawn on
+    every page before its lines, as Word writes them."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
@@ -138,15 +140,23 @@ def to_printed_pdf(lines: Sequence[str]) -> bytes:
     regular, _bold = _font()
     if "ReleaseSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("ReleaseSans", regular))
+    pages = "\n".join(lines).split("\f")
     out = io.BytesIO()
-    page = canvas.Canvas(out, invariant=1)
-    page.setFont("ReleaseSans", 11)
-    baseline = 800.0
-    for line in lines:
-        if line:
-            page.drawString(72, baseline, line)
-        baseline -= 14
-    page.save()
+    sheet = canvas.Canvas(out, invariant=1)
+    for number, page in enumerate(pages, 1):
+        sheet.setFont("ReleaseSans", 9)
+        if header:
+            sheet.drawString(72, 810, header)
+        if footer:
+            sheet.drawString(440, 30, footer.format(page=number, pages=len(pages)))
+        sheet.setFont("ReleaseSans", 11)
+        baseline = 770.0
+        for line in page.strip("\n").split("\n"):
+            if line:
+                sheet.drawString(72, baseline, line)
+            baseline -= 14
+        sheet.showPage()
+    sheet.save()
     return out.getvalue()
 
 

@@ -150,6 +150,47 @@ def test_pdf_dash_at_the_line_end_stays_apart_from_the_next_word() -> None:
     assert "decembrie 2020 - decembrie 2023" in _read(to_printed_pdf(PRINTED)).text
 
 
+# Two pages with the programme's banner above and the page number below each,
+# and a sentence that goes on over the page break.
+TWO_PAGES = [
+    "Comunicat de presă",
+    "",
+    "Comuna Șipote anunță finalizarea proiectului „Modernizarea serviciilor publice”, cod",
+    "SMIS 130455. Valoarea totală a proiectului, pentru care contractul de finanțare a fost",
+    "semnat la data de 12.03.2018 cu Autoritatea de Management pentru POCA, este de",
+    "\f",
+    "624.995,52 lei, din Fondul Social European, bugetul național și bugetul local.",
+    "",
+    "Proiectul s-a derulat între 12.03.2018 și 11.07.2019.",
+]
+BANNER = "Proiect cofinanțat din Fondul Social European prin POCA 2014-2020"
+
+
+def _two_pages() -> str:
+    return _read(to_printed_pdf(TWO_PAGES, header=BANNER, footer="Pagina {page} din {pages}")).text
+
+
+def test_pdf_running_footer_does_not_cut_a_sentence_over_the_page_break() -> None:
+    text = _two_pages()
+    assert "cu Autoritatea de Management pentru POCA, este de 624.995,52 lei, din" in text
+    assert "Pagina" not in text
+
+
+def test_pdf_running_header_is_kept_once_where_it_first_stands() -> None:
+    text = _two_pages()
+    assert text.startswith(f"{BANNER}\n\nComunicat de presă")
+    assert text.count(BANNER) == 1
+
+
+def test_pdf_page_of_a_few_lines_keeps_its_paragraph_breaks() -> None:
+    assert "bugetul local.\n\nProiectul s-a derulat" in _two_pages()
+
+
+def test_pdf_page_number_alone_on_one_page_is_not_taken_for_a_running_line() -> None:
+    text = _read(to_printed_pdf(PRINTED, footer="Pagina {page} din {pages}")).text
+    assert "Pagina 1 din 1" in text
+
+
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TRACKED = 'w:author="Ana" w:date="2020-01-01T00:00:00Z"'
 

@@ -107,6 +107,9 @@ def _printed_lines(textpage: object, piece: str, start: int) -> list[tuple[str, 
     return out
 
 
+_FEW_LINES = 4
+
+
 class _Layout:
     """The text block's margins and line pitch on each page, to tell wraps from breaks."""
 
@@ -114,14 +117,23 @@ class _Layout:
         filled = [line for line in lines if line.text]
         self.right = {}
         self.pitch = {}
+        gaps_of: dict[int, list[float]] = {}
         for page in {line.page for line in filled}:
             on_page = [line for line in filled if line.page == page]
             self.right[page] = max(line.right for line in on_page)
-            gaps = sorted(
+            gaps_of[page] = sorted(
                 a.baseline - b.baseline
                 for a, b in itertools.pairwise(on_page)
                 if 0 < a.baseline - b.baseline < 200
             )
+        # A page of a few lines (a release's last) shows neither its margin nor
+        # its line pitch: it is printed as the pages before it.
+        every_gap = sorted(gap for gaps in gaps_of.values() for gap in gaps)
+        widest = max(self.right.values(), default=0.0)
+        for page, gaps in gaps_of.items():
+            if len(gaps) < _FEW_LINES:
+                gaps = every_gap
+                self.right[page] = widest
             self.pitch[page] = gaps[len(gaps) // 4] if gaps else 0.0
 
     def wrapped(self, line: _Line, following: _Line) -> bool:
@@ -169,6 +181,44 @@ def _join(current: str, text: str) -> str:
     if current.endswith("-") and not current.endswith(" -") and text[:1].islower():
         return current + text  # a compound's hyphen ("social-economic"); a lone dash is spaced
     return current + " " + text
+
+
+_DIGITS = re.compile(r"\d+")
+# Where the same line stands on two pages, in points (PDFium's boxes vary a little).
+_SAME_HEIGHT = 3.0
+
+
+def _without_running_lines(lines: list[_Line], middles: list[float]) -> list[_Line]:
+    """``lines`` without the running headers and footers of a PDF of several pages.
+
+    A release printed from a word processor repeats its header and footer
+    (the programme's banner, "Pagina 1 din 2") on every page, and PDFium puts
+    them among the body's lines: a sentence that goes on over the page break
+    is cut by them, and its value lost. A line whose text, numbers aside,
+    stands at the same height on more than half of the pages (two at least)
+    is such a line. A header is kept where it first stands, above the first
+    page's body, since a banner may be the only place that names the
+    programme; its repeats and every footer go.
+    """
+    pages = {line.page for line in lines if line.text}
+    if len(pages) < 2:
+        return lines
+    seen: dict[str, list[_Line]] = {}
+    for line in lines:
+        if line.text:
+            seen.setdefault(_DIGITS.sub("#", " ".join(line.text.split()).casefold()), []).append(line)
+    running: set[int] = set()
+    for same_text in seen.values():
+        if len(same_text) < 2:
+            continue
+        first = same_text[0]
+        placed = [line for line in same_text if abs(line.baseline - first.baseline) <= _SAME_HEIGHT]
+        on_pages = {line.page for line in placed}
+        if len(on_pages) < 2 or 2 * len(on_pages) <= len(pages):
+            continue
+        header = first.baseline > middles[first.page]
+        running.update(id(line) for line in placed if not (header and line is first))
+    return [line for line in lines if id(line) not in running]
 
 
 def _reflow(lines: list[_Line], pages: int) -> tuple[str, list[int]]:
@@ -234,9 +284,11 @@ def pdf_text(data: bytes, *, ocr: bool = False, password: str | None = None) -> 
             raise IntakeError(f"the PDF has {pages} pages; a release has at most {MAX_PAGES}")
         lines: list[_Line] = []
         empty: list[int] = []
+        middles: list[float] = []
         for number in range(pages):
             try:
                 page = document[number]
+                middles.append(page.get_height() / 2)
                 textpage = page.get_textpage()
                 count = textpage.count_chars()
                 page_lines = _page_lines(textpage, count, number) if count > 0 else []
@@ -263,7 +315,7 @@ def pdf_text(data: bytes, *, ocr: bool = False, password: str | None = None) -> 
                 starts.append(offset)
                 offset += len(text) + 2
             return PdfText("\n\n".join(texts) + "\n", starts, ocr_pages)
-        text, starts = _reflow(lines, pages)
+        text, starts = _reflow(_without_running_lines(lines, middles), pages)
     finally:
         document.close()
     return PdfText(text + "\n", starts, ocr_pages)
