@@ -81,10 +81,12 @@ _DROP_TAGS = (
 )  # fmt: skip
 # Words in class, id or role that mark page furniture. Matched on whole tokens of
 # the attribute (split at -, _, space), so "share" drops "share-buttons" but not "shareholders".
+# Not "widget": page builders (Elementor, SiteOrigin) call every block of a page
+# one, the post's text included; a sidebar's widgets go with the sidebar.
 _FURNITURE = _words(
     """
     cookie cookies consent gdpr cmplz cc-window share sharing sharer social socials addthis
-    sharethis comment comments respond disqus related relatedposts sidebar widget widgets
+    sharethis comment comments respond disqus related relatedposts sidebar
     menu navbar nav navigation breadcrumb breadcrumbs newsletter subscribe popup modal
     advert advertisement ads banner footer copyright pagination pager tags tagcloud
     author-box skip skiplink search searchform login print-button toolbar rating
@@ -136,10 +138,11 @@ def _strip_furniture(body: Any) -> None:
             if not headings:
                 node.decompose()
     doomed = []
+    total = _paragraph_length(body)
     for node in body.traverse():
         if node.tag in {"body", "html", "article", "main"}:
             continue
-        if _is_furniture(node.attributes):
+        if _is_furniture(node.attributes) and 2 * _paragraph_length(node) <= total:
             doomed.append(node)
     for node in doomed:
         with contextlib.suppress(Exception):  # already gone with an ancestor
@@ -148,6 +151,13 @@ def _strip_furniture(body: Any) -> None:
 
 def _text_length(node: Any) -> int:
     return len(_SPACES.sub(" ", node.text(deep=True, separator=" ")).strip())
+
+
+def _paragraph_length(node: Any) -> int:
+    """The text in ``node``'s paragraphs. An element that holds more than half
+    of a page's is a wrapper around the release ("content-sidebar-wrap", a
+    site's "no-sidebar" layout), whatever its class says, and is kept."""
+    return sum(_text_length(para) for para in node.css("p, pre"))
 
 
 def _link_length(node: Any) -> int:

@@ -1,0 +1,71 @@
+"""The release found in web pages shaped as the sites that publish releases
+build them: page builders, theme frameworks, wrappers named for their layout."""
+
+from __future__ import annotations
+
+from eufunds.intake.html import html_main_text
+
+RELEASE = (
+    "<p>Comuna Șipote, în calitate de beneficiar, anunță lansarea proiectului „Modernizarea "
+    "serviciilor publice în Comuna Șipote”, cod SIPOCA 902, cod MySMIS 130455.</p>"
+    "<p>Valoarea totală a proiectului este de 624.995,52 lei, din care 531.246,19 lei "
+    "finanțare nerambursabilă din Fondul Social European.</p>"
+)
+VALUE = "Valoarea totală a proiectului este de 624.995,52 lei"
+
+
+def _page(body: str) -> str:
+    return (
+        '<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8"><title>Comunicat</title></head>'
+        f'<body><header class="site-header"><nav><a href="/">Acasă</a></nav></header>{body}'
+        '<footer class="site-footer"><p>© 2024 Primăria Comunei Șipote. Toate drepturile rezervate.</p>'
+        "</footer></body></html>"
+    )
+
+
+def test_a_page_builders_blocks_called_widgets_keep_the_release() -> None:
+    # Elementor, on many a town hall's site, calls the post's text a widget.
+    page = _page(
+        '<div class="elementor elementor-location-single"><div class="elementor-widget-wrap">'
+        '<div class="elementor-element elementor-widget elementor-widget-theme-post-content">'
+        f'<div class="elementor-widget-container">{RELEASE}</div></div></div></div>'
+    )
+    assert VALUE in html_main_text(page)
+
+
+def test_share_buttons_among_the_page_builders_widgets_still_go() -> None:
+    page = _page(
+        '<div class="elementor-widget-wrap">'
+        f'<div class="elementor-widget elementor-widget-theme-post-content">{RELEASE}</div>'
+        '<div class="elementor-widget elementor-widget-share-buttons"><p>Distribuie pe Facebook și '
+        "pe Twitter acest comunicat de presă</p></div></div>"
+    )
+    text = html_main_text(page)
+    assert VALUE in text
+    assert "Distribuie" not in text
+
+
+def test_a_wrapper_named_for_a_content_and_sidebar_layout_keeps_the_release() -> None:
+    page = _page(
+        f'<div class="content-sidebar-wrap"><main class="content"><div class="entry-content">{RELEASE}'
+        '</div></main><div class="sidebar sidebar-primary"><p>Articole recente: alt comunicat de '
+        "presă al primăriei, publicat ieri</p></div></div>"
+    )
+    text = html_main_text(page)
+    assert VALUE in text
+    assert "Articole recente" not in text
+
+
+def test_a_site_wrapper_named_no_sidebar_keeps_the_release() -> None:
+    page = _page(f'<div id="page" class="site no-sidebar"><div class="post-body">{RELEASE}</div></div>')
+    assert VALUE in html_main_text(page)
+
+
+def test_a_comment_section_shorter_than_the_release_still_goes() -> None:
+    page = _page(
+        f'<div class="post">{RELEASE}</div><div id="comments" class="comments-area">'
+        "<p>Felicitări pentru proiect, așteptăm rezultatele!</p></div>"
+    )
+    text = html_main_text(page)
+    assert VALUE in text
+    assert "Felicitări" not in text
