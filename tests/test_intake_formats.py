@@ -234,6 +234,22 @@ def test_docx_text_in_content_controls_and_smart_tags_is_read() -> None:
     assert "Beneficiar: Comuna Șipote, județul Iași" in text
 
 
+def test_docx_text_box_is_read_once_after_the_paragraph_that_anchors_it() -> None:
+    # Word writes a text box as a drawing and again as VML for older readers.
+    box = "<w:txbxContent><w:p><w:r><w:t>Cod SMIS 130455</w:t></w:r></w:p></w:txbxContent>"
+    data = _docx_with(
+        f'<w:p {_W} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:t>Comuna Șipote anunță lansarea proiectului.</w:t>'
+        f'</w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}</wps:txbx>'
+        f"</w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox>{box}</v:textbox></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r></w:p>"
+    )
+    text = _read(data).text
+    assert "Comuna Șipote anunță lansarea proiectului.\n\nCod SMIS 130455\n" in text
+    assert text.count("130455") == 1
+
+
 # --- the real releases, rendered --------------------------------------------------------
 
 

@@ -7,7 +7,8 @@ headings, list items (marked "• " so the extractor sees a list) and table rows
 (cells joined by a space) — and separate paragraphs by a blank line, as the
 plain-text releases are. A DOCX paragraph's text is gathered here, not by
 python-docx, which leaves out what Word shows inside tracked insertions,
-content controls, smart tags and simple fields.
+content controls, smart tags, simple fields and text boxes (read after the
+paragraph that anchors them).
 
 Both formats are ZIP files, so both are checked before anything is unpacked: at
 most ``MAX_ENTRIES`` parts, none declared above ``MAX_UNPACKED`` bytes, and no
@@ -84,6 +85,24 @@ _SHOWN_INSIDE = {
     )
 }  # fmt: skip
 _BLOCKS_INSIDE = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"}
+_W_TEXT_BOX = f"{_W}txbxContent"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _text_boxes(paragraph: Any) -> list[Any]:
+    """The text boxes anchored in ``paragraph`` (a template's title or contact
+    box), each once: Word writes a box twice, as a drawing and as its VML copy
+    under ``mc:Fallback``, and a box inside a box is met when walking the outer one."""
+    boxes = []
+    for box in paragraph.iter(_W_TEXT_BOX):
+        ancestor = box.getparent()
+        while ancestor is not None and ancestor is not paragraph:
+            if ancestor.tag in (_W_TEXT_BOX, _MC_FALLBACK):
+                break
+            ancestor = ancestor.getparent()
+        else:
+            boxes.append(box)
+    return boxes
 
 
 def _docx_paragraph_text(element: Any) -> str:
@@ -104,6 +123,8 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, bool]]:
             if child.tag == _W_P:
                 listed = child.pPr is not None and child.pPr.find(_W_NUMPR) is not None
                 yield _docx_paragraph_text(child), listed
+                for box in _text_boxes(child):
+                    yield from walk(box, parent)
             elif child.tag == _W_TBL:
                 table = Table(child, parent)
                 for row in table.rows:
