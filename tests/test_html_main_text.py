@@ -69,3 +69,27 @@ def test_a_comment_section_shorter_than_the_release_still_goes() -> None:
     text = html_main_text(page)
     assert VALUE in text
     assert "Felicitări" not in text
+
+
+# An older town hall's page: laid out as a table, the menu in one cell, the
+# release in the next, its paragraphs parted by blank lines of <br>.
+TABLE_LAYOUT = (
+    '<table width="100%"><tr><td width="200"><a href="/">Acasă</a><br><a href="/consiliu">Consiliul '
+    'local</a><br><a href="/proiecte">Proiecte</a><br><a href="/anunturi">Anunțuri</a></td><td>'
+    "<b>COMUNICAT DE PRESĂ</b><br><br>Comuna Șipote, în calitate de beneficiar, anunță lansarea "
+    "proiectului „Modernizarea serviciilor publice în Comuna Șipote”, cod SIPOCA 902.<br>\n<br>"
+    "Valoarea totală a proiectului este de 624.995,52 lei, din care 531.246,19 lei finanțare "
+    "nerambursabilă din Fondul Social European.</td></tr></table>"
+)
+
+
+def test_a_page_laid_out_as_a_table_gives_the_releases_cell_without_the_menus() -> None:
+    text = html_main_text(_page(TABLE_LAYOUT))
+    assert text.startswith("COMUNICAT DE PRESĂ")
+    assert "Anunțuri" not in text
+
+
+def test_a_blank_line_of_br_parts_paragraphs() -> None:
+    text = html_main_text(_page(TABLE_LAYOUT))
+    assert "cod SIPOCA 902.\n\nValoarea totală" in text
+    assert "COMUNICAT DE PRESĂ\n\nComuna Șipote" in text

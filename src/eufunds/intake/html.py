@@ -177,7 +177,9 @@ def _main_container(body: Any) -> Any:
         if length < 25:
             continue
         weight = length - 2 * _link_length(para)
-        parent = para.parent
+        # A cell is a block of its own: in a page laid out as a table, the
+        # release's cell, not the row that also holds the menu's.
+        parent = para if para.tag == "td" else para.parent
         for share in (1.0, 0.5):
             if parent is None:
                 break
@@ -205,7 +207,11 @@ def _render(root: Any) -> list[str]:
     blocks: list[str] = []
     buffer: list[str] = []
 
+    broken: int | None = None  # where in ``buffer`` the last line break is, if any
+
     def flush() -> None:
+        nonlocal broken
+        broken = None
         if buffer:
             text = "".join(buffer)
             buffer.clear()
@@ -231,7 +237,11 @@ def _render(root: Any) -> list[str]:
                 buffer.append(_WS.sub(" ", text))
             continue
         if tag == "br":
-            buffer.append("\n")
+            if broken is not None and not "".join(buffer[broken + 1 :]).strip():
+                flush()  # a blank line: "<br><br>" parts paragraphs on pages without <p>
+            else:
+                broken = len(buffer)
+                buffer.append("\n")
             continue
         if tag == "-comment" or tag in _DROP_TAGS:
             continue
