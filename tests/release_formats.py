@@ -127,12 +127,15 @@ def to_pdf(text: str, *, page_breaks: Sequence[int] = ()) -> bytes:
     return out.getvalue()
 
 
-def to_printed_pdf(lines: Sequence[str], *, header: str | None = None, footer: str | None = None) -> bytes:
+def to_printed_pdf(
+    lines: Sequence[str], *, header: str | None = None, footer: str | None = None, header_from: int = 1
+) -> bytes:
     """A PDF with each of ``lines`` drawn as it stands, 14 pt apart, a blank
     line for "" and a new page for "\\f" — as a word processor prints a page,
     line-end hyphens and all, which reportlab's paragraphs never write. A
     ``header`` and a ``footer`` ("Pagina {page} din {pages}") are drawn on
-    every page before its lines, as Word writes them."""
+    every page before its lines (the header from page ``header_from`` on), as
+    Word writes them."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
@@ -145,7 +148,7 @@ def to_printed_pdf(lines: Sequence[str], *, header: str | None = None, footer: s
     sheet = canvas.Canvas(out, invariant=1)
     for number, page in enumerate(pages, 1):
         sheet.setFont("ReleaseSans", 9)
-        if header:
+        if header and number >= header_from:
             sheet.drawString(72, 810, header)
         if footer:
             sheet.drawString(440, 30, footer.format(page=number, pages=len(pages)))

@@ -182,6 +182,14 @@ def test_pdf_running_header_is_kept_once_where_it_first_stands() -> None:
     assert text.count(BANNER) == 1
 
 
+def test_pdf_header_first_met_after_the_first_page_goes_too() -> None:
+    # Word's "different first page": the banner stands on the later pages only.
+    lines = [*TWO_PAGES, "\f", "Date de contact: Ion Popescu, manager de proiect."]
+    text = _read(to_printed_pdf(lines, header=BANNER, header_from=2)).text
+    assert BANNER not in text
+    assert "este de 624.995,52 lei" in text
+
+
 def test_pdf_page_of_a_few_lines_keeps_its_paragraph_breaks() -> None:
     assert "bugetul local.\n\nProiectul s-a derulat" in _two_pages()
 

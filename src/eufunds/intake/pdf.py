@@ -216,7 +216,9 @@ def _without_running_lines(lines: list[_Line], middles: list[float]) -> list[_Li
         on_pages = {line.page for line in placed}
         if len(on_pages) < 2 or 2 * len(on_pages) <= len(pages):
             continue
-        header = first.baseline > middles[first.page]
+        # (Only on the first page is a header above the whole body; a header
+        # first met further on would cut a sentence over a page break.)
+        header = first.page == min(pages) and first.baseline > middles[first.page]
         running.update(id(line) for line in placed if not (header and line is first))
     return [line for line in lines if id(line) not in running]
 
