@@ -128,14 +128,21 @@ def to_pdf(text: str, *, page_breaks: Sequence[int] = ()) -> bytes:
 
 
 def to_printed_pdf(
-    lines: Sequence[str], *, header: str | None = None, footer: str | None = None, header_from: int = 1
+    lines: Sequence[str],
+    *,
+    header: str | None = None,
+    footer: str | None = None,
+    header_from: int = 1,
+    furniture_last: bool = False,
+    font_size: float = 11,
+    pitch: float = 14,
 ) -> bytes:
-    """A PDF with each of ``lines`` drawn as it stands, 14 pt apart, a blank
-    line for "" and a new page for "\\f" — as a word processor prints a page,
-    line-end hyphens and all, which reportlab's paragraphs never write. A
-    ``header`` and a ``footer`` ("Pagina {page} din {pages}") are drawn on
-    every page before its lines (the header from page ``header_from`` on), as
-    Word writes them."""
+    """A PDF with each of ``lines`` drawn as it stands, ``pitch`` points apart,
+    a blank line for "" and a new page for "\\f" — as a word processor prints
+    a page, line-end hyphens and all, which reportlab's paragraphs never
+    write. A ``header`` and a ``footer`` ("Pagina {page} din {pages}") are
+    drawn on every page (the header from page ``header_from`` on), before its
+    lines as Word writes them or, with ``furniture_last``, after them."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
@@ -147,17 +154,24 @@ def to_printed_pdf(
     out = io.BytesIO()
     sheet = canvas.Canvas(out, invariant=1)
     for number, page in enumerate(pages, 1):
-        sheet.setFont("ReleaseSans", 9)
-        if header and number >= header_from:
-            sheet.drawString(72, 810, header)
-        if footer:
-            sheet.drawString(440, 30, footer.format(page=number, pages=len(pages)))
-        sheet.setFont("ReleaseSans", 11)
+
+        def furniture(number: int = number) -> None:
+            sheet.setFont("ReleaseSans", 9)
+            if header and number >= header_from:
+                sheet.drawString(72, 810, header)
+            if footer:
+                sheet.drawString(72, 30, footer.format(page=number, pages=len(pages)))
+
+        if not furniture_last:
+            furniture()
+        sheet.setFont("ReleaseSans", font_size)
         baseline = 770.0
         for line in page.strip("\n").split("\n"):
             if line:
                 sheet.drawString(72, baseline, line)
-            baseline -= 14
+            baseline -= pitch
+        if furniture_last:
+            furniture()
         sheet.showPage()
     sheet.save()
     return out.getvalue()

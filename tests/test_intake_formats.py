@@ -142,6 +142,24 @@ def test_pdf_paragraph_ending_in_a_hyphen_keeps_the_hyphen_and_the_paragraph_bre
     assert "\n\n-anunț finalizare proiect-\n\nComuna Șipote anunță" in _read(to_printed_pdf(PRINTED)).text
 
 
+def test_pdf_line_ending_in_a_hyphen_far_from_the_margin_is_no_cut_word() -> None:
+    # With no blank line after it, only the room left on the line tells.
+    lines = ["-anunț finalizare proiect-", *PRINTED[4:]]
+    assert "-anunț finalizare proiect-\nComuna Șipote" in _read(to_printed_pdf(lines)).text
+
+
+def test_pdf_hyphen_mark_between_lines_set_tight_is_still_a_line_end() -> None:
+    # 12 pt letters 11.5 pt apart: their boxes overlap.
+    lines = ["-anunț finalizare proiect-", "Comuna Șipote anunță finalizarea proiectului."]
+    text = _read(to_printed_pdf(lines, font_size=12, pitch=11.5)).text
+    assert "-anunț finalizare proiect-\nComuna Șipote" in text
+
+
+def test_pdf_word_in_capitals_cut_at_the_line_end_is_rejoined() -> None:
+    lines = ["PROIECTUL „CREȘTEREA EFICIENȚEI ADMINISTRATIVE PRIN MODERNI-", "ZAREA SERVICIILOR PUBLICE”."]
+    assert "PRIN MODERNIZAREA SERVICIILOR" in _read(to_printed_pdf(lines)).text
+
+
 def test_pdf_name_whose_own_hyphen_falls_at_the_line_end_keeps_it() -> None:
     assert "la Cluj-Napoca, la sediul" in _read(to_printed_pdf(PRINTED)).text
 
@@ -176,17 +194,50 @@ def test_pdf_running_footer_does_not_cut_a_sentence_over_the_page_break() -> Non
     assert "Pagina" not in text
 
 
-def test_pdf_running_header_is_kept_once_where_it_first_stands() -> None:
+def test_pdf_running_header_is_said_once_at_the_top() -> None:
     text = _two_pages()
     assert text.startswith(f"{BANNER}\n\nComunicat de presă")
     assert text.count(BANNER) == 1
 
 
-def test_pdf_header_first_met_after_the_first_page_goes_too() -> None:
+def test_pdf_running_header_drawn_after_the_body_is_said_at_the_top() -> None:
+    # Some PDF writers put a page's header after its body.
+    text = _read(to_printed_pdf(TWO_PAGES, header=BANNER, furniture_last=True)).text
+    assert text.startswith(f"{BANNER}\n\nComunicat de presă")
+    assert "este de 624.995,52 lei" in text
+
+
+def test_pdf_running_footer_is_said_once_at_the_foot() -> None:
+    # The programme's mention may stand in the footer only.
+    text = _read(to_printed_pdf(TWO_PAGES, footer=BANNER)).text
+    assert text.endswith(f"11.07.2019.\n\n{BANNER}\n")
+    assert text.count(BANNER) == 1
+    assert "este de 624.995,52 lei" in text
+
+
+def test_pdf_footer_whose_words_also_stand_in_the_body_is_still_found() -> None:
+    lines = [*TWO_PAGES[:2], BANNER, "", *TWO_PAGES[2:]]
+    text = _read(to_printed_pdf(lines, footer=BANNER)).text
+    assert "este de 624.995,52 lei" in text
+    assert text.count(BANNER) == 2
+
+
+def test_pdf_body_lines_at_the_same_height_differing_in_their_amounts_are_kept() -> None:
+    lines = [
+        "Comunicat de presă", "", "Valoarea totală a primului proiect este de 624.995,52 lei.", "\f",
+        "Comunicat de presă", "", "Valoarea totală a primului proiect este de 830.000,00 lei.",
+    ]  # fmt: skip
+    text = _read(to_printed_pdf(lines)).text
+    assert "624.995,52 lei" in text
+    assert "830.000,00 lei" in text
+
+
+def test_pdf_header_first_met_after_the_first_page_is_said_at_the_top() -> None:
     # Word's "different first page": the banner stands on the later pages only.
     lines = [*TWO_PAGES, "\f", "Date de contact: Ion Popescu, manager de proiect."]
     text = _read(to_printed_pdf(lines, header=BANNER, header_from=2)).text
-    assert BANNER not in text
+    assert text.startswith(f"{BANNER}\n\nComunicat de presă")
+    assert text.count(BANNER) == 1
     assert "este de 624.995,52 lei" in text
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import IntakeError
 
@@ -96,11 +96,12 @@ def _printed_lines(textpage: object, piece: str, start: int) -> list[tuple[str, 
     for mark in _MARKS.finditer(piece):
         at = start + mark.start()
         try:
-            mark_bottom = textpage.get_charbox(at, loose=True)[1]  # type: ignore[attr-defined]
+            _l, mark_bottom, _r, mark_top = textpage.get_charbox(at, loose=True)  # type: ignore[attr-defined]
             next_top = textpage.get_charbox(at + 1, loose=True)[3]  # type: ignore[attr-defined]
         except Exception:
             continue
-        if next_top <= mark_bottom:
+        # Lower by half a line at least: loose boxes of lines set tight overlap.
+        if next_top <= mark_top - (mark_top - mark_bottom) / 2:
             out.append((piece[cut : mark.end()], start + cut))
             cut = mark.end()
     out.append((piece[cut:], start + cut))
@@ -129,11 +130,13 @@ class _Layout:
         # A page of a few lines (a release's last) shows neither its margin nor
         # its line pitch: it is printed as the pages before it.
         every_gap = sorted(gap for gaps in gaps_of.values() for gap in gaps)
-        widest = max(self.right.values(), default=0.0)
+        # The margin most full pages show (a landscape page's is no other page's).
+        full = sorted(self.right[page] for page, gaps in gaps_of.items() if len(gaps) >= _FEW_LINES)
+        margin = full[(len(full) - 1) // 2] if full else max(self.right.values(), default=0.0)
         for page, gaps in gaps_of.items():
             if len(gaps) < _FEW_LINES:
                 gaps = every_gap
-                self.right[page] = widest
+                self.right[page] = max(margin, self.right[page])
             self.pitch[page] = gaps[len(gaps) // 4] if gaps else 0.0
 
     def wrapped(self, line: _Line, following: _Line) -> bool:
@@ -176,51 +179,93 @@ class _Layout:
 def _join(current: str, text: str) -> str:
     if current.endswith(_SOFT_HYPHENS):
         # No word goes on after a cut with a capital: a name's own hyphen
-        # (Cluj-Napoca, Bistrița-Năsăud) that fell at the line's end.
-        return current[:-1] + ("-" if text[:1].isupper() else "") + text
+        # (Cluj-Napoca, Bistrița-Năsăud) fell at the line's end. In capitals
+        # ("MODERNI-" / "ZAREA") a cut word is the likelier.
+        name = text[:1].isupper() and not (current[-2:-1].isupper() and text[1:2].isupper())
+        return current[:-1] + ("-" if name else "") + text
     if current.endswith("-") and not current.endswith(" -") and text[:1].islower():
         return current + text  # a compound's hyphen ("social-economic"); a lone dash is spaced
     return current + " " + text
 
 
-_DIGITS = re.compile(r"\d+")
+# A number standing alone (not a part of "624.995,52" or "2014-2020").
+_NUMBER = re.compile(r"(?<![\d.,-])\d+(?![\d-]|[.,]\d)")
+# "Pagina 1 din 2", "Comunicat de presă, pag. 1": a page number's line is short.
+_PAGE_NUMBER_WORDS = 5
 # Where the same line stands on two pages, in points (PDFium's boxes vary a little).
 _SAME_HEIGHT = 3.0
 
 
-def _without_running_lines(lines: list[_Line], middles: list[float]) -> list[_Line]:
-    """``lines`` without the running headers and footers of a PDF of several pages.
+def _running_key(line: _Line, pages: int) -> str:
+    """The line's text, with its page's number and the page count written as #
+    in a line of a few words: "Pagina 1 din 2" and "Pagina 2 din 2" are one
+    running line; two body lines whose numbers differ are not."""
+    text = " ".join(line.text.split()).casefold()
+    if len(text.split()) > _PAGE_NUMBER_WORDS:
+        return text
+    numbers = {str(line.page + 1), str(pages)}
+    return _NUMBER.sub(lambda m: "#" if m.group() in numbers else m.group(), text)
+
+
+def _running_lines_placed(lines: list[_Line], middles: list[float]) -> list[_Line]:
+    """``lines`` with the running headers and footers of a PDF of several pages
+    said once, at the top and at the foot.
 
     A release printed from a word processor repeats its header and footer
     (the programme's banner, "Pagina 1 din 2") on every page, and PDFium puts
-    them among the body's lines: a sentence that goes on over the page break
-    is cut by them, and its value lost. A line whose text, numbers aside,
-    stands at the same height on more than half of the pages (two at least)
-    is such a line. A header is kept where it first stands, above the first
-    page's body, since a banner may be the only place that names the
-    programme; its repeats and every footer go.
+    them among the body's lines, before, after or between them: a sentence
+    that goes on over a page break is cut by them, and its value lost. A line
+    whose text, page numbers aside, stands at the same height on more than
+    half of the pages (two at least) is such a line. Each is taken out of the
+    body; a header's first occurrence goes to the top and a footer's last to
+    the foot, since the banner may be the only place naming the programme. A
+    page number says nothing of the release, and goes.
     """
     pages = {line.page for line in lines if line.text}
     if len(pages) < 2:
         return lines
-    seen: dict[str, list[_Line]] = {}
+    count = len(middles)
+    by_text: dict[str, list[_Line]] = {}
     for line in lines:
         if line.text:
-            seen.setdefault(_DIGITS.sub("#", " ".join(line.text.split()).casefold()), []).append(line)
+            by_text.setdefault(_running_key(line, count), []).append(line)
     running: set[int] = set()
-    for same_text in seen.values():
+    headers: list[_Line] = []
+    footers: list[_Line] = []
+    for key, same_text in by_text.items():
         if len(same_text) < 2:
             continue
-        first = same_text[0]
-        placed = [line for line in same_text if abs(line.baseline - first.baseline) <= _SAME_HEIGHT]
-        on_pages = {line.page for line in placed}
-        if len(on_pages) < 2 or 2 * len(on_pages) <= len(pages):
-            continue
-        # (Only on the first page is a header above the whole body; a header
-        # first met further on would cut a sentence over a page break.)
-        header = first.page == min(pages) and first.baseline > middles[first.page]
-        running.update(id(line) for line in placed if not (header and line is first))
-    return [line for line in lines if id(line) not in running]
+        # The same words may also stand in the body: each height is a line of its own.
+        heights: list[list[_Line]] = []
+        for line in same_text:
+            for cluster in heights:
+                if abs(cluster[0].baseline - line.baseline) <= _SAME_HEIGHT:
+                    cluster.append(line)
+                    break
+            else:
+                heights.append([line])
+        for cluster in heights:
+            on_pages = {line.page for line in cluster}
+            if len(on_pages) < 2 or 2 * len(on_pages) <= len(pages):
+                continue
+            running.update(id(line) for line in cluster)
+            if "#" in key and "#" not in cluster[0].text:
+                continue  # a page number
+            if cluster[0].baseline > middles[cluster[0].page]:
+                headers.append(cluster[0])
+            else:
+                footers.append(cluster[-1])
+    if not running:
+        return lines
+    body = [line for line in lines if id(line) not in running]
+    # Said on the first and the last page, so that pages still start in order.
+    top = [replace(line, page=min(pages)) for line in sorted(headers, key=_reading_order)]
+    foot = [replace(line, page=max(pages)) for line in sorted(footers, key=_reading_order)]
+    return [*top, *body, *foot]
+
+
+def _reading_order(line: _Line) -> tuple[float, float]:
+    return -line.baseline, line.left
 
 
 def _reflow(lines: list[_Line], pages: int) -> tuple[str, list[int]]:
@@ -317,7 +362,7 @@ def pdf_text(data: bytes, *, ocr: bool = False, password: str | None = None) -> 
                 starts.append(offset)
                 offset += len(text) + 2
             return PdfText("\n\n".join(texts) + "\n", starts, ocr_pages)
-        text, starts = _reflow(_without_running_lines(lines, middles), pages)
+        text, starts = _reflow(_running_lines_placed(lines, middles), pages)
     finally:
         document.close()
     return PdfText(text + "\n", starts, ocr_pages)
