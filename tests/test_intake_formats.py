@@ -293,6 +293,46 @@ def test_docx_text_in_content_controls_and_smart_tags_is_read() -> None:
     assert "Beneficiar: Comuna Șipote, județul Iași" in text
 
 
+def _cell(text: str) -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>'
+
+
+_GRID = '<w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/></w:tblGrid>'
+
+
+def test_docx_table_rows_in_a_repeating_section_are_read() -> None:
+    data = _docx_with(
+        f"<w:tbl {_W}>{_GRID}<w:tr>{_cell('Cod SMIS')}{_cell('130455')}</w:tr><w:sdt><w:sdtPr/><w:sdtContent>"
+        f"<w:tr>{_cell('Valoare totală')}{_cell('624.995,52 lei')}</w:tr></w:sdtContent></w:sdt></w:tbl>"
+    )
+    assert "Cod SMIS 130455\n\nValoare totală 624.995,52 lei\n" in _read(data).text
+
+
+def test_docx_table_cell_in_a_content_control_is_read() -> None:
+    data = _docx_with(
+        f"<w:tbl {_W}>{_GRID}<w:tr>{_cell('Valoare totală')}<w:sdt><w:sdtPr/><w:sdtContent>"
+        f"{_cell('624.995,52 lei')}</w:sdtContent></w:sdt></w:tr></w:tbl>"
+    )
+    assert "Valoare totală 624.995,52 lei\n" in _read(data).text
+
+
+def test_docx_table_rows_in_custom_xml_are_read() -> None:
+    data = _docx_with(
+        f'<w:tbl {_W}>{_GRID}<w:customXml w:element="rand"><w:tr>{_cell("Valoare totală")}'
+        f"{_cell('624.995,52 lei')}</w:tr></w:customXml></w:tbl>"
+    )
+    assert "Valoare totală 624.995,52 lei\n" in _read(data).text
+
+
+def test_docx_content_control_showing_its_prompt_is_not_read() -> None:
+    data = _docx_with(
+        f'<w:p {_W}><w:r><w:t xml:space="preserve">Beneficiar: </w:t></w:r><w:sdt><w:sdtPr><w:showingPlcHdr/>'
+        "</w:sdtPr><w:sdtContent><w:r><w:t>Faceți clic sau atingeți aici pentru a introduce text.</w:t>"
+        "</w:r></w:sdtContent></w:sdt></w:p>"
+    )
+    assert "Faceți clic" not in _read(data).text
+
+
 def test_docx_text_box_is_read_once_after_the_paragraph_that_anchors_it() -> None:
     # Word writes a text box as a drawing and again as VML for older readers.
     box = "<w:txbxContent><w:p><w:r><w:t>Cod SMIS 130455</w:t></w:r></w:p></w:txbxContent>"

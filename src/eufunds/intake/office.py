@@ -7,8 +7,9 @@ headings, list items (marked "• " so the extractor sees a list) and table rows
 (cells joined by a space) — and separate paragraphs by a blank line, as the
 plain-text releases are. A DOCX paragraph's text is gathered here, not by
 python-docx, which leaves out what Word shows inside tracked insertions,
-content controls, smart tags, simple fields and text boxes (read after the
-paragraph that anchors them).
+content controls (but for a prompt showing in place of text), smart tags,
+simple fields and text boxes (read after the paragraph that anchors them),
+and the rows and cells a repeating section wraps.
 
 Both formats are ZIP files, so both are checked before anything is unpacked: at
 most ``MAX_ENTRIES`` parts, none declared above ``MAX_UNPACKED`` bytes, and no
@@ -22,6 +23,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from copy import deepcopy
 from typing import Any
 from xml.etree import ElementTree
 
@@ -77,14 +79,55 @@ _W_P, _W_TBL, _W_R, _W_NUMPR = f"{_W}p", f"{_W}tbl", f"{_W}r", f"{_W}numPr"
 # tracked insertions and moves (a draft's changes not yet accepted), content
 # controls, smart tags, simple fields. python-docx reads only runs and links,
 # so an amount typed with changes tracked, or a template's content control,
-# would be left out. Deleted and moved-away text is not shown, so not read.
+# would be left out. Deleted and moved-away text is not shown, so not read,
+# nor is a content control's prompt (``_placeholder``).
 _SHOWN_INSIDE = {
     f"{_W}{name}"
     for name in (
         "hyperlink", "ins", "moveTo", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml", "dir", "bdo",
     )
 }  # fmt: skip
-_BLOCKS_INSIDE = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"}
+_W_SDT, _W_SDT_PR, _W_SDT_CONTENT = f"{_W}sdt", f"{_W}sdtPr", f"{_W}sdtContent"
+_W_CUSTOM_XML, _W_CUSTOM_XML_PR = f"{_W}customXml", f"{_W}customXmlPr"
+_W_TR, _W_PLACEHOLDER = f"{_W}tr", f"{_W}showingPlcHdr"
+_BLOCKS_INSIDE = {_W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML}
+
+
+def _placeholder(sdt: Any) -> bool:
+    """Whether a content control shows its prompt ("Faceți clic aici…"), not
+    text anybody typed: Word marks it so, and the prompt is no release's word."""
+    properties = sdt.find(_W_SDT_PR)
+    return properties is not None and properties.find(_W_PLACEHOLDER) is not None
+
+
+def _row_wrappers(table: Any) -> list[Any]:
+    return [
+        child
+        for parent in (table, *table.iterchildren(_W_TR))
+        for child in parent.iterchildren(_W_SDT, _W_CUSTOM_XML)
+    ]
+
+
+def _without_row_wrappers(table: Any) -> Any:
+    """``table`` with the content controls and custom XML that wrap its rows or
+    cells (a repeating section) taken away around their content: python-docx
+    sees only the rows and cells that are the table's and row's own children."""
+    if not _row_wrappers(table):
+        return table
+    table = deepcopy(table)  # the document itself stays as it was read
+    while wrappers := _row_wrappers(table):
+        for wrapper in wrappers:
+            if wrapper.tag == _W_SDT:
+                content = wrapper.find(_W_SDT_CONTENT)
+                inner = [] if content is None or _placeholder(wrapper) else list(content)
+            else:
+                inner = [child for child in wrapper if child.tag != _W_CUSTOM_XML_PR]
+            for child in inner:
+                wrapper.addprevious(child)
+            wrapper.getparent().remove(wrapper)
+    return table
+
+
 _W_TEXT_BOX = f"{_W}txbxContent"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
@@ -110,7 +153,7 @@ def _docx_paragraph_text(element: Any) -> str:
     for child in element.iterchildren():
         if child.tag == _W_R:
             out.append(child.text)  # python-docx's run text: t, tab, br, cr, ptab, noBreakHyphen
-        elif child.tag in _SHOWN_INSIDE:
+        elif child.tag in _SHOWN_INSIDE and not (child.tag == _W_SDT and _placeholder(child)):
             out.append(_docx_paragraph_text(child))
     return "".join(out)
 
@@ -126,7 +169,7 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, bool]]:
                 for box in _text_boxes(child):
                     yield from walk(box, parent)
             elif child.tag == _W_TBL:
-                table = Table(child, parent)
+                table = Table(_without_row_wrappers(child), parent)
                 for row in table.rows:
                     cells: list[str] = []
                     seen: set[int] = set()
@@ -137,7 +180,7 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, bool]]:
                         texts = (text for text, _listed in walk(cell._tc, cell))
                         cells.append(" ".join(text for text in texts if text.strip()))
                     yield " ".join(c for c in cells if c), False
-            elif child.tag in _BLOCKS_INSIDE:
+            elif child.tag in _BLOCKS_INSIDE and not (child.tag == _W_SDT and _placeholder(child)):
                 yield from walk(child, parent)
 
     yield from walk(document.element.body, document)
