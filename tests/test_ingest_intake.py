@@ -178,6 +178,43 @@ def test_distinct_projects_whose_titles_share_six_words_both_go_in(tmp_path: Pat
     assert len(slugs) == 2 and slugs[1] == f"{slugs[0]}-150008"
 
 
+def one_call(beneficiary: str, school: str) -> str:
+    """A release of a programme's call: the title every beneficiary was given, no project code."""
+    title = f"Dotarea cu mobilier, materiale didactice și echipamente digitale a Școlii Gimnaziale {school}"
+    return f"""COMUNICAT DE PRESĂ
+
+{beneficiary}, în calitate de beneficiar, anunță finalizarea proiectului „{title}”, finanțat prin Planul Național de Redresare și Reziliență.
+
+Valoarea totală a proiectului este de 932.791,50 lei.
+"""
+
+
+def test_projects_of_one_call_with_one_title_and_no_code_for_two_beneficiaries_both_go_in(
+    tmp_path: Path, archive: Path
+) -> None:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "a.txt").write_text(one_call("Comuna Lazuri", "Lazuri"), encoding="utf-8")
+    (folder / "b.txt").write_text(one_call("UAT Comuna Bucerdea Grânoasă", "Bucerdea"), encoding="utf-8")
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
+    assert result.exit_code == 0, result.output
+    slugs = sorted(row[0] for row in _rows(archive, "SELECT slug FROM projects"))
+    assert len(slugs) == 2 and slugs[1] == f"{slugs[0]}-uat-comuna-bucerdea-granoasa"
+
+
+def test_one_title_no_code_and_one_beneficiary_named_two_ways_is_one_project_and_the_second_is_refused(
+    tmp_path: Path, archive: Path
+) -> None:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "a.txt").write_text(one_call("Comuna Lazuri", "Lazuri"), encoding="utf-8")
+    (folder / "b.txt").write_text(one_call("UAT Comuna Lazuri", "Lazuri"), encoding="utf-8")
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
+    assert result.exit_code == 1
+    assert "is also drafted from" in result.output and "a.txt" in result.output
+    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+
+
 def test_two_releases_with_the_same_code_and_slug_are_one_project_and_the_second_is_refused(
     tmp_path: Path, archive: Path
 ) -> None:

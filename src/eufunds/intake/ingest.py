@@ -33,6 +33,7 @@ from sqlalchemy import Engine
 from .. import settings
 from ..errors import ArchiveError, IngestError, IntakeError, LoadError
 from ..extract import Extraction, extract_release
+from ..extract.identity import slugify
 from ..jsontext import to_json
 from ..load.loader import LoadReport, load_seeds
 from ..seed.format import (
@@ -652,6 +653,15 @@ def _prepared_iter(
 _Entry = tuple[IngestOutcome, _Prepared, list[tuple[Path, bytes]], str, Seed | Path]
 
 
+def _others(one: str, other: str) -> bool:
+    """Whether two beneficiaries' slugs name two bodies: "comuna-lazuri" and
+    "uat-comuna-bucerdea-granoasa" do; "comuna-sipote" and "uat-comuna-sipote"
+    may be one body named twice, and a project split in two is worse than a
+    release refused with its reason."""
+    words, others = set(one.split("-")), set(other.split("-"))
+    return not (words <= others or others <= words)
+
+
 class _Writer:
     """Decides names, writes seeds and texts, loads and records one batch at a time."""
 
@@ -661,7 +671,8 @@ class _Writer:
         self.force = force
         self.dry_run = dry_run
         self.slugs: dict[str, str] = {}
-        self.codes: dict[str, str | None] = {}
+        # Slug → the project code and beneficiary of the release that took it.
+        self.taken: dict[str, tuple[str | None, str | None]] = {}
         self.claimed: dict[str, str] = {}
         self.report = LoadReport(keep_slugs=False)
         self.loaded_any = False
@@ -682,18 +693,28 @@ class _Writer:
 
     def _slug(self, record: dict[str, Any]) -> str:
         """The draft's slug, or — when another release of this run already took
-        it and the two name different project codes — the slug followed by this
-        one's code: a slug keeps only six words of the title, and distinct
-        projects of one beneficiary often share them. Releases with the same
-        code (or none) are the same project as far as a draft can tell, and
-        the second is refused, naming the first."""
+        it for another project — the slug followed by this one's code or, with
+        no code to tell them apart, by its beneficiary's name: a slug keeps only
+        six words of the title, distinct projects of one beneficiary often
+        share them, and a programme's calls give many beneficiaries one title
+        ("Dotarea cu mobilier, materiale didactice și echipamente digitale a
+        …" in PNRR). Releases with the same code, or with none and the same
+        beneficiary, are the same project as far as a draft can tell, and the
+        second is refused, naming the first."""
         slug = str(record["slug"])
         codes = record.get("codes") or {}
         code = codes.get("mysmis") or codes.get("sipoca")
-        taken = self.codes.get(slug)
-        if slug in self.slugs and code and taken != code:
-            slug = f"{slug}-{code}"
-        self.codes.setdefault(slug, code)
+        name = (record.get("beneficiary") or {}).get("name")
+        beneficiary = slugify(name) if name else None
+        if slug in self.slugs:
+            taken_code, taken_beneficiary = self.taken[slug]
+            if code and taken_code != code:
+                slug = f"{slug}-{code}"
+            elif (
+                code is None and beneficiary and taken_beneficiary and _others(beneficiary, taken_beneficiary)
+            ):
+                slug = f"{slug}-{beneficiary}"
+        self.taken.setdefault(slug, (code, beneficiary))
         return slug
 
     def place(self, prepared: _Prepared) -> _Entry | IngestOutcome:
