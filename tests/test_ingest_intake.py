@@ -202,6 +202,19 @@ def test_projects_of_one_call_with_one_title_and_no_code_for_two_beneficiaries_b
     assert len(slugs) == 2 and slugs[1] == f"{slugs[0]}-uat-comuna-bucerdea-granoasa"
 
 
+def test_a_project_of_the_same_call_for_another_beneficiary_goes_in_on_a_later_run(
+    tmp_path: Path, archive: Path
+) -> None:
+    seeds = str(tmp_path / "seeds")
+    for name, beneficiary, school in (("a", "Comuna Lazuri", "Lazuri"), ("b", "Comuna Bucerdea", "Bucerdea")):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(one_call(beneficiary, school), encoding="utf-8")
+        result = _invoke(tmp_path, "ingest", "--seeds-dir", seeds, str(path))
+        assert result.exit_code == 0, result.output
+    slugs = sorted(row[0] for row in _rows(archive, "SELECT slug FROM projects"))
+    assert len(slugs) == 2 and slugs[1] == f"{slugs[0]}-comuna-bucerdea"
+
+
 def test_one_title_no_code_and_one_beneficiary_named_two_ways_is_one_project_and_the_second_is_refused(
     tmp_path: Path, archive: Path
 ) -> None:

@@ -47,7 +47,7 @@ from ..seed.format import (
 )
 from ..text import decode_release, terminal_safe
 from .fetch import FetchLimits, is_url
-from .joining import JoinTarget, find_join, with_release
+from .joining import JoinTarget, archived_identity, find_join, with_release
 from .sources import MAX_RELEASE_BYTES, SourceFile, read_release, read_release_url
 
 __all__ = [
@@ -692,22 +692,23 @@ class _Writer:
         return None
 
     def _slug(self, record: dict[str, Any]) -> str:
-        """The draft's slug, or — when another release of this run already took
-        it for another project — the slug followed by this one's code or, with
-        no code to tell them apart, by its beneficiary's name: a slug keeps only
-        six words of the title, distinct projects of one beneficiary often
-        share them, and a programme's calls give many beneficiaries one title
-        ("Dotarea cu mobilier, materiale didactice și echipamente digitale a
-        …" in PNRR). Releases with the same code, or with none and the same
-        beneficiary, are the same project as far as a draft can tell, and the
-        second is refused, naming the first."""
+        """The draft's slug, or — when another release of this run, or a
+        project an earlier run put in, took it for another project — the slug
+        followed by this one's code or, with no code to tell them apart, by its
+        beneficiary's name: a slug keeps only six words of the title, distinct
+        projects of one beneficiary often share them, and a programme's calls
+        give many beneficiaries one title ("Dotarea cu mobilier, materiale
+        didactice și echipamente digitale a …" in PNRR). Releases with the same
+        code, or with none and the same beneficiary, are the same project as far
+        as a draft can tell, and the second is refused, naming the first."""
         slug = str(record["slug"])
         codes = record.get("codes") or {}
         code = codes.get("mysmis") or codes.get("sipoca")
         name = (record.get("beneficiary") or {}).get("name")
         beneficiary = slugify(name) if name else None
-        if slug in self.slugs:
-            taken_code, taken_beneficiary = self.taken[slug]
+        taken = self.taken.get(slug) if slug in self.slugs else self._archived(slug)
+        if taken is not None:
+            taken_code, taken_beneficiary = taken
             if code and taken_code != code:
                 slug = f"{slug}-{code}"
             elif (
@@ -716,6 +717,15 @@ class _Writer:
                 slug = f"{slug}-{beneficiary}"
         self.taken.setdefault(slug, (code, beneficiary))
         return slug
+
+    def _archived(self, slug: str) -> tuple[str | None, str | None] | None:
+        """The code and beneficiary of the project an earlier run put in under
+        ``slug`` (its seed is in the folder), as ``_slug`` compares them."""
+        if not (self.seeds_dir / f"{slug}.yaml").exists() or not self._archive_ready():
+            return None
+        assert self.engine is not None
+        found = archived_identity(self.engine, slug)
+        return None if found is None else (found[0], slugify(found[1]))
 
     def place(self, prepared: _Prepared) -> _Entry | IngestOutcome:
         """What to write and load for one release, or why it is refused."""

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, or_, select
 from ..models import Organisation, Project
 from ..text import organisation_key, title_key
 
-__all__ = ["TITLE_LIKENESS", "JoinTarget", "find_join", "with_release"]
+__all__ = ["TITLE_LIKENESS", "JoinTarget", "archived_identity", "find_join", "with_release"]
 
 # How alike two titles must be (difflib's ratio of their folded forms) for
 # releases of one beneficiary to be one project: typing slips and a dropped
@@ -75,6 +75,18 @@ def find_join(engine: Engine, record: dict[str, Any]) -> JoinTarget | None:
                 reason = "same beneficiary and nearly the same title"
                 return JoinTarget(candidate.slug, candidate.seed_file, reason)
     return None
+
+
+def archived_identity(engine: Engine, slug: str) -> tuple[str | None, str] | None:
+    """The project code (MySMIS, else SIPOCA) and the beneficiary's name of the
+    archive's project ``slug``, if it holds one."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(Project.mysmis_code, Project.sipoca_code, Organisation.name)
+            .join(Organisation, Organisation.id == Project.beneficiary_id)
+            .where(Project.slug == slug)
+        ).first()
+    return None if row is None else (row.mysmis_code or row.sipoca_code, row.name)
 
 
 _RELEASES_BLOCK = re.compile(r"^releases:[^\n]*\n(?:[ \t]+-[^\n]*\n|[ \t]*#[^\n]*\n)*", re.M)
