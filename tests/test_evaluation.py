@@ -200,5 +200,6 @@ def test_real_releases_score_does_not_fall_below_what_it_reached() -> None:
     assert overall.precision >= 1.0, "\n".join(report.error_lines())
     # 0.951 until issue 14's item 16: the RON that gold records give releases
     # stating no amount was counted as a fact found; it is no fact, so it no
-    # longer counts, and the same extraction measures 320 of 337.
-    assert overall.recall >= 0.949, "\n".join(report.error_lines())
+    # longer counts, and the same extraction measures 320 of 337. 0.952 since
+    # the beneficiary of a contract-signing report is read (release 12).
+    assert overall.recall >= 0.952, "\n".join(report.error_lines())

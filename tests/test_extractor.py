@@ -730,3 +730,32 @@ def test_a_contact_block_naming_no_person_gives_no_contact_and_no_evidence_for_o
     extraction = extract(text)
     assert extraction.record["contacts"] == []
     assert [path for path in extraction.provenance if path.startswith("contacts")] == []
+
+
+# A news report of a financing contract's signing, as the county papers write them.
+SIGNING = (
+    "COMUNICAT\n\nContractul de finanțare a fost semnat miercuri de domnul președinte Ion Pop, "
+    "din partea {body}, și de domnul Vasile Ene, din partea {other}, la sediul spitalului.\n"
+)
+
+
+def test_a_contract_signed_for_a_body_and_for_the_funder_names_the_body_as_beneficiary() -> None:
+    extraction = extract(SIGNING.format(body="Consiliului Județean Alba", other="ADR Centru"))
+    assert extraction.record["beneficiary"]["name"] == "Consiliul Județean Alba"
+    assert extraction.provenance["beneficiary.name"].quote == "Consiliului Județean Alba"
+
+
+def test_a_commune_signing_is_named_in_the_nominative() -> None:
+    extraction = extract(SIGNING.format(body="Comunei Șipote", other="AFIR"))
+    assert extraction.record["beneficiary"]["name"] == "Comuna Șipote"
+
+
+def test_a_signing_body_whose_nominative_is_not_sure_is_left_unread() -> None:
+    # "Direcției Generale" is "Direcția Generală": its adjective changes too.
+    text = SIGNING.format(body="Direcției Generale de Asistență Socială Alba", other="ADR Centru")
+    assert extract(text).record["beneficiary"]["name"] is None
+
+
+def test_two_bodies_signing_with_no_funder_between_them_name_no_beneficiary() -> None:
+    text = SIGNING.format(body="Consiliului Județean Alba", other="Consiliului Local Alba Iulia")
+    assert extract(text).record["beneficiary"]["name"] is None

@@ -167,6 +167,12 @@ def read_beneficiary(doc: Doc) -> dict[str, str | None]:
         result["name"] = doc.clean(s, e)
         doc.note("beneficiary.name", s, e)
         return result
+    signed = _signing_party(doc)
+    if signed is not None:
+        (s, e), name = signed
+        result["name"] = name
+        doc.note("beneficiary.name", s, e)
+        return result
     m = _IMPLEMENTED_BY.search(f)
     if m and starts_capital(doc, m.start("who")):
         stop = _PARTNER_STOP.search(f, m.start("who"))
@@ -230,6 +236,51 @@ def _contract_party(doc: Doc) -> tuple[int, int] | None:
         return None
     s, e = _plain_name(doc, start, _name_end(doc, start, end))
     return (s, e) if e - s >= 3 and starts_capital(doc, s) else None
+
+
+# "a fost semnat … de domnul preşedinte Ion Dumitrel, din partea Consiliului Judeţean
+# Alba, şi de domnul Simion Creţu, din partea ADR Centru": a news report of a
+# contract signed by two bodies, one of them the funder; the other is the beneficiary.
+_SIGNED = re.compile(r"(?<![a-z])semnat\w*(?![a-z])")
+_ON_BEHALF = re.compile(r"(?<![a-z])din\s+partea\s+")
+# Bodies named in the genitive whose nominative is sure: a masculine or neuter
+# head ("Consiliului Județean" → "Consiliul Județean": its adjectives do not
+# change), and the commune and the town hall. Other feminine heads change their
+# adjectives too ("Direcției Generale" → "Direcția Generală"): left unread.
+_GENITIVE_HEAD = re.compile(
+    r"(?:consili|municipi|oras|judet|spital|lice|colegi|centr|institut|inspectorat|minister|muze|teatr)"
+    r"(?P<masculine>ului)(?![a-z])|(?:comun|primari)(?P<feminine>ei)(?![a-z])"
+)
+
+
+def _signing_party(doc: Doc) -> tuple[tuple[int, int], str] | None:
+    """The beneficiary of a contract-signing report, its span and its name in
+    the nominative, when the sentence names exactly two signing bodies, one of
+    them the funder."""
+    f = doc.folded
+    for signed in _SIGNED.finditer(f):
+        start = sentence_start(f, signed.start())
+        end = sentence_end(doc.text, signed.end(), end_of_line(f, signed.end()))
+        parties = [m.end() for m in _ON_BEHALF.finditer(f, start, end)]
+        if len(parties) != 2:
+            continue
+        funders = [at for at in parties if _FUNDER.match(f, at)]
+        if len(funders) != 1:
+            continue
+        at = next(at for at in parties if at not in funders)
+        head = _GENITIVE_HEAD.match(f, at)
+        if head is None or not starts_capital(doc, at):
+            continue
+        comma = doc.text.find(",", at, end)
+        s, e = _plain_name(doc, at, comma if comma >= 0 else end)
+        first, _, rest = doc.clean(s, e).partition(" ")
+        genitive, nominative = ("ului", "ul") if head.group("masculine") else ("ei", "a")
+        if first.isupper():
+            genitive, nominative = genitive.upper(), nominative.upper()
+        if not first.endswith(genitive):
+            continue
+        return (s, e), " ".join(filter(None, (first.removesuffix(genitive) + nominative, rest)))
+    return None
 
 
 # "S.C. Termoficare Oradea S.A.", "Gospodărie Comunală S. A.": a name ending in an
