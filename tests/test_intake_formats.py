@@ -4,6 +4,7 @@ right page and offset; formats recognised from the bytes; hostile files refused 
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -111,6 +112,26 @@ def test_the_saved_page_keeps_the_release_and_drops_the_site_around_it() -> None
 
 def test_a_page_in_windows_1250_declared_in_its_meta_reads_the_same() -> None:
     assert _read(to_html(RELEASE, charset="windows-1250")).text == _read(to_html(RELEASE)).text
+
+
+def test_a_release_written_in_decomposed_letters_reads_in_composed_ones() -> None:
+    # "ă" as "a" and a combining breve, as some Mac editors and PDFs write it.
+    source = _read(unicodedata.normalize("NFD", RELEASE).encode("utf-8"))
+    assert source.text == unicodedata.normalize("NFC", RELEASE)
+    record = draft_release(source).extraction.record
+    assert record["beneficiary"]["name"] == "Comuna Valea Frumoasă"
+
+
+def test_pdf_pages_start_in_the_right_place_once_letters_are_composed() -> None:
+    source = _read(to_pdf(unicodedata.normalize("NFD", RELEASE), page_breaks=[PAGE_BREAK_BEFORE]))
+    second = source.text[source.page_starts[1] :]
+    assert second.startswith("Obiectivul general al proiectului a constat în")
+
+
+def test_typographic_ligatures_read_as_their_letters() -> None:
+    text = RELEASE.replace("fi", "\ufb01")
+    assert "\ufb01" in text
+    assert _read(text.encode("utf-8")).text == RELEASE
 
 
 def test_pdf_hyphenation_and_wrapped_lines_are_rejoined() -> None:

@@ -5,7 +5,8 @@ media type from the bytes (``eufunds.intake.sniff``), hands them to the reader
 for that format, and returns a ``SourceFile``: the original bytes with their
 media type, size, SHA-256, origin (path or URL) and fetch time, beside the
 text the extractor will read and, for a PDF, the offset where each page
-starts. Text is normalised once here (``\\n`` line ends, no BOM) to exactly
+starts. Text is normalised once here (``\\n`` line ends, no BOM, no control
+characters, ligatures written out, letters composed) to exactly
 what the seed reader will decode from the saved ``.txt``, so every offset the
 extractor gives is an offset into the text the archive keeps.
 
@@ -19,8 +20,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import itertools
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,9 +102,25 @@ _DROPPED_CONTROLS = dict.fromkeys(code for code in range(0x20) if chr(code) not 
 _DROPPED_FOUND = re.compile("[" + re.escape("".join(map(chr, _DROPPED_CONTROLS))) + "]")
 
 
+# Typographic ligatures a PDF's fonts may map their glyphs to ("ﬁnanțare"):
+# the letters they stand for, or no rule reads the word.
+_LIGATURES = {
+    0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
+}  # fmt: skip
+_LIGATURE_FOUND = re.compile("[\ufb00-\ufb06]")
+
+
 def _clean(text: str) -> str:
+    """The text as every reader leaves it: ``\n`` line ends, no BOM, no control
+    characters, ligatures written out, and letters composed (NFC). A text saved
+    on a Mac or read from some PDFs writes "ă" as "a" and a combining breve,
+    which no rule (nor a search) matches with the "ă" it is."""
     text = normalise_newlines(text.removeprefix("\ufeff"))
-    return text.translate(_DROPPED_CONTROLS) if _DROPPED_FOUND.search(text) else text
+    if _DROPPED_FOUND.search(text):
+        text = text.translate(_DROPPED_CONTROLS)
+    if _LIGATURE_FOUND.search(text):
+        text = text.translate(_LIGATURES)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _plain_text(data: bytes) -> str:
@@ -147,10 +166,16 @@ def read_release_bytes(
         from .office import odt_text
 
         text = odt_text(data)
-    cleaned = _clean(text)
-    if len(cleaned) != len(text) and page_starts:
-        # Removing characters moves the pages' starts; recount them on the cleaned text.
-        page_starts = _recount(text, page_starts)
+    if page_starts:
+        # Cleaning changes lengths, so the pages' starts move: each page is
+        # cleaned on its own (they are joined by a blank line, which nothing
+        # changes) and the starts counted again.
+        bounds = [0, *page_starts[1:], len(text)]
+        pages = [_clean(text[start:end]) for start, end in itertools.pairwise(bounds)]
+        cleaned = "".join(pages)
+        page_starts = [page_starts[0], *itertools.accumulate(len(page) for page in pages[:-1])]
+    else:
+        cleaned = _clean(text)
     if not cleaned.strip():
         raise IntakeError("no text found in it")
     return SourceFile(
@@ -158,17 +183,6 @@ def read_release_bytes(
         page_starts=page_starts, fetched_at=fetched_at, final_url=final_url, charset=charset,
         ocr_pages=ocr_pages,
     )  # fmt: skip
-
-
-def _recount(text: str, starts: list[int]) -> list[int]:
-    removed = [0] * (len(text) + 1)
-    count = 0
-    for index, ch in enumerate(text):
-        removed[index] = count
-        if not (ch >= " " or ch in "\n\t"):
-            count += 1
-    removed[len(text)] = count
-    return [start - removed[start] for start in starts]
 
 
 def read_release(path: Path, *, ocr: bool = False) -> SourceFile:
