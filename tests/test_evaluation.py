@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,6 +159,16 @@ def test_report_prints_an_aligned_table_and_json(tmp_path: Path) -> None:
     old_figures = {k: data["fields"]["total_value"][k] for k in ("correct", "total", "accuracy")}
     assert old_figures == {"correct": 1, "total": 1, "accuracy": 1.0}
     assert data["overall"]["total"] == report.total
+
+
+def test_a_text_in_decomposed_letters_scores_as_extract_reads_it(tmp_path: Path) -> None:
+    # A Mac editor's "ă" is "a" and a combining breve; `eufunds extract` composes it.
+    for path in (ROOT / "seeds").glob("*.yaml"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    for path in (ROOT / "seeds").glob("*.txt"):
+        text = path.read_bytes().decode("utf-8")
+        (tmp_path / path.name).write_bytes(unicodedata.normalize("NFD", text).encode("utf-8"))
+    assert evaluate_directory(tmp_path, tmp_path).accuracy == 1.0
 
 
 def test_pairs_by_source_file_when_names_differ() -> None:

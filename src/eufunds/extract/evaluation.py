@@ -33,7 +33,7 @@ import yaml
 
 from ..jsontext import to_json
 from ..seed.format import DEFAULT_CURRENCY, states_money
-from ..text import decode_release, fold
+from ..text import clean_release_text, decode_release, fold
 from .extractor import extract_release
 
 __all__ = [
@@ -485,7 +485,8 @@ def evaluate_pairs(pairs: list[tuple[Path, Path]]) -> EvaluationReport:
     report = EvaluationReport()
     for txt_path, yaml_path in pairs:
         expected = load_expected(yaml_path)
-        text = decode_release(txt_path.read_bytes())
+        # The text as ``eufunds extract`` reads it (``eufunds.intake.sources``).
+        text = clean_release_text(decode_release(txt_path.read_bytes()))
         got = extract_release(text, file_name=txt_path.name).record
         score = FileScore(file=txt_path.name)
         for path, ok, want, have in _compare(_normalised(expected), _normalised(got), ""):

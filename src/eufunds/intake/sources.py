@@ -21,14 +21,12 @@ import bisect
 import datetime as dt
 import hashlib
 import itertools
-import re
 import stat
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import IntakeError
-from ..text import decode_release, normalise_newlines
+from ..text import clean_release_text, decode_release
 from . import sniff
 from .fetch import FetchedPage, FetchLimits, fetch_url
 
@@ -94,35 +92,6 @@ class SourceFile:
         return bisect.bisect_right(self.page_starts, offset)
 
 
-# Characters the seed reader would refuse or that break offsets: NUL and the
-# other C0 controls except tab and newline.
-_DROPPED_CONTROLS = dict.fromkeys(code for code in range(0x20) if chr(code) not in "\n\t")
-# Whether there is any to drop: most texts hold none, and ``translate`` with a
-# table costs a release a millisecond where a search costs a tenth of one.
-_DROPPED_FOUND = re.compile("[" + re.escape("".join(map(chr, _DROPPED_CONTROLS))) + "]")
-
-
-# Typographic ligatures a PDF's fonts may map their glyphs to ("ﬁnanțare"):
-# the letters they stand for, or no rule reads the word.
-_LIGATURES = {
-    0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
-}  # fmt: skip
-_LIGATURE_FOUND = re.compile("[\ufb00-\ufb06]")
-
-
-def _clean(text: str) -> str:
-    """The text as every reader leaves it: ``\n`` line ends, no BOM, no control
-    characters, ligatures written out, and letters composed (NFC). A text saved
-    on a Mac or read from some PDFs writes "ă" as "a" and a combining breve,
-    which no rule (nor a search) matches with the "ă" it is."""
-    text = normalise_newlines(text.removeprefix("\ufeff"))
-    if _DROPPED_FOUND.search(text):
-        text = text.translate(_DROPPED_CONTROLS)
-    if _LIGATURE_FOUND.search(text):
-        text = text.translate(_LIGATURES)
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
-
-
 def _plain_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", "replace")
@@ -171,11 +140,11 @@ def read_release_bytes(
         # cleaned on its own (they are joined by a blank line, which nothing
         # changes) and the starts counted again.
         bounds = [0, *page_starts[1:], len(text)]
-        pages = [_clean(text[start:end]) for start, end in itertools.pairwise(bounds)]
+        pages = [clean_release_text(text[start:end]) for start, end in itertools.pairwise(bounds)]
         cleaned = "".join(pages)
         page_starts = [page_starts[0], *itertools.accumulate(len(page) for page in pages[:-1])]
     else:
-        cleaned = _clean(text)
+        cleaned = clean_release_text(text)
     if not cleaned.strip():
         raise IntakeError("no text found in it")
     return SourceFile(
