@@ -200,9 +200,9 @@ def _running_key(line: _Line, pages: int) -> str:
     """The line's text, with its page's number and the page count written as #
     in a line of a few words: "Pagina 1 din 2" and "Pagina 2 din 2" are one
     running line; two body lines whose numbers differ are not."""
+    if line.text.count(" ") >= _PAGE_NUMBER_WORDS:
+        return line.text  # (the body's lines: no need to fold them)
     text = " ".join(line.text.split()).casefold()
-    if len(text.split()) > _PAGE_NUMBER_WORDS:
-        return text
     numbers = {str(line.page + 1), str(pages)}
     return _NUMBER.sub(lambda m: "#" if m.group() in numbers else m.group(), text)
 
