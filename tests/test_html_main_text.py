@@ -93,3 +93,55 @@ def test_a_blank_line_of_br_parts_paragraphs() -> None:
     text = html_main_text(_page(TABLE_LAYOUT))
     assert "cod SIPOCA 902.\n\nValoarea totală" in text
     assert "COMUNICAT DE PRESĂ\n\nComuna Șipote" in text
+
+
+def test_related_posts_longer_than_the_release_still_go() -> None:
+    teasers = "".join(
+        f"<p>Alt proiect al primăriei, numărul {n}, finanțat prin PNRR, cu o valoare de {n}00.000 lei, "
+        "a fost și el semnat săptămâna trecută la sediul instituției.</p>"
+        for n in range(1, 6)
+    )
+    page = _page(f'<div class="post">{RELEASE}</div><div class="related-posts">{teasers}</div>')
+    text = html_main_text(page)
+    assert VALUE in text
+    assert "PNRR" not in text
+
+
+def test_a_hidden_cookie_policy_longer_than_the_release_still_goes() -> None:
+    policy = "".join(
+        f"<p>Politica de cookie-uri, secțiunea {n}: prelucrăm datele dumneavoastră conform "
+        "Regulamentului (UE) 2016/679, iar operatorul este Asociația Exemplu.</p>"
+        for n in range(6)
+    )
+    page = _page(
+        f'<div class="cmplz-cookiebanner" aria-hidden="true">{policy}</div><div class="post">{RELEASE}</div>'
+    )
+    text = html_main_text(page)
+    assert VALUE in text
+    assert "cookie" not in text
+
+
+def test_a_layout_wrapper_on_a_page_written_without_spaces_between_tags_is_kept() -> None:
+    # Minified: "…lei.</p><p>Comuna" has no space between two paragraphs' words,
+    # which must not make the wrapper's 90 words of 170 look like fewer than half.
+    stages = "".join(
+        f"<p>Comuna Lazuri modernizează școala, etapa {n}, cu 100.000 lei.</p>" for n in range(10)
+    )
+    notices = "".join(
+        f"<p>Anunțul {n} al primăriei despre programul de lucru cu publicul, ghișeul unic și taxele locale.</p>"
+        for n in range(5)
+    )
+    page = _page(
+        f'<div class="content-sidebar-wrap"><div class="entry">{stages}</div></div><div>{notices}</div>'
+    )
+    assert "etapa 9, cu 100.000 lei" in html_main_text(page)
+
+
+def test_the_releases_paragraphs_beside_a_table_of_one_long_cell_are_kept() -> None:
+    aim = "Obiectivul general al proiectului constă în creșterea calității infrastructurii educaționale. " * 5
+    page = _page(
+        f'<div class="continut">{RELEASE}<table><tr><td>Obiectiv</td><td>{aim}</td></tr></table></div>'
+    )
+    text = html_main_text(page)
+    assert VALUE in text
+    assert "Obiectivul general" in text

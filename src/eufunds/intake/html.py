@@ -82,7 +82,9 @@ _DROP_TAGS = (
 # Words in class, id or role that mark page furniture. Matched on whole tokens of
 # the attribute (split at -, _, space), so "share" drops "share-buttons" but not "shareholders".
 # Not "widget": page builders (Elementor, SiteOrigin) call every block of a page
-# one, the post's text included; a sidebar's widgets go with the sidebar.
+# one, the post's text included; a sidebar's widgets go with the sidebar. A
+# class that also names a layout ("content-sidebar-wrap") marks furniture only
+# if the element holds at most half of the page's words (``_LAYOUT``).
 _FURNITURE = _words(
     """
     cookie cookies consent gdpr cmplz cc-window share sharing sharer social socials addthis
@@ -107,15 +109,28 @@ _SPACES = re.compile(r"[^\S\n]+")
 _BULLET = re.compile(r"^\s*(?:[•▪●◦‣⁃∙·\-–—*]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
+# Words that make a class name a layout's rather than furniture's:
+# "content-sidebar-wrap", "site no-sidebar", "has-sidebar" wrap the release.
+_LAYOUT = _words("no has with wrap wrapper layout site page")
+
+
 def _is_furniture(attributes: dict[str, Any]) -> bool:
+    return _furniture_mark(attributes) is not None
+
+
+def _furniture_mark(attributes: dict[str, Any]) -> str | None:
+    """Why an element is page furniture: "hidden", "layout" when only a
+    layout's class name says so (a wrapper, maybe), "named"; None if it is not."""
+    if attributes.get("aria-hidden") == "true" or "hidden" in attributes:
+        return "hidden"
     for name in ("class", "id", "role", "aria-label"):
         value = attributes.get(name)
         if not value:
             continue
         tokens = {token.lower() for token in _SPLIT.split(value) if token}
         if tokens & _FURNITURE:
-            return True
-    return attributes.get("aria-hidden") == "true" or "hidden" in attributes
+            return "layout" if tokens & _LAYOUT else "named"
+    return None
 
 
 def _inside(node: Any, tags: frozenset[str]) -> bool:
@@ -138,11 +153,17 @@ def _strip_furniture(body: Any) -> None:
             if not headings:
                 node.decompose()
     doomed = []
-    total = _paragraph_words(body)
+    total: int | None = None
     for node in body.traverse():
         if node.tag in {"body", "html", "article", "main"}:
             continue
-        if _is_furniture(node.attributes) and _not_most_of(node, total):
+        mark = _furniture_mark(node.attributes)
+        if mark == "layout":
+            # Named for a layout with a sidebar: a wrapper if it holds most of the page.
+            total = _words_in(body) if total is None else total
+            if 2 * _words_in(node) > total:
+                continue
+        if mark is not None:
             doomed.append(node)
     for node in doomed:
         with contextlib.suppress(Exception):  # already gone with an ancestor
@@ -153,17 +174,8 @@ def _text_length(node: Any) -> int:
     return len(_SPACES.sub(" ", node.text(deep=True, separator=" ")).strip())
 
 
-def _not_most_of(node: Any, total: int) -> bool:
-    """Whether ``node`` holds at most half of the ``total`` words of a page's
-    paragraphs; the words of all its text, never fewer, mostly tell at once."""
-    return 2 * len(node.text(deep=True).split()) <= total or 2 * _paragraph_words(node) <= total
-
-
-def _paragraph_words(node: Any) -> int:
-    """The words in ``node``'s paragraphs. An element that holds more than half
-    of a page's is a wrapper around the release ("content-sidebar-wrap", a
-    site's "no-sidebar" layout), whatever its class says, and is kept."""
-    return sum(len(para.text(deep=True).split()) for para in node.css("p, pre"))
+def _words_in(node: Any) -> int:
+    return len(node.text(deep=True, separator=" ").split())
 
 
 def _link_length(node: Any) -> int:
@@ -196,13 +208,19 @@ def _main_container(body: Any) -> Any:
     if not scores:
         return body
     best = nodes[max(scores, key=lambda key: scores[key])]
-    # A page whose paragraphs sit in sibling blocks: climb while the parent holds
-    # clearly more release text than the block found.
-    while best.parent is not None and best.parent.tag not in {"body", "html"}:
-        parent = best.parent
+    # A page whose paragraphs sit in sibling blocks: climb while an ancestor holds
+    # clearly more release text than the block found. An ancestor that adds
+    # next to nothing (the row and table around a cell) is looked past: the
+    # release's other paragraphs may stand beside the table.
+    node = best
+    while node.parent is not None and node.parent.tag not in {"body", "html"}:
+        parent = node.parent
         mine, theirs = _text_length(best), _text_length(parent)
-        if theirs - mine > 0.25 * mine and _link_length(parent) - _link_length(best) < 0.5 * (theirs - mine):
-            best = parent
+        extra = theirs - mine
+        if extra <= 0.1 * mine:
+            node = parent
+        elif extra > 0.25 * mine and _link_length(parent) - _link_length(best) < 0.5 * extra:
+            best = node = parent
         else:
             break
     return best
