@@ -228,6 +228,32 @@ def test_one_title_no_code_and_one_beneficiary_named_two_ways_is_one_project_and
     assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
 
 
+def test_a_commune_and_its_town_hall_are_one_beneficiary_and_the_second_release_is_refused(
+    tmp_path: Path, archive: Path
+) -> None:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "a.txt").write_text(one_call("Comuna Lazuri", "Lazuri"), encoding="utf-8")
+    (folder / "b.txt").write_text(one_call("Primăria Comunei Lazuri", "Lazuri"), encoding="utf-8")
+    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
+    assert result.exit_code == 1
+    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+
+
+def test_a_later_release_giving_the_code_of_a_project_put_in_without_one_is_no_second_project(
+    tmp_path: Path, archive: Path
+) -> None:
+    seeds = str(tmp_path / "seeds")
+    first, later = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(one_call("Comuna Lazuri", "Lazuri"), encoding="utf-8")
+    later.write_text(
+        one_call("Comuna Lazuri", "Lazuri").replace("”, finanțat", "”, cod MySMIS 155123, finanțat")
+    )
+    assert _invoke(tmp_path, "ingest", "--seeds-dir", seeds, str(first)).exit_code == 0
+    assert _invoke(tmp_path, "ingest", "--seeds-dir", seeds, str(later)).exit_code == 1
+    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+
+
 def test_two_releases_with_the_same_code_and_slug_are_one_project_and_the_second_is_refused(
     tmp_path: Path, archive: Path
 ) -> None:

@@ -653,13 +653,25 @@ def _prepared_iter(
 _Entry = tuple[IngestOutcome, _Prepared, list[tuple[Path, bytes]], str, Seed | Path]
 
 
+# Words that say what kind of body a beneficiary is, in any case form: what
+# is left names the body ("Comuna Lazuri", "UAT Comuna Lazuri" and "Primăria
+# Comunei Lazuri" all leave "lazuri"; "Județul Alba" and "Consiliul Județean
+# Alba" leave "alba").
+_KIND_OF_BODY = frozenset({
+    "uat", "unitatea", "unitatii", "administrativ", "teritoriala", "teritoriale", "comuna", "comunei",
+    "primaria", "primariei", "oras", "orasul", "orasului", "municipiul", "municipiului", "judetul",
+    "judetului", "judetean", "judetene", "consiliul", "consiliului", "local", "locale",
+})  # fmt: skip
+
+
 def _others(one: str, other: str) -> bool:
-    """Whether two beneficiaries' slugs name two bodies: "comuna-lazuri" and
-    "uat-comuna-bucerdea-granoasa" do; "comuna-sipote" and "uat-comuna-sipote"
-    may be one body named twice, and a project split in two is worse than a
-    release refused with its reason."""
-    words, others = set(one.split("-")), set(other.split("-"))
-    return not (words <= others or others <= words)
+    """Whether two beneficiaries' slugs name two bodies for sure: "comuna-lazuri"
+    and "uat-comuna-bucerdea-granoasa" do; "comuna-lazuri" and "primaria-
+    comunei-lazuri" may be one body named twice, and a project split in two is
+    worse than a release refused with its reason."""
+    words = set(one.split("-")) - _KIND_OF_BODY
+    others = set(other.split("-")) - _KIND_OF_BODY
+    return bool(words) and bool(others) and not (words <= others or others <= words)
 
 
 class _Writer:
@@ -691,7 +703,7 @@ class _Writer:
             return f"a different {target} already exists; rename the release or use --force"
         return None
 
-    def _slug(self, record: dict[str, Any]) -> str:
+    def _slug(self, record: dict[str, Any]) -> tuple[str, tuple[str | None, str | None]]:
         """The draft's slug, or — when another release of this run, or a
         project an earlier run put in, took it for another project — the slug
         followed by this one's code or, with no code to tell them apart, by its
@@ -699,8 +711,10 @@ class _Writer:
         projects of one beneficiary often share them, and a programme's calls
         give many beneficiaries one title ("Dotarea cu mobilier, materiale
         didactice și echipamente digitale a …" in PNRR). Releases with the same
-        code, or with none and the same beneficiary, are the same project as far
-        as a draft can tell, and the second is refused, naming the first."""
+        code, or where one has none and their beneficiaries may be one body,
+        are the same project as far as a draft can tell, and the second is
+        refused, naming the first. Also returned: this release's code and
+        beneficiary, which the slug keeps once the release takes it."""
         slug = str(record["slug"])
         codes = record.get("codes") or {}
         code = codes.get("mysmis") or codes.get("sipoca")
@@ -709,14 +723,18 @@ class _Writer:
         taken = self.taken.get(slug) if slug in self.slugs else self._archived(slug)
         if taken is not None:
             taken_code, taken_beneficiary = taken
-            if code and taken_code != code:
+            if code and taken_code and taken_code != code:
                 slug = f"{slug}-{code}"
             elif (
-                code is None and beneficiary and taken_beneficiary and _others(beneficiary, taken_beneficiary)
+                # One release without a code says nothing against the other's:
+                # their beneficiaries tell two projects apart, or do not.
+                (code is None or taken_code is None)
+                and beneficiary
+                and taken_beneficiary
+                and _others(beneficiary, taken_beneficiary)
             ):
                 slug = f"{slug}-{beneficiary}"
-        self.taken.setdefault(slug, (code, beneficiary))
-        return slug
+        return slug, (code, beneficiary)
 
     def _archived(self, slug: str) -> tuple[str | None, str | None] | None:
         """The code and beneficiary of the project an earlier run put in under
@@ -733,7 +751,7 @@ class _Writer:
         found = find_join(self.engine, record) if self.engine is not None and self._archive_ready() else None
         if found is not None and (self.seeds_dir / found.seed_file).is_file():
             return self._place_joined(prepared, found)
-        slug = self._slug(record)
+        slug, identity = self._slug(record)
         if slug in self.slugs:
             reason = f"slug {slug!r} is also drafted from {self.slugs[slug]}"
             return IngestOutcome(item, "refused", reason)
@@ -760,6 +778,7 @@ class _Writer:
                 reason = f"{seed_path} already exists (a curated seed?); use --force to overwrite it"
                 return IngestOutcome(item, "refused", reason)
         self.slugs[slug] = item
+        self.taken[slug] = identity  # only now: a release refused above takes no slug
         for name, _ in files:
             self.claimed[name] = item
         seed: Seed | Path
