@@ -759,3 +759,29 @@ def test_a_signing_body_whose_nominative_is_not_sure_is_left_unread() -> None:
 def test_two_bodies_signing_with_no_funder_between_them_name_no_beneficiary() -> None:
     text = SIGNING.format(body="Consiliului Județean Alba", other="Consiliului Local Alba Iulia")
     assert extract(text).record["beneficiary"]["name"] is None
+
+
+def test_a_signing_bodys_name_ends_where_the_next_signer_is_named() -> None:
+    text = (
+        "COMUNICAT\n\nContractul a fost semnat de domnul președinte Ion Pop din partea Consiliului "
+        "Județean Alba și de domnul Vasile Ene din partea ADR Centru.\n"
+    )
+    assert extract(text).record["beneficiary"]["name"] == "Consiliul Județean Alba"
+
+
+def test_a_town_hall_of_a_municipality_signing_is_named_in_the_nominative() -> None:
+    extraction = extract(SIGNING.format(body="Primăriei Municipiului Dej", other="ADR Nord-Vest"))
+    assert extraction.record["beneficiary"]["name"] == "Primăria Municipiului Dej"
+
+
+def test_a_town_hall_with_an_adjective_signing_is_left_unread() -> None:
+    # "Primăriei Generale" is "Primăria Generală".
+    text = SIGNING.format(body="Primăriei Generale a Municipiului București", other="ADR București-Ilfov")
+    assert extract(text).record["beneficiary"]["name"] is None
+
+
+def test_a_ministry_signing_in_the_genitive_is_the_funder_not_the_beneficiary() -> None:
+    extraction = extract(SIGNING.format(body="Consiliului Județean Alba", other="Ministerului Dezvoltării"))
+    assert extraction.record["beneficiary"]["name"] == "Consiliul Județean Alba"
+    text = SIGNING.format(body="Ministerului Dezvoltării Regionale", other="ADR Nord-Est")
+    assert extract(text).record["beneficiary"]["name"] is None

@@ -202,7 +202,7 @@ def _name_end(doc: Doc, start: int, end: int) -> int:
 
 _CONTRACT_WITH = re.compile(r"contract\w*\s+de\s+finantare(?:\s+[^\n.]{0,40}?)?\s+cu\s+")
 _FUNDER = re.compile(
-    r"(?:agenti\w*|autoritat\w*\s+de\s+management|ministerul|organism\w*\s+intermediar|adr|afir|apia"
+    r"(?:agenti\w*|autoritat\w*\s+de\s+management|ministerul(?:ui)?|organism\w*\s+intermediar|adr|afir|apia"
     r"|oirpos[a-z]*|aipp[a-z]*)(?![a-z])"
 )
 _PARTY_LABEL = re.compile(r"beneficiar(?:ul)?\s*[-:]\s*")
@@ -248,9 +248,15 @@ _ON_BEHALF = re.compile(r"(?<![a-z])din\s+partea\s+")
 # change), and the commune and the town hall. Other feminine heads change their
 # adjectives too ("Direcției Generale" → "Direcția Generală"): left unread.
 _GENITIVE_HEAD = re.compile(
-    r"(?:consili|municipi|oras|judet|spital|lice|colegi|centr|institut|inspectorat|minister|muze|teatr)"
-    r"(?P<masculine>ului)(?![a-z])|(?:comun|primari)(?P<feminine>ei)(?![a-z])"
+    r"(?:consili|municipi|oras|judet|spital|lice|colegi|centr|institut|inspectorat|muze|teatr)"
+    r"(?P<masculine>ului)(?![a-z])"
+    # The town hall only of a place named in the genitive too ("Primăriei Generale"
+    # would need its adjective changed); the commune before its name.
+    r"|(?:comun(?P<feminine>ei)|primari(?P<town_hall>ei)(?=\s+(?:municipiului|orasului|comunei|sectorului)\s))"
+    r"(?![a-z])"
 )
+# Where a signing body's name ends: the next signer ("și de domnul …"), or the sentence's next part.
+_SIGNER_NAME_END = re.compile(r",|;|\s+si\s|\s+din\s+partea\s")
 
 
 def _signing_party(doc: Doc) -> tuple[tuple[int, int], str] | None:
@@ -271,8 +277,10 @@ def _signing_party(doc: Doc) -> tuple[tuple[int, int], str] | None:
         head = _GENITIVE_HEAD.match(f, at)
         if head is None or not starts_capital(doc, at):
             continue
-        comma = doc.text.find(",", at, end)
-        s, e = _plain_name(doc, at, comma if comma >= 0 else end)
+        if head.group("feminine") and not starts_capital(doc, head.end() + 1):
+            continue  # "Comunei" and then no name
+        stop = _SIGNER_NAME_END.search(f, at, end)
+        s, e = _plain_name(doc, at, stop.start() if stop else end)
         first, _, rest = doc.clean(s, e).partition(" ")
         genitive, nominative = ("ului", "ul") if head.group("masculine") else ("ei", "a")
         if first.isupper():
