@@ -139,10 +139,11 @@ def read_release_bytes(
         # Cleaning changes lengths, so the pages' starts move: each page is
         # cleaned on its own (they are joined by a blank line, which nothing
         # changes) and the starts counted again.
-        bounds = [0, *page_starts[1:], len(text)]
-        pages = [clean_release_text(text[start:end]) for start, end in itertools.pairwise(bounds)]
-        cleaned = "".join(pages)
-        page_starts = [page_starts[0], *itertools.accumulate(len(page) for page in pages[:-1])]
+        bounds = [0, *page_starts, len(text)]
+        pieces = [clean_release_text(text[start:end]) for start, end in itertools.pairwise(bounds)]
+        cleaned = "".join(pieces)
+        # (The first piece is what stands before the first page: nothing, as a rule.)
+        page_starts = list(itertools.accumulate(len(piece) for piece in pieces[:-1]))
     else:
         cleaned = clean_release_text(text)
     if not cleaned.strip():
