@@ -189,69 +189,75 @@ Valoarea totală a proiectului este de 932.791,50 lei.
 """
 
 
+def _ingest_together(tmp_path: Path, *texts: str):
+    """One ``ingest`` of a folder holding ``texts`` as a.txt, b.txt, …"""
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    for letter, release_text in zip("abcdefgh", texts, strict=False):
+        (folder / f"{letter}.txt").write_text(release_text, encoding="utf-8")
+    return _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
+
+
+def _ingest_one_by_one(tmp_path: Path, *texts: str) -> list[int]:
+    """One ``ingest`` run per text, as releases found on different days: the exit codes."""
+    codes = []
+    for letter, release_text in zip("abcdefgh", texts, strict=False):
+        path = tmp_path / f"{letter}.txt"
+        path.write_text(release_text, encoding="utf-8")
+        codes.append(_invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(path)).exit_code)
+    return codes
+
+
+def _slugs(archive: Path) -> list[str]:
+    return sorted(row[0] for row in _rows(archive, "SELECT slug FROM projects"))
+
+
 def test_projects_of_one_call_with_one_title_and_no_code_for_two_beneficiaries_both_go_in(
     tmp_path: Path, archive: Path
 ) -> None:
-    folder = tmp_path / "releases"
-    folder.mkdir()
-    (folder / "a.txt").write_text(one_call("Comuna Lazuri", "Lazuri"), encoding="utf-8")
-    (folder / "b.txt").write_text(one_call("UAT Comuna Bucerdea Grânoasă", "Bucerdea"), encoding="utf-8")
-    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
+    result = _ingest_together(
+        tmp_path, one_call("Comuna Lazuri", "Lazuri"), one_call("UAT Comuna Bucerdea Grânoasă", "Bucerdea")
+    )
     assert result.exit_code == 0, result.output
-    slugs = sorted(row[0] for row in _rows(archive, "SELECT slug FROM projects"))
+    slugs = _slugs(archive)
     assert len(slugs) == 2 and slugs[1] == f"{slugs[0]}-uat-comuna-bucerdea-granoasa"
 
 
 def test_a_project_of_the_same_call_for_another_beneficiary_goes_in_on_a_later_run(
     tmp_path: Path, archive: Path
 ) -> None:
-    seeds = str(tmp_path / "seeds")
-    for name, beneficiary, school in (("a", "Comuna Lazuri", "Lazuri"), ("b", "Comuna Bucerdea", "Bucerdea")):
-        path = tmp_path / f"{name}.txt"
-        path.write_text(one_call(beneficiary, school), encoding="utf-8")
-        result = _invoke(tmp_path, "ingest", "--seeds-dir", seeds, str(path))
-        assert result.exit_code == 0, result.output
-    slugs = sorted(row[0] for row in _rows(archive, "SELECT slug FROM projects"))
+    runs = (one_call("Comuna Lazuri", "Lazuri"), one_call("Comuna Bucerdea", "Bucerdea"))
+    assert _ingest_one_by_one(tmp_path, *runs) == [0, 0]
+    slugs = _slugs(archive)
     assert len(slugs) == 2 and slugs[1] == f"{slugs[0]}-comuna-bucerdea"
 
 
 def test_one_title_no_code_and_one_beneficiary_named_two_ways_is_one_project_and_the_second_is_refused(
     tmp_path: Path, archive: Path
 ) -> None:
-    folder = tmp_path / "releases"
-    folder.mkdir()
-    (folder / "a.txt").write_text(one_call("Comuna Lazuri", "Lazuri"), encoding="utf-8")
-    (folder / "b.txt").write_text(one_call("UAT Comuna Lazuri", "Lazuri"), encoding="utf-8")
-    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
+    result = _ingest_together(
+        tmp_path, one_call("Comuna Lazuri", "Lazuri"), one_call("UAT Comuna Lazuri", "Lazuri")
+    )
     assert result.exit_code == 1
     assert "is also drafted from" in result.output and "a.txt" in result.output
-    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+    assert len(_slugs(archive)) == 1
 
 
 def test_a_commune_and_its_town_hall_are_one_beneficiary_and_the_second_release_is_refused(
     tmp_path: Path, archive: Path
 ) -> None:
-    folder = tmp_path / "releases"
-    folder.mkdir()
-    (folder / "a.txt").write_text(one_call("Comuna Lazuri", "Lazuri"), encoding="utf-8")
-    (folder / "b.txt").write_text(one_call("Primăria Comunei Lazuri", "Lazuri"), encoding="utf-8")
-    result = _invoke(tmp_path, "ingest", "--seeds-dir", str(tmp_path / "seeds"), str(folder))
-    assert result.exit_code == 1
-    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+    releases = (one_call("Comuna Lazuri", "Lazuri"), one_call("Primăria Comunei Lazuri", "Lazuri"))
+    assert _ingest_together(tmp_path, *releases).exit_code == 1
+    assert len(_slugs(archive)) == 1
 
 
 def test_a_later_release_giving_the_code_of_a_project_put_in_without_one_is_no_second_project(
     tmp_path: Path, archive: Path
 ) -> None:
-    seeds = str(tmp_path / "seeds")
-    first, later = tmp_path / "a.txt", tmp_path / "b.txt"
-    first.write_text(one_call("Comuna Lazuri", "Lazuri"), encoding="utf-8")
-    later.write_text(
-        one_call("Comuna Lazuri", "Lazuri").replace("”, finanțat", "”, cod MySMIS 155123, finanțat")
-    )
-    assert _invoke(tmp_path, "ingest", "--seeds-dir", seeds, str(first)).exit_code == 0
-    assert _invoke(tmp_path, "ingest", "--seeds-dir", seeds, str(later)).exit_code == 1
-    assert _rows(archive, "SELECT count(*) FROM projects") == [(1,)]
+    first = one_call("Comuna Lazuri", "Lazuri")
+    later = first.replace("”, finanțat", "”, cod MySMIS 155123, finanțat")
+    assert _ingest_one_by_one(tmp_path, first, later) == [0, 1]
+    assert len(_slugs(archive)) == 1
 
 
 def test_two_releases_with_the_same_code_and_slug_are_one_project_and_the_second_is_refused(
