@@ -114,22 +114,19 @@ _BULLET = re.compile(r"^\s*(?:[•▪●◦‣⁃∙·\-–—*]|\d{1,2}[.)]|[a-
 _LAYOUT = _words("no has with wrap wrapper layout site page")
 
 
-def _is_furniture(attributes: dict[str, Any]) -> bool:
-    return _furniture_mark(attributes) is not None
-
-
 def _furniture_mark(attributes: dict[str, Any]) -> str | None:
-    """Why an element is page furniture: "hidden", "layout" when only a
-    layout's class name says so (a wrapper, maybe), "named"; None if it is not."""
+    """Whether an element is page furniture: "layout" when a class that also
+    names a layout says so (a wrapper, maybe), "furniture" when it surely is,
+    None when it is not."""
     if attributes.get("aria-hidden") == "true" or "hidden" in attributes:
-        return "hidden"
+        return "furniture"
     for name in ("class", "id", "role", "aria-label"):
         value = attributes.get(name)
         if not value:
             continue
         tokens = {token.lower() for token in _SPLIT.split(value) if token}
         if tokens & _FURNITURE:
-            return "layout" if tokens & _LAYOUT else "named"
+            return "layout" if tokens & _LAYOUT else "furniture"
     return None
 
 
